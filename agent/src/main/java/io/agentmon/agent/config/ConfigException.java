@@ -1,0 +1,11 @@
+package io.agentmon.agent.config;
+
+/** A configuration value agentmon cannot use; the message names the key, the value and where it came from. */
+public final class ConfigException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,195 @@
+package io.agentmon.agent.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Gathers {@code agentmon.*} settings from their four sources. Precedence, highest first:
+ * system properties ({@code -Dagentmon.port=9300}), agent arguments
+ * ({@code -javaagent:agentmon.jar=port=9300}), environment variables ({@code AGENTMON_PORT}),
+ * then the properties file named by {@code agentmon.config}. A key no source sets takes its
+ * default. Any unknown {@code agentmon.*} key is an error, because a misspelt key silently
+ * ignored is a worker silently unmonitored.
+ */
+public final class ConfigLoader {
+
+    private static final String PREFIX = "agentmon.";
+    private static final String ENV_PREFIX = "AGENTMON_";
+
+    private ConfigLoader() {
+    }
+
+    /** Loads and validates the configuration; throws with a message naming the bad key. */
+    public static AgentConfig load(String agentArgs, Map<String, String> systemProperties,
+            Map<String, String> environment) throws ConfigException {
+        Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+        // Lowest precedence first; each source overwrites what the one before set.
+        Map<ConfigKey, Setting> fromEnvironment = fromEnvironment(environment);
+        Map<ConfigKey, Setting> fromArguments = fromAgentArguments(agentArgs);
+        Map<ConfigKey, Setting> fromProperties = fromSystemProperties(systemProperties);
+        Optional<Setting> file = firstOf(ConfigKey.CONFIG, fromProperties, fromArguments, fromEnvironment);
+        if (file.isPresent() && !file.get().value.isEmpty()) {
+            settings.putAll(fromFile(file.get()));
+        }
+        settings.putAll(fromEnvironment);
+        settings.putAll(fromArguments);
+        settings.putAll(fromProperties);
+        return AgentConfig.from(settings, systemProperties, environment);
+    }
+
+    /**
+     * Whether strict mode was asked for, read leniently so that it is known even when the rest
+     * of the configuration is broken.
+     */
+    public static boolean strictRequested(String agentArgs, Map<String, String> systemProperties,
+            Map<String, String> environment) {
+        String args = agentArgs == null ? "" : "," + agentArgs.replace(" ", "") + ",";
+        return "true".equalsIgnoreCase(systemProperties.get(ConfigKey.STRICT.key()))
+                || args.contains(",strict=true,") || args.contains(",agentmon.strict=true,")
+                || "true".equalsIgnoreCase(environment.get(ConfigKey.STRICT.environmentVariable()));
+    }
+
+    @SafeVarargs
+    private static Optional<Setting> firstOf(ConfigKey key, Map<ConfigKey, Setting>... sources) {
+        for (Map<ConfigKey, Setting> source : sources) {
+            if (source.containsKey(key)) {
+                return Optional.of(source.get(key));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<ConfigKey, Setting> fromSystemProperties(Map<String, String> properties) throws ConfigException {
+        Map<ConfigKey, Setting> found = new EnumMap<>(ConfigKey.class);
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            String name = property.getKey();
+            if (name.startsWith(PREFIX)) {
+                ConfigKey key = known(name, "system property -D" + name);
+                found.put(key, new Setting(key, property.getValue().trim(), "system property"));
+            }
+        }
+        return found;
+    }
+
+    private static Map<ConfigKey, Setting> fromEnvironment(Map<String, String> environment) throws ConfigException {
+        Map<ConfigKey, Setting> found = new EnumMap<>(ConfigKey.class);
+        for (Map.Entry<String, String> variable : environment.entrySet()) {
+            String name = variable.getKey();
+            if (name.startsWith(ENV_PREFIX)) {
+                ConfigKey key = null;
+                for (ConfigKey candidate : ConfigKey.values()) {
+                    if (candidate.environmentVariable().equals(name)) {
+                        key = candidate;
+                    }
+                }
+                if (key == null) {
+                    throw new ConfigException("environment variable " + name + ": unknown agentmon key; known keys are "
+                            + knownKeys());
+                }
+                found.put(key, new Setting(key, variable.getValue().trim(), "environment variable " + name));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Agent arguments are {@code key=value} pairs separated by commas. Because matcher lists
+     * contain commas (and {@code label=} prefixes), a segment that does not start with a known
+     * key continues the list value before it.
+     */
+    static Map<ConfigKey, Setting> fromAgentArguments(String agentArgs) throws ConfigException {
+        Map<ConfigKey, Setting> found = new EnumMap<>(ConfigKey.class);
+        if (agentArgs == null || agentArgs.trim().isEmpty()) {
+            return found;
+        }
+        ConfigKey current = null;
+        StringBuilder value = new StringBuilder();
+        for (String segment : agentArgs.split(",", -1)) {
+            int equals = segment.indexOf('=');
+            Optional<ConfigKey> key = equals < 0 ? Optional.empty() : ConfigKey.find(segment.substring(0, equals).trim());
+            if (key.isPresent()) {
+                put(found, current, value);
+                current = key.get();
+                value.setLength(0);
+                value.append(segment.substring(equals + 1));
+            } else if (current != null && current.isList()) {
+                value.append(',').append(segment);
+            } else {
+                String name = equals < 0 ? segment.trim() : segment.substring(0, equals).trim();
+                throw new ConfigException("agent argument '" + segment.trim() + "': unknown key '" + name
+                        + "'; known keys are " + knownKeys());
+            }
+        }
+        put(found, current, value);
+        return found;
+    }
+
+    private static void put(Map<ConfigKey, Setting> found, ConfigKey key, StringBuilder value) {
+        if (key != null) {
+            found.put(key, new Setting(key, value.toString().trim(), "agent argument"));
+        }
+    }
+
+    private static Map<ConfigKey, Setting> fromFile(Setting configFile) throws ConfigException {
+        Path path = Paths.get(configFile.value);
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(path)) {
+            properties.load(in);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("agentmon.config: file '" + path + "' (" + configFile.source + ") does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("agentmon.config: cannot read '" + path + "' (" + configFile.source + "): " + e.getMessage());
+        }
+        Map<ConfigKey, Setting> found = new EnumMap<>(ConfigKey.class);
+        for (String name : properties.stringPropertyNames()) {
+            ConfigKey key = known(name, "key " + name + " in " + path);
+            if (key == ConfigKey.CONFIG) {
+                throw new ConfigException("agentmon.config: the file " + path + " may not name another file");
+            }
+            found.put(key, new Setting(key, properties.getProperty(name).trim(), "file " + path));
+        }
+        return found;
+    }
+
+    private static ConfigKey known(String name, String where) throws ConfigException {
+        Optional<ConfigKey> key = name.startsWith(PREFIX) ? ConfigKey.find(name) : Optional.empty();
+        if (key.isPresent()) {
+            return key.get();
+        }
+        throw new ConfigException(where + ": unknown key '" + name + "'; known keys are " + knownKeys());
+    }
+
+    private static String knownKeys() {
+        StringBuilder names = new StringBuilder();
+        for (ConfigKey key : ConfigKey.values()) {
+            names.append(names.length() == 0 ? "" : ", ").append(key.key());
+        }
+        return names.toString();
+    }
+
+    /** One key's raw value and where it came from, for error messages. */
+    static final class Setting {
+        final ConfigKey key;
+        final String value;
+        final String source;
+
+        Setting(ConfigKey key, String value, String source) {
+            this.key = key;
+            this.value = value;
+            this.source = source;
+        }
+
+        /** Prefix for a message about this value, e.g. {@code agentmon.port='x' (system property)}. */
+        String describe() {
+            return key.key() + "='" + value + "' (" + source + ")";
+        }
+    }
+}

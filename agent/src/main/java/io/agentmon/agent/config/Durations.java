@@ -1,0 +1,40 @@
+package io.agentmon.agent.config;
+
+import java.math.BigDecimal;
+
+/** Parses durations such as {@code 250ms}, {@code 2.5s} or {@code 5m}; a bare number is seconds. */
+public final class Durations {
+
+    private Durations() {
+    }
+
+    /** The duration in nanoseconds; throws {@link IllegalArgumentException} saying what is wrong. */
+    public static long parseNanos(String text) {
+        String value = text.trim();
+        int unitStart = value.length();
+        while (unitStart > 0 && Character.isLetter(value.charAt(unitStart - 1))) {
+            unitStart--;
+        }
+        String unit = value.substring(unitStart);
+        long nanosPerUnit;
+        switch (unit) {
+            case "ns": nanosPerUnit = 1L; break;
+            case "us": nanosPerUnit = 1_000L; break;
+            case "ms": nanosPerUnit = 1_000_000L; break;
+            case "": case "s": nanosPerUnit = 1_000_000_000L; break;
+            case "m": nanosPerUnit = 60_000_000_000L; break;
+            case "h": nanosPerUnit = 3_600_000_000_000L; break;
+            default: throw new IllegalArgumentException("'" + text + "' has unknown unit '" + unit + "' (use ns, us, ms, s, m or h)");
+        }
+        BigDecimal amount;
+        try {
+            amount = new BigDecimal(value.substring(0, unitStart));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration such as 250ms, 2.5s or 5m");
+        }
+        if (amount.signum() <= 0) {
+            throw new IllegalArgumentException("'" + text + "' is not a positive duration");
+        }
+        return amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue();
+    }
+}

@@ -1,0 +1,52 @@
+package io.agentmon.agent.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * {@code GET /metrics}: the registry in the format the scraper's {@code Accept} header asks for
+ * (Prometheus text by default, OpenMetrics or protobuf on request), gzipped when accepted.
+ */
+final class MetricsHandler implements HttpHandler {
+
+    private final PrometheusRegistry registry;
+    private final ExpositionFormats formats = ExpositionFormats.init();
+
+    MetricsHandler(PrometheusRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
+        ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+        boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst("Accept-Encoding"));
+        try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
+            writer.write(out, registry.scrape());
+        }
+        exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
+        if (gzip) {
+            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        }
+        Responses.send(exchange, 200, body.toByteArray());
+    }
+
+    private static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) {
+            return false;
+        }
+        for (String coding : acceptEncoding.split(",")) {
+            if (coding.trim().toLowerCase(java.util.Locale.ROOT).startsWith("gzip")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,95 @@
+package io.agentmon.agent.matching;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+
+import java.util.List;
+import java.util.function.Predicate;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * A matcher list turned into Byte Buddy matchers, used at transform time only.
+ *
+ * <p>A method selected by several matchers gets one probe, labelled by the first of them in
+ * the order they were listed, so it is never counted twice. Bridge and other compiler-made
+ * (synthetic) methods are never selected: a bridge calls the real method, which is counted.
+ */
+public final class TaskMatchers {
+
+    private final List<MethodMatcher> matchers;
+    private final ElementMatcher.Junction<TypeDescription> types;
+
+    public TaskMatchers(List<MethodMatcher> matchers) {
+        this.matchers = matchers;
+        ElementMatcher.Junction<TypeDescription> any = none();
+        for (MethodMatcher matcher : matchers) {
+            any = any.or(typeMatcher(matcher));
+        }
+        this.types = any;
+    }
+
+    public boolean isEmpty() {
+        return matchers.isEmpty();
+    }
+
+    public List<MethodMatcher> matchers() {
+        return matchers;
+    }
+
+    /** Types that may declare a matched method. */
+    public ElementMatcher.Junction<TypeDescription> types() {
+        return types;
+    }
+
+    /** The task label of {@code method}, declared by {@code type}, or null when no matcher selects it. */
+    public String labelFor(TypeDescription type, MethodDescription method) {
+        if (!method.isMethod() || method.isAbstract() || method.isNative() || method.isBridge() || method.isSynthetic()) {
+            return null;
+        }
+        for (MethodMatcher matcher : matchers) {
+            if (selects(matcher, type, method)) {
+                return matcher.label() != null ? matcher.label() : defaultLabel(type, method);
+            }
+        }
+        return null;
+    }
+
+    /** {@code Worker.execute} for {@code com.acme.Worker#execute}; nested classes keep their {@code $}. */
+    static String defaultLabel(TypeDescription type, MethodDescription method) {
+        String name = type.getName();
+        return name.substring(name.lastIndexOf('.') + 1) + "." + method.getName();
+    }
+
+    private static boolean selects(MethodMatcher matcher, TypeDescription type, MethodDescription method) {
+        if (matcher.kind() == MethodMatcher.Kind.ANNOTATION) {
+            return isAnnotatedWith(named(matcher.typeName())).matches(method);
+        }
+        return matcher.methodNameMatches(method.getName()) && typeMatcher(matcher).matches(type);
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> typeMatcher(MethodMatcher matcher) {
+        switch (matcher.kind()) {
+            case ANNOTATION:
+                return declaresMethod(isAnnotatedWith(named(matcher.typeName())));
+            case SUBTYPE:
+                return hasSuperType(junction(type -> matcher.typeNameMatches(type.getName())));
+            default:
+                return junction(type -> matcher.typeNameMatches(type.getName()));
+        }
+    }
+
+    private static <T extends TypeDefinition> ElementMatcher.Junction<T> junction(Predicate<T> predicate) {
+        return new ElementMatcher.Junction.AbstractBase<T>() {
+            @Override
+            public boolean matches(T target) {
+                return predicate.test(target);
+            }
+        };
+    }
+}

@@ -1,0 +1,48 @@
+package io.agentmon.agent.metrics;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.File;
+
+/**
+ * The one registry the endpoint serves: Micrometer's JVM, process and system binders, and
+ * agentmon's own task metrics, every series labelled with {@code service}.
+ */
+public final class AgentMeterRegistry {
+
+    private AgentMeterRegistry() {
+    }
+
+    /** Builds the registry; call on an agent thread, never in premain (binders are slow to start). */
+    public static PrometheusRegistry create(String service, String version) {
+        MicrometerLogging.install();
+        PrometheusMeterRegistry micrometer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        micrometer.config().commonTags("service", service);
+        new ClassLoaderMetrics().bindTo(micrometer);
+        new JvmMemoryMetrics().bindTo(micrometer);
+        new JvmGcMetrics().bindTo(micrometer);
+        new JvmHeapPressureMetrics().bindTo(micrometer);
+        new JvmThreadMetrics().bindTo(micrometer);
+        new JvmInfoMetrics().bindTo(micrometer);
+        new JvmCompilationMetrics().bindTo(micrometer);
+        new ProcessorMetrics().bindTo(micrometer);
+        new UptimeMetrics().bindTo(micrometer);
+        new FileDescriptorMetrics().bindTo(micrometer);
+        new DiskSpaceMetrics(new File(".").getAbsoluteFile()).bindTo(micrometer);
+        PrometheusRegistry registry = micrometer.getPrometheusRegistry();
+        registry.register(new TaskMetricsCollector(service, version));
+        return registry;
+    }
+}

@@ -1,0 +1,137 @@
+package io.agentmon.agent.metrics;
+
+import io.agentmon.bootstrap.DurationHistogram;
+import io.agentmon.bootstrap.ExceptionCounts;
+import io.agentmon.bootstrap.TaskRecorder;
+import io.agentmon.bootstrap.TaskRecorders;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads the task recorders into Prometheus snapshots at scrape time, on the scraping thread.
+ * The worker's threads only ever write the recorders; everything here (label strings, bucket
+ * arrays, exception names) is built by the scraper.
+ */
+public final class TaskMetricsCollector implements MultiCollector {
+
+    private static final double NANOS_PER_SECOND = 1e9;
+    private static final String[] OUTCOMES = {"success", "failure", "timeout"};
+
+    private final String service;
+    private final String version;
+
+    public TaskMetricsCollector(String service, String version) {
+        this.service = service;
+        this.version = version;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        HistogramSnapshot.Builder durations = HistogramSnapshot.builder()
+                .name("agentmon_task_duration_seconds").unit(Unit.SECONDS)
+                .help("Duration of task method runs, by outcome (success, failure, timeout).");
+        CounterSnapshot.Builder failures = CounterSnapshot.builder()
+                .name("agentmon_task_failures")
+                .help("Task runs that ended in failure, by the simple class name of the exception thrown.");
+        CounterSnapshot.Builder timeouts = CounterSnapshot.builder()
+                .name("agentmon_task_timeouts")
+                .help("Task runs that timed out, by reason (exception: the task threw a TimeoutException).");
+        GaugeSnapshot.Builder active = GaugeSnapshot.builder()
+                .name("agentmon_tasks_active")
+                .help("Task runs in progress.");
+
+        for (int id = 0; id < TaskRecorders.size(); id++) {
+            TaskRecorder recorder = TaskRecorders.recorder(id);
+            String task = recorder.label();
+            // Histograms before the started count: see TaskRecorder#active.
+            DurationHistogram[] byOutcome = {recorder.success(), recorder.failure(), recorder.timeout()};
+            for (int outcome = 0; outcome < OUTCOMES.length; outcome++) {
+                durations.dataPoint(histogramPoint(byOutcome[outcome],
+                        labels("task", task, "outcome", OUTCOMES[outcome])));
+            }
+            for (Map.Entry<String, Long> failure : failuresByName(recorder.exceptions()).entrySet()) {
+                failures.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .labels(labels("task", task, "exception", failure.getKey()))
+                        .value(failure.getValue()).build());
+            }
+            timeouts.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .labels(labels("task", task, "reason", "exception"))
+                    .value(recorder.timeout().count()).build());
+            active.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                    .labels(labels("task", task))
+                    .value(recorder.active()).build());
+        }
+
+        CounterSnapshot dropped = CounterSnapshot.builder()
+                .name("agentmon_dropped")
+                .help("Data agentmon could not record, by what (tasks: methods beyond the task label limit).")
+                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .labels(labels("what", "tasks")).value(TaskRecorders.refused()).build())
+                .build();
+        InfoSnapshot info = InfoSnapshot.builder()
+                .name("agentmon")
+                .help("The agentmon agent serving these metrics.")
+                .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
+                        .labels(labels("version", version, "java_version", System.getProperty("java.version")))
+                        .build())
+                .build();
+        return new MetricSnapshots(durations.build(), failures.build(), timeouts.build(), active.build(), dropped, info);
+    }
+
+    private static HistogramSnapshot.HistogramDataPointSnapshot histogramPoint(DurationHistogram histogram, Labels labels) {
+        long[] boundsNanos = histogram.boundsNanos();
+        long[] counts = histogram.bucketCounts();
+        double[] bounds = new double[counts.length];
+        for (int i = 0; i < boundsNanos.length; i++) {
+            bounds[i] = boundsNanos[i] / NANOS_PER_SECOND;
+        }
+        bounds[counts.length - 1] = Double.POSITIVE_INFINITY;
+        return HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                .labels(labels)
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+                .sum(histogram.sumNanos() / NANOS_PER_SECOND)
+                .build();
+    }
+
+    /** Sums by simple name: two classes of one simple name share a series. */
+    private static Map<String, Long> failuresByName(ExceptionCounts exceptions) {
+        Map<String, Long> byName = new LinkedHashMap<>();
+        for (int slot = 0; slot < ExceptionCounts.SLOTS; slot++) {
+            Class<?> type = exceptions.type(slot);
+            if (type != null) {
+                byName.merge(simpleName(type), exceptions.count(slot), Long::sum);
+            }
+        }
+        long overflow = exceptions.count(ExceptionCounts.SLOTS);
+        if (overflow > 0) {
+            byName.merge("other", overflow, Long::sum);
+        }
+        return byName;
+    }
+
+    static String simpleName(Class<?> type) {
+        String simple = type.getSimpleName();
+        if (!simple.isEmpty()) {
+            return simple;
+        }
+        String name = type.getName(); // anonymous and hidden classes have no simple name
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private Labels labels(String... namesAndValues) {
+        String[] withService = new String[namesAndValues.length + 2];
+        withService[0] = "service";
+        withService[1] = service;
+        System.arraycopy(namesAndValues, 0, withService, 2, namesAndValues.length);
+        return Labels.of(withService);
+    }
+}

@@ -1,0 +1,101 @@
+package io.agentmon.agent.startup;
+
+import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.config.AgentConfig;
+import io.agentmon.agent.http.MetricsEndpoint;
+import io.agentmon.agent.instrument.InstrumentationStats;
+import io.agentmon.agent.instrument.TaskInstrumentation;
+import io.agentmon.agent.matching.TaskMatchers;
+import io.agentmon.agent.metrics.AgentMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** One running agent: the installed instrumentation, then the endpoint started in the background. */
+final class Agent {
+
+    private static final long STRICT_START_TIMEOUT_SECONDS = 30;
+
+    private final AgentConfig config;
+    private final InstrumentationStats stats;
+    private final int matcherCount;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private volatile Throwable startFailure;
+    private volatile boolean serving;
+
+    private Agent(AgentConfig config, InstrumentationStats stats, int matcherCount) {
+        this.config = config;
+        this.stats = stats;
+        this.matcherCount = matcherCount;
+    }
+
+    /** The part that must run before the worker's classes load. */
+    static Agent install(AgentConfig config, Instrumentation instrumentation) throws IOException {
+        BootstrapJar.appendTo(instrumentation);
+        InstrumentationStats stats = new InstrumentationStats();
+        TaskMatchers matchers = new TaskMatchers(config.tasks());
+        if (!matchers.isEmpty()) {
+            TaskInstrumentation.install(instrumentation, config.taskBucketsNanos(), matchers, stats);
+        }
+        return new Agent(config, stats, config.tasks().size());
+    }
+
+    void startInBackground() {
+        // A daemon thread: the HTTP server's dispatcher inherits that, so the agent never keeps a worker alive.
+        Thread thread = new Thread(this::serve, "agentmon-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Waits for the endpoint; throws what stopped it from starting. */
+    void awaitStarted() throws Throwable {
+        if (!started.await(STRICT_START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the endpoint did not start within " + STRICT_START_TIMEOUT_SECONDS + "s");
+        }
+        if (startFailure != null) {
+            throw startFailure;
+        }
+    }
+
+    private void serve() {
+        String where = config.host() + ":" + config.port();
+        try {
+            String service = config.service() != null ? config.service()
+                    : ServiceName.fromCommand(System.getProperty("sun.java.command"));
+            MetricsEndpoint endpoint;
+            try {
+                endpoint = MetricsEndpoint.bind(config.host(), config.port());
+            } catch (IOException e) {
+                throw new IOException("cannot serve metrics on " + where + " (agentmon.host, agentmon.port): " + e.getMessage(), e);
+            }
+            PrometheusRegistry registry = AgentMeterRegistry.create(service, version());
+            endpoint.start(registry, this::readiness);
+            serving = true;
+            AgentLog.info(version() + " serving http://" + config.host() + ":" + endpoint.address().getPort()
+                    + "/metrics for service=" + service + " with " + matcherCount + " task matcher"
+                    + (matcherCount == 1 ? "" : "s") + (matcherCount == 0 ? " (agentmon.tasks is empty)" : ""));
+        } catch (Throwable e) {
+            startFailure = e;
+            if (!config.strict()) {
+                AgentLog.warn((e instanceof IOException ? e.getMessage() : "could not start: " + e)
+                        + "; the worker runs on unmonitored");
+            }
+        } finally {
+            started.countDown();
+        }
+    }
+
+    private String readiness() {
+        return "{\"status\":\"" + (serving ? "READY" : "STARTING") + "\",\"serving\":" + serving
+                + ",\"taskMatchers\":" + matcherCount
+                + ",\"wovenMethods\":" + stats.wovenMethods()
+                + ",\"instrumentationErrors\":" + stats.errors() + "}";
+    }
+
+    static String version() {
+        String version = Agent.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

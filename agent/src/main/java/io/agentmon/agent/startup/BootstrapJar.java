@@ -1,0 +1,49 @@
+package io.agentmon.agent.startup;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.jar.JarFile;
+
+/**
+ * Puts the bootstrap module's classes on the bootstrap class loader. agentmon.jar carries them
+ * as a nested jar (not as classes of its own, which the system class loader would load first);
+ * the JVM can only append a jar file on disk, so it is copied to a temporary file.
+ */
+final class BootstrapJar {
+
+    private static final String RESOURCE = "/agentmon/agentmon-bootstrap.jar";
+    private static final String PROBE_CLASS = "io.agentmon.bootstrap.TaskProbes";
+
+    private BootstrapJar() {
+    }
+
+    static void appendTo(Instrumentation instrumentation) throws IOException {
+        if (alreadyOnBootstrap()) {
+            return; // a second agent start in this JVM: the first one's classes are in use
+        }
+        Path copy = Files.createTempFile("agentmon-bootstrap-", ".jar");
+        File file = copy.toFile();
+        file.deleteOnExit();
+        try (InputStream in = BootstrapJar.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IOException(RESOURCE + " is missing from agentmon.jar");
+            }
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(file));
+    }
+
+    private static boolean alreadyOnBootstrap() {
+        try {
+            Class.forName(PROBE_CLASS, false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.agentmon.agent.startup;
+
+/**
+ * Recognises short-lived tool JVMs. With the agent in {@code JAVA_TOOL_OPTIONS}, every JVM on
+ * the machine loads it: javac, jps, jshell, the Maven and Gradle launchers. Those must run
+ * undisturbed (no output, no transformer) and must not take the worker's port.
+ */
+final class Launchers {
+
+    /** Main classes (or prefixes) of build tools' launchers. */
+    private static final String[] BUILD_TOOL_MAINS = {
+        "org.codehaus.plexus.classworlds.launcher.Launcher", // mvn
+        "org.apache.maven.wrapper.MavenWrapperMain",          // mvnw
+        "org.gradle.",                                        // gradle, its wrapper and daemons
+        "sun.tools.",                                         // jps, jstat, ... run from the classpath
+        "com.sun.tools.",                                     // javac, javadoc, ... run from the classpath
+        "jdk.jshell.",
+    };
+
+    private Launchers() {
+    }
+
+    /**
+     * Whether {@code command} (the JVM's {@code sun.java.command}) starts a tool rather than a
+     * worker. A JDK tool runs its main class from a JDK module: {@code jdk.compiler/com.sun.tools.javac.Main}.
+     */
+    static boolean isTool(String command) {
+        if (command == null || command.trim().isEmpty()) {
+            return false;
+        }
+        String main = command.trim().split("\\s+", 2)[0];
+        int slash = main.indexOf('/');
+        if (slash > 0 && !main.endsWith(".jar")) {
+            String module = main.substring(0, slash);
+            if (module.startsWith("jdk.") || module.startsWith("java.")) {
+                return true;
+            }
+            main = main.substring(slash + 1);
+        }
+        for (String tool : BUILD_TOOL_MAINS) {
+            if (main.startsWith(tool)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

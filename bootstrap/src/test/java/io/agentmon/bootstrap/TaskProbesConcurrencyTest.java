@@ -1,0 +1,133 @@
+package io.agentmon.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** Many threads record into one task at once; every total must come out exact. */
+class TaskProbesConcurrencyTest {
+
+    private static final long MS = 1_000_000L;
+
+    @Test
+    void concurrentRunsAreCountedExactly() throws Exception {
+        TaskRecorders.useBuckets(new long[] {1 * MS, 10 * MS, 100 * MS});
+        int id = TaskRecorders.register("stress.task");
+        int threads = 8;
+        int runsPerThread = 50_000;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        Throwable[] failures = {new IllegalStateException(), new IOException(), new TimeoutException()};
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                await(start);
+                for (int i = 0; i < runsPerThread; i++) {
+                    long begin = TaskProbes.enter(id);
+                    // Every 4th run fails, rotating through the three throwables.
+                    Throwable thrown = i % 4 == 3 ? failures[(i / 4) % 3] : null;
+                    TaskProbes.exit(id, begin, thrown);
+                }
+            });
+            worker.start();
+            workers.add(worker);
+        }
+        start.countDown();
+        for (Thread worker : workers) {
+            worker.join();
+        }
+
+        TaskRecorder recorder = TaskRecorders.recorder(id);
+        long total = (long) threads * runsPerThread;
+        long failed = total / 4;
+        long timedOut = countWhere(runsPerThread, 2) * threads;
+        assertEquals(total, recorder.started());
+        assertEquals(total - failed, recorder.success().count());
+        assertEquals(timedOut, recorder.timeout().count());
+        assertEquals(failed - timedOut, recorder.failure().count());
+        assertEquals(0, recorder.active());
+
+        long byException = 0;
+        for (int slot = 0; slot <= ExceptionCounts.SLOTS; slot++) {
+            byException += recorder.exceptions().count(slot);
+        }
+        assertEquals(recorder.failure().count(), byException, "failures by exception add up");
+        assertEquals(countWhere(runsPerThread, 0) * threads, countOf(recorder.exceptions(), IllegalStateException.class));
+        assertEquals(countWhere(runsPerThread, 1) * threads, countOf(recorder.exceptions(), IOException.class));
+    }
+
+    @Test
+    void sameLabelSharesOneRecorder() {
+        int first = TaskRecorders.register("shared.label");
+        assertEquals(first, TaskRecorders.register("shared.label"));
+    }
+
+    @Test
+    void bucketsAreUpperInclusive() {
+        DurationHistogram histogram = new DurationHistogram(new long[] {10, 20});
+        histogram.record(10);
+        histogram.record(11);
+        histogram.record(20);
+        histogram.record(21);
+        histogram.record(0);
+        long[] counts = histogram.bucketCounts();
+        assertEquals(2, counts[0]);
+        assertEquals(2, counts[1]);
+        assertEquals(1, counts[2]);
+        assertEquals(5, histogram.count());
+        assertEquals(62, histogram.sumNanos());
+    }
+
+    @Test
+    void exceptionClassesBeyondTheTableShareTheOverflow() {
+        ExceptionCounts counts = new ExceptionCounts();
+        Class<?>[] types = {
+            RuntimeException.class, IllegalStateException.class, IllegalArgumentException.class,
+            NullPointerException.class, ArithmeticException.class, ClassCastException.class,
+            ArrayStoreException.class, IndexOutOfBoundsException.class, UnsupportedOperationException.class,
+            SecurityException.class, IOException.class, TimeoutException.class, InterruptedException.class,
+            CloneNotSupportedException.class, ReflectiveOperationException.class, Error.class,
+            AssertionError.class, OutOfMemoryError.class,
+        };
+        for (Class<?> type : types) {
+            counts.increment(type);
+            counts.increment(type);
+        }
+        for (int slot = 0; slot < ExceptionCounts.SLOTS; slot++) {
+            assertEquals(types[slot], counts.type(slot));
+            assertEquals(2, counts.count(slot));
+        }
+        assertEquals(2L * (types.length - ExceptionCounts.SLOTS), counts.count(ExceptionCounts.SLOTS));
+    }
+
+    private static long countWhere(int runsPerThread, int rotation) {
+        long n = 0;
+        for (int i = 0; i < runsPerThread; i++) {
+            if (i % 4 == 3 && (i / 4) % 3 == rotation) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static long countOf(ExceptionCounts counts, Class<?> type) {
+        for (int slot = 0; slot < ExceptionCounts.SLOTS; slot++) {
+            if (counts.type(slot) == type) {
+                return counts.count(slot);
+            }
+        }
+        return 0;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
