@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds agentmon and runs the sample worker under it until you press Ctrl-C.
+# Usage: ./demo.sh [port]   (default 9200)
+set -euo pipefail
+cd "$(dirname "$0")"
+port="${1:-9200}"
+
+mvn -q -B package -DskipTests
+
+echo "sample worker running under agentmon; metrics at http://127.0.0.1:${port}/metrics"
+echo "  try: curl -s http://127.0.0.1:${port}/metrics | grep agentmon_task"
+echo "  health: http://127.0.0.1:${port}/health/ready    stop with Ctrl-C"
+exec java \
+  -javaagent:agent/target/agentmon.jar \
+  -Dagentmon.port="${port}" \
+  -Dagentmon.service=sample-worker \
+  -Dagentmon.tasks='com.acme.worker.jobs.Job+#execute,allocate=com.acme.worker.containers.ContainerAllocator#allocate' \
+  -jar sample-worker/target/sample-worker.jar --rate 20 --print-every 10
