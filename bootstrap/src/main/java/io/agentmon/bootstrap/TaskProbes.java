@@ -6,24 +6,33 @@ import java.util.concurrent.TimeoutException;
  * What woven task methods call: {@link #enter} on entry, {@link #exit} on every way out.
  *
  * <p>The probe id is a constant baked into the woven code when its class was transformed, so
- * finding the recorder is one array load. Cost per task: two clock reads and three uncontended
- * atomic adds (started, one bucket, the duration sum). Callers: any thread, concurrently.
+ * finding the recorder is one array load. Per run: two clock reads (in the advice), one CAS to
+ * claim an in-flight slot and two ordered stores to free it, and two uncontended atomic adds
+ * (one histogram bucket, the duration sum). Callers: any thread, concurrently.
  */
 public final class TaskProbes {
 
     private TaskProbes() {
     }
 
-    /** Counts the run as started and returns the start time for {@link #exit}. */
-    public static long enter(int probeId) {
-        TaskRecorders.get(probeId).started.increment();
-        return System.nanoTime();
+    /** Registers the run as in flight; returns its slot for {@link #exit}, or -1 when it is untracked. */
+    public static int enter(int probeId, long startNanos) {
+        int slot = InFlight.claim(probeId, startNanos);
+        if (slot < 0) {
+            TaskRecorders.get(probeId).untracked.increment();
+        }
+        return slot;
     }
 
     /** Records the finished run; {@code thrown} is null when the method returned normally. */
-    public static void exit(int probeId, long startNanos, Throwable thrown) {
+    public static void exit(int probeId, int slot, long startNanos, Throwable thrown) {
         long elapsed = System.nanoTime() - startNanos;
         TaskRecorder recorder = TaskRecorders.get(probeId);
+        if (slot >= 0) {
+            InFlight.release(slot);
+        } else {
+            recorder.untracked.decrement();
+        }
         if (thrown == null) {
             recorder.success.record(elapsed);
         } else if (thrown instanceof TimeoutException) {
@@ -31,6 +40,9 @@ public final class TaskProbes {
         } else {
             recorder.failure.record(elapsed);
             recorder.exceptions.increment(thrown.getClass());
+        }
+        if (elapsed > recorder.deadlineNanos) {
+            recorder.deadlineMisses.increment();
         }
     }
 }

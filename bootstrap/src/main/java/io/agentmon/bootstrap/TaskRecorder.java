@@ -3,24 +3,33 @@ package io.agentmon.bootstrap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Everything recorded for one task label: runs started, a duration histogram per outcome, and
- * failures by exception class.
+ * Everything recorded for one task label: a duration histogram per outcome, failures by
+ * exception class, and timeouts by source.
  *
- * <p>Runs in flight are derived, not counted twice: {@code started - finished}. A reader that
- * reads the histograms before {@link #started} never sees a negative result, because a run is
- * counted as started before it can be counted as finished.
+ * <p>Runs in flight are not counted here but listed in {@link InFlight}; only runs that found
+ * no slot there are counted, in {@link #untracked()}. A label may also exist only as the target
+ * of timeouts (a timeout handler's own label, or {@code unknown}), without being a task.
  */
 public final class TaskRecorder {
 
-    final LongAdder started = new LongAdder();
+    /** No deadline. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
     final DurationHistogram success;
     final DurationHistogram failure;
     final DurationHistogram timeout;
     final ExceptionCounts exceptions = new ExceptionCounts();
+    final LongAdder untracked = new LongAdder();
+    final long deadlineNanos;
+    final LongAdder deadlineMisses = new LongAdder();
+    final LongAdder handlerTimeouts = new LongAdder();
+    final LongAdder futureTimeouts = new LongAdder();
     private final String label;
+    private volatile boolean task;
 
-    TaskRecorder(String label, long[] boundsNanos) {
+    TaskRecorder(String label, long[] boundsNanos, long deadlineNanos) {
         this.label = label;
+        this.deadlineNanos = deadlineNanos;
         this.success = new DurationHistogram(boundsNanos);
         this.failure = new DurationHistogram(boundsNanos);
         this.timeout = new DurationHistogram(boundsNanos);
@@ -30,8 +39,13 @@ public final class TaskRecorder {
         return label;
     }
 
-    public long started() {
-        return started.sum();
+    /** Whether some method is woven as this task (rather than the label only receiving timeouts). */
+    public boolean isTask() {
+        return task;
+    }
+
+    void markTask() {
+        task = true;
     }
 
     /** Runs that returned normally. */
@@ -54,9 +68,28 @@ public final class TaskRecorder {
         return exceptions;
     }
 
-    /** Runs in flight now; read at scrape time. */
-    public long active() {
-        long finished = success.count() + failure.count() + timeout.count();
-        return Math.max(0, started.sum() - finished);
+    /** Runs in flight that {@link InFlight} had no slot for. */
+    public long untracked() {
+        return untracked.sum();
+    }
+
+    /** The deadline in nanoseconds, or {@link #NO_DEADLINE}. */
+    public long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    /** Runs that finished (in any outcome) after their deadline. */
+    public long deadlineMisses() {
+        return deadlineMisses.sum();
+    }
+
+    /** Calls of a configured timeout handler attributed to this task. */
+    public long handlerTimeouts() {
+        return handlerTimeouts.sum();
+    }
+
+    /** Futures that timed out in {@code get(timeout, unit)} or by {@code orTimeout}, attributed to this task. */
+    public long futureTimeouts() {
+        return futureTimeouts.sum();
     }
 }

@@ -38,10 +38,24 @@ public final class TaskRecorders {
     }
 
     /**
-     * Returns the probe id of {@code label}, creating its recorder on first use, or -1 when
-     * {@link #MAX_TASKS} labels exist already (the method then stays unwoven, and is counted).
+     * Returns the probe id of the task {@code label}, creating its recorder on first use, or -1
+     * when {@link #MAX_TASKS} labels exist already (the method then stays unwoven, and is counted).
+     * The deadline is taken from the first registration of a label.
      */
-    public static int register(String label) {
+    public static int registerTask(String label, long deadlineNanos) {
+        int id = register(label, deadlineNanos);
+        if (id >= 0) {
+            RECORDERS.get(id).markTask();
+        }
+        return id;
+    }
+
+    /** Like {@link #registerTask} for a label that only receives timeouts (a handler's, or {@code unknown}). */
+    public static int registerTimeoutTarget(String label) {
+        return register(label, TaskRecorder.NO_DEADLINE);
+    }
+
+    private static int register(String label, long deadlineNanos) {
         synchronized (IDS) {
             Integer known = IDS.get(label);
             if (known != null) {
@@ -52,7 +66,7 @@ public final class TaskRecorders {
                 return -1;
             }
             int id = size;
-            RECORDERS.set(id, new TaskRecorder(label, boundsNanos));
+            RECORDERS.set(id, new TaskRecorder(label, boundsNanos, deadlineNanos));
             IDS.put(label, id);
             size = id + 1;
             return id;

@@ -17,7 +17,7 @@ class TaskProbesConcurrencyTest {
     @Test
     void concurrentRunsAreCountedExactly() throws Exception {
         TaskRecorders.useBuckets(new long[] {1 * MS, 10 * MS, 100 * MS});
-        int id = TaskRecorders.register("stress.task");
+        int id = TaskRecorders.registerTask("stress.task", TaskRecorder.NO_DEADLINE);
         int threads = 8;
         int runsPerThread = 50_000;
         CountDownLatch start = new CountDownLatch(1);
@@ -27,10 +27,11 @@ class TaskProbesConcurrencyTest {
             Thread worker = new Thread(() -> {
                 await(start);
                 for (int i = 0; i < runsPerThread; i++) {
-                    long begin = TaskProbes.enter(id);
+                    long begin = System.nanoTime();
+                    int slot = TaskProbes.enter(id, begin);
                     // Every 4th run fails, rotating through the three throwables.
                     Throwable thrown = i % 4 == 3 ? failures[(i / 4) % 3] : null;
-                    TaskProbes.exit(id, begin, thrown);
+                    TaskProbes.exit(id, slot, begin, thrown);
                 }
             });
             worker.start();
@@ -45,11 +46,13 @@ class TaskProbesConcurrencyTest {
         long total = (long) threads * runsPerThread;
         long failed = total / 4;
         long timedOut = countWhere(runsPerThread, 2) * threads;
-        assertEquals(total, recorder.started());
         assertEquals(total - failed, recorder.success().count());
         assertEquals(timedOut, recorder.timeout().count());
         assertEquals(failed - timedOut, recorder.failure().count());
-        assertEquals(0, recorder.active());
+        assertEquals(0, recorder.untracked());
+        for (int slot = 0; slot < InFlight.SLOTS; slot++) {
+            assertEquals(null, InFlight.thread(slot), "slot " + slot + " released");
+        }
 
         long byException = 0;
         for (int slot = 0; slot <= ExceptionCounts.SLOTS; slot++) {
@@ -62,8 +65,9 @@ class TaskProbesConcurrencyTest {
 
     @Test
     void sameLabelSharesOneRecorder() {
-        int first = TaskRecorders.register("shared.label");
-        assertEquals(first, TaskRecorders.register("shared.label"));
+        int first = TaskRecorders.registerTask("shared.label", TaskRecorder.NO_DEADLINE);
+        assertEquals(first, TaskRecorders.registerTimeoutTarget("shared.label"));
+        assertEquals(first, TaskRecorders.registerTask("shared.label", TaskRecorder.NO_DEADLINE));
     }
 
     @Test

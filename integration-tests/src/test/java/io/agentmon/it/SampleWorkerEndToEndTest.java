@@ -62,6 +62,9 @@ class SampleWorkerEndToEndTest {
                 assertFailuresByException(tally, scrape, kind, task);
                 assertEquals(count(tally, kind + ".timeout.count"),
                         scrape.value("agentmon_task_timeouts_total", "task", task, "reason", "exception"), task + " timeouts");
+                // Every timeout here comes from FetchJob's Future.get(40 ms), seen by the woven FutureTask.get.
+                assertEquals(count(tally, kind + ".timeout.count"),
+                        scrape.value("agentmon_task_timeouts_total", "task", task, "reason", "future"), task + " future timeouts");
                 assertEquals(0, scrape.value("agentmon_tasks_active", "task", task), task + " in flight after the run");
             }
             assertEquals(JOBS, scrapedTotal);

@@ -1,6 +1,8 @@
 package io.agentmon.agent.config;
 
 import io.agentmon.agent.matching.MethodMatcher;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,52 +16,70 @@ public final class AgentConfig {
     private final String service;
     private final boolean strict;
     private final long[] taskBucketsNanos;
+    private final List<MethodMatcher> timeouts;
+    private final long deadlineNanos;
+    private final Map<String, Long> deadlinesByLabel;
+    private final boolean taskStacks;
 
-    private AgentConfig(boolean enabled, List<MethodMatcher> tasks, int port, String host, String service,
-            boolean strict, long[] taskBucketsNanos) {
-        this.enabled = enabled;
-        this.tasks = tasks;
-        this.port = port;
-        this.host = host;
+    private AgentConfig(Map<String, ConfigLoader.Setting> settings, String service) throws ConfigException {
+        this.enabled = bool(settings, ConfigKey.ENABLED);
+        this.tasks = matchers(settings, ConfigKey.TASKS);
+        this.port = port(settings);
+        this.host = value(settings, ConfigKey.HOST);
         this.service = service;
-        this.strict = strict;
-        this.taskBucketsNanos = taskBucketsNanos;
+        this.strict = bool(settings, ConfigKey.STRICT);
+        this.taskBucketsNanos = buckets(settings, ConfigKey.TASK_BUCKETS);
+        this.timeouts = matchers(settings, ConfigKey.TIMEOUTS);
+        String deadline = value(settings, ConfigKey.TASK_DEADLINE);
+        this.deadlineNanos = deadline.isEmpty() ? NO_DEADLINE : duration(settings.get(ConfigKey.TASK_DEADLINE.key()));
+        Map<String, Long> byLabel = new HashMap<>();
+        for (ConfigLoader.Setting setting : settings.values()) {
+            if (setting.key == ConfigKey.TASK_DEADLINE_FOR) {
+                byLabel.put(setting.key.suffix(setting.name), duration(setting));
+            }
+        }
+        this.deadlinesByLabel = Collections.unmodifiableMap(byLabel);
+        this.taskStacks = bool(settings, ConfigKey.TASKS_STACKS);
     }
 
-    static AgentConfig from(Map<ConfigKey, ConfigLoader.Setting> settings, Map<String, String> systemProperties,
+    /** No deadline: the same value as the bootstrap's {@code TaskRecorder.NO_DEADLINE}. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    static AgentConfig from(Map<String, ConfigLoader.Setting> settings, Map<String, String> systemProperties,
             Map<String, String> environment) throws ConfigException {
         String service = raw(settings, ConfigKey.SERVICE);
         if (service == null || service.isEmpty()) {
             // The OpenTelemetry name, when the worker already has one: the same rule as the SDK's.
             service = systemProperties.getOrDefault("otel.service.name", environment.get("OTEL_SERVICE_NAME"));
         }
-        return new AgentConfig(
-                bool(settings, ConfigKey.ENABLED),
-                matchers(settings, ConfigKey.TASKS),
-                port(settings),
-                value(settings, ConfigKey.HOST),
-                service == null || service.trim().isEmpty() ? null : service.trim(),
-                bool(settings, ConfigKey.STRICT),
-                buckets(settings, ConfigKey.TASK_BUCKETS));
+        return new AgentConfig(settings, service == null || service.trim().isEmpty() ? null : service.trim());
     }
 
-    private static String raw(Map<ConfigKey, ConfigLoader.Setting> settings, ConfigKey key) {
-        ConfigLoader.Setting setting = settings.get(key);
+    private static long duration(ConfigLoader.Setting setting) throws ConfigException {
+        try {
+            return Durations.parseNanos(setting.value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(setting.describe() + ": " + e.getMessage());
+        }
+    }
+
+    private static String raw(Map<String, ConfigLoader.Setting> settings, ConfigKey key) {
+        ConfigLoader.Setting setting = settings.get(key.key());
         return setting == null ? null : setting.value;
     }
 
-    private static String value(Map<ConfigKey, ConfigLoader.Setting> settings, ConfigKey key) {
+    private static String value(Map<String, ConfigLoader.Setting> settings, ConfigKey key) {
         String raw = raw(settings, key);
         return raw == null ? key.defaultValue() : raw;
     }
 
-    private static ConfigException invalid(Map<ConfigKey, ConfigLoader.Setting> settings, ConfigKey key, String why) {
-        ConfigLoader.Setting setting = settings.get(key);
+    private static ConfigException invalid(Map<String, ConfigLoader.Setting> settings, ConfigKey key, String why) {
+        ConfigLoader.Setting setting = settings.get(key.key());
         String what = setting == null ? key.key() + " (default)" : setting.describe();
         return new ConfigException(what + ": " + why);
     }
 
-    private static boolean bool(Map<ConfigKey, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
+    private static boolean bool(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
         String text = value(settings, key);
         if ("true".equalsIgnoreCase(text)) {
             return true;
@@ -70,7 +90,7 @@ public final class AgentConfig {
         throw invalid(settings, key, "expected true or false");
     }
 
-    private static int port(Map<ConfigKey, ConfigLoader.Setting> settings) throws ConfigException {
+    private static int port(Map<String, ConfigLoader.Setting> settings) throws ConfigException {
         String text = value(settings, ConfigKey.PORT);
         try {
             int port = Integer.parseInt(text);
@@ -83,7 +103,7 @@ public final class AgentConfig {
         throw invalid(settings, ConfigKey.PORT, "not a port number (0-65535; 0 picks a free port)");
     }
 
-    private static List<MethodMatcher> matchers(Map<ConfigKey, ConfigLoader.Setting> settings, ConfigKey key)
+    private static List<MethodMatcher> matchers(Map<String, ConfigLoader.Setting> settings, ConfigKey key)
             throws ConfigException {
         try {
             return MethodMatcher.parseList(value(settings, key));
@@ -92,7 +112,7 @@ public final class AgentConfig {
         }
     }
 
-    private static long[] buckets(Map<ConfigKey, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
+    private static long[] buckets(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
         String[] parts = value(settings, key).split(",");
         long[] bounds = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
@@ -136,5 +156,20 @@ public final class AgentConfig {
 
     public long[] taskBucketsNanos() {
         return taskBucketsNanos.clone();
+    }
+
+    /** Matchers of the worker's own timeout handlers ({@code agentmon.timeouts}). */
+    public List<MethodMatcher> timeouts() {
+        return timeouts;
+    }
+
+    /** The deadline of the task {@code label} in nanoseconds, or {@link #NO_DEADLINE}. */
+    public long deadlineNanos(String label) {
+        return deadlinesByLabel.getOrDefault(label, deadlineNanos);
+    }
+
+    /** Whether {@code GET /tasks} includes stacks. */
+    public boolean taskStacks() {
+        return taskStacks;
     }
 }

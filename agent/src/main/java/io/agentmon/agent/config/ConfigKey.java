@@ -26,7 +26,15 @@ public enum ConfigKey {
     CONFIG("agentmon.config", "", "/etc/agentmon.properties",
             "A properties file with more agentmon.* keys (lowest precedence)."),
     TASK_BUCKETS("agentmon.task.buckets", "1ms,5ms,10ms,50ms,100ms,250ms,500ms,1s,2.5s,10s,1m,5m", "10ms,100ms,1s,10s",
-            "Upper bounds of the task duration histogram's buckets, increasing (units ns, us, ms, s, m, h; bare numbers are seconds).");
+            "Upper bounds of the task duration histogram's buckets, increasing (units ns, us, ms, s, m, h; bare numbers are seconds)."),
+    TASK_DEADLINE("agentmon.task.deadline", "", "30s",
+            "Deadline for every task: a run that finishes later counts as a timeout (reason deadline), one still running later is stuck."),
+    TASK_DEADLINE_FOR("agentmon.task.deadline.<label>", "", "agentmon.task.deadline.ingest=2m",
+            "Deadline for the task with that label, overriding agentmon.task.deadline."),
+    TIMEOUTS("agentmon.timeouts", "", "com.acme.Worker#onTimeout",
+            "Method matchers naming the worker's own timeout handlers: each call counts as a timeout (reason handler)."),
+    TASKS_STACKS("agentmon.tasks.stacks", "false", "true",
+            "When true, GET /tasks shows each in-flight task's current stack.");
 
     private final String key;
     private final String defaultValue;
@@ -40,9 +48,18 @@ public enum ConfigKey {
         this.description = description;
     }
 
-    /** The system property name, e.g. {@code agentmon.port}. */
+    /** The system property name, e.g. {@code agentmon.port}, or the pattern {@code agentmon.task.deadline.<label>}. */
     public String key() {
         return key;
+    }
+
+    /** Keys such as {@code agentmon.task.deadline.<label>} stand for a family: the prefix and any suffix. */
+    public boolean isPrefix() {
+        return key.endsWith(".<label>");
+    }
+
+    private String prefix() {
+        return key.substring(0, key.length() - "<label>".length());
     }
 
     /** The name without the {@code agentmon.} prefix, as used in agent arguments. */
@@ -50,9 +67,9 @@ public enum ConfigKey {
         return key.substring("agentmon.".length());
     }
 
-    /** The environment variable, e.g. {@code AGENTMON_PORT}. */
+    /** The environment variable, e.g. {@code AGENTMON_PORT} (for a prefix key, its prefix). */
     public String environmentVariable() {
-        return key.replace('.', '_').toUpperCase(Locale.ROOT);
+        return (isPrefix() ? prefix() : key).replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     public String defaultValue() {
@@ -69,7 +86,20 @@ public enum ConfigKey {
 
     /** Keys whose value is a comma-separated list, so agent arguments may continue them after a comma. */
     boolean isList() {
-        return this == TASKS || this == TASK_BUCKETS;
+        return this == TASKS || this == TASK_BUCKETS || this == TIMEOUTS;
+    }
+
+    /**
+     * The full key a name stands for: {@code port} and {@code agentmon.port} both give
+     * {@code agentmon.port}; {@code task.deadline.ingest} gives {@code agentmon.task.deadline.ingest}.
+     */
+    public String fullName(String name) {
+        return name.startsWith("agentmon.") ? name : "agentmon." + name;
+    }
+
+    /** For a prefix key, the part after the prefix ({@code ingest}); empty otherwise. */
+    public String suffix(String fullName) {
+        return isPrefix() ? fullName.substring(prefix().length()) : "";
     }
 
     public static List<ConfigKey> all() {
@@ -78,9 +108,31 @@ public enum ConfigKey {
 
     /** Finds a key by its full name ({@code agentmon.port}) or short name ({@code port}). */
     public static Optional<ConfigKey> find(String name) {
+        String full = name.startsWith("agentmon.") ? name : "agentmon." + name;
         for (ConfigKey candidate : values()) {
-            if (candidate.key.equals(name) || candidate.shortName().equals(name)) {
+            if (candidate.key.equals(full)) {
                 return Optional.of(candidate);
+            }
+        }
+        for (ConfigKey candidate : values()) {
+            if (candidate.isPrefix() && full.startsWith(candidate.prefix()) && full.length() > candidate.prefix().length()) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Finds a key by its environment variable, returning the full key name it sets. */
+    static Optional<String> fromEnvironmentVariable(String variable) {
+        for (ConfigKey candidate : values()) {
+            if (!candidate.isPrefix() && candidate.environmentVariable().equals(variable)) {
+                return Optional.of(candidate.key);
+            }
+        }
+        for (ConfigKey candidate : values()) {
+            String prefix = candidate.environmentVariable();
+            if (candidate.isPrefix() && variable.startsWith(prefix) && variable.length() > prefix.length()) {
+                return Optional.of(candidate.prefix() + variable.substring(prefix.length()).toLowerCase(Locale.ROOT));
             }
         }
         return Optional.empty();

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -30,12 +30,12 @@ public final class ConfigLoader {
     /** Loads and validates the configuration; throws with a message naming the bad key. */
     public static AgentConfig load(String agentArgs, Map<String, String> systemProperties,
             Map<String, String> environment) throws ConfigException {
-        Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+        Map<String, Setting> settings = new LinkedHashMap<>();
         // Lowest precedence first; each source overwrites what the one before set.
-        Map<ConfigKey, Setting> fromEnvironment = fromEnvironment(environment);
-        Map<ConfigKey, Setting> fromArguments = fromAgentArguments(agentArgs);
-        Map<ConfigKey, Setting> fromProperties = fromSystemProperties(systemProperties);
-        Optional<Setting> file = firstOf(ConfigKey.CONFIG, fromProperties, fromArguments, fromEnvironment);
+        Map<String, Setting> fromEnvironment = fromEnvironment(environment);
+        Map<String, Setting> fromArguments = fromAgentArguments(agentArgs);
+        Map<String, Setting> fromProperties = fromSystemProperties(systemProperties);
+        Optional<Setting> file = firstOf(ConfigKey.CONFIG.key(), fromProperties, fromArguments, fromEnvironment);
         if (file.isPresent() && !file.get().value.isEmpty()) {
             settings.putAll(fromFile(file.get()));
         }
@@ -58,8 +58,8 @@ public final class ConfigLoader {
     }
 
     @SafeVarargs
-    private static Optional<Setting> firstOf(ConfigKey key, Map<ConfigKey, Setting>... sources) {
-        for (Map<ConfigKey, Setting> source : sources) {
+    private static Optional<Setting> firstOf(String key, Map<String, Setting>... sources) {
+        for (Map<String, Setting> source : sources) {
             if (source.containsKey(key)) {
                 return Optional.of(source.get(key));
             }
@@ -67,34 +67,30 @@ public final class ConfigLoader {
         return Optional.empty();
     }
 
-    private static Map<ConfigKey, Setting> fromSystemProperties(Map<String, String> properties) throws ConfigException {
-        Map<ConfigKey, Setting> found = new EnumMap<>(ConfigKey.class);
+    private static Map<String, Setting> fromSystemProperties(Map<String, String> properties) throws ConfigException {
+        Map<String, Setting> found = new LinkedHashMap<>();
         for (Map.Entry<String, String> property : properties.entrySet()) {
             String name = property.getKey();
             if (name.startsWith(PREFIX)) {
                 ConfigKey key = known(name, "system property -D" + name);
-                found.put(key, new Setting(key, property.getValue().trim(), "system property"));
+                found.put(name, new Setting(key, name, property.getValue().trim(), "system property"));
             }
         }
         return found;
     }
 
-    private static Map<ConfigKey, Setting> fromEnvironment(Map<String, String> environment) throws ConfigException {
-        Map<ConfigKey, Setting> found = new EnumMap<>(ConfigKey.class);
+    private static Map<String, Setting> fromEnvironment(Map<String, String> environment) throws ConfigException {
+        Map<String, Setting> found = new LinkedHashMap<>();
         for (Map.Entry<String, String> variable : environment.entrySet()) {
             String name = variable.getKey();
             if (name.startsWith(ENV_PREFIX)) {
-                ConfigKey key = null;
-                for (ConfigKey candidate : ConfigKey.values()) {
-                    if (candidate.environmentVariable().equals(name)) {
-                        key = candidate;
-                    }
-                }
-                if (key == null) {
+                Optional<String> full = ConfigKey.fromEnvironmentVariable(name);
+                if (!full.isPresent()) {
                     throw new ConfigException("environment variable " + name + ": unknown agentmon key; known keys are "
                             + knownKeys());
                 }
-                found.put(key, new Setting(key, variable.getValue().trim(), "environment variable " + name));
+                ConfigKey key = ConfigKey.find(full.get()).get();
+                found.put(full.get(), new Setting(key, full.get(), variable.getValue().trim(), "environment variable " + name));
             }
         }
         return found;
@@ -105,19 +101,21 @@ public final class ConfigLoader {
      * contain commas (and {@code label=} prefixes), a segment that does not start with a known
      * key continues the list value before it.
      */
-    static Map<ConfigKey, Setting> fromAgentArguments(String agentArgs) throws ConfigException {
-        Map<ConfigKey, Setting> found = new EnumMap<>(ConfigKey.class);
+    static Map<String, Setting> fromAgentArguments(String agentArgs) throws ConfigException {
+        Map<String, Setting> found = new LinkedHashMap<>();
         if (agentArgs == null || agentArgs.trim().isEmpty()) {
             return found;
         }
         ConfigKey current = null;
+        String currentName = null;
         StringBuilder value = new StringBuilder();
         for (String segment : agentArgs.split(",", -1)) {
             int equals = segment.indexOf('=');
             Optional<ConfigKey> key = equals < 0 ? Optional.empty() : ConfigKey.find(segment.substring(0, equals).trim());
             if (key.isPresent()) {
-                put(found, current, value);
+                put(found, current, currentName, value);
                 current = key.get();
+                currentName = current.fullName(segment.substring(0, equals).trim());
                 value.setLength(0);
                 value.append(segment.substring(equals + 1));
             } else if (current != null && current.isList()) {
@@ -128,17 +126,17 @@ public final class ConfigLoader {
                         + "'; known keys are " + knownKeys());
             }
         }
-        put(found, current, value);
+        put(found, current, currentName, value);
         return found;
     }
 
-    private static void put(Map<ConfigKey, Setting> found, ConfigKey key, StringBuilder value) {
+    private static void put(Map<String, Setting> found, ConfigKey key, String name, StringBuilder value) {
         if (key != null) {
-            found.put(key, new Setting(key, value.toString().trim(), "agent argument"));
+            found.put(name, new Setting(key, name, value.toString().trim(), "agent argument"));
         }
     }
 
-    private static Map<ConfigKey, Setting> fromFile(Setting configFile) throws ConfigException {
+    private static Map<String, Setting> fromFile(Setting configFile) throws ConfigException {
         Path path = Paths.get(configFile.value);
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(path)) {
@@ -148,13 +146,13 @@ public final class ConfigLoader {
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("agentmon.config: cannot read '" + path + "' (" + configFile.source + "): " + e.getMessage());
         }
-        Map<ConfigKey, Setting> found = new EnumMap<>(ConfigKey.class);
+        Map<String, Setting> found = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
             ConfigKey key = known(name, "key " + name + " in " + path);
             if (key == ConfigKey.CONFIG) {
                 throw new ConfigException("agentmon.config: the file " + path + " may not name another file");
             }
-            found.put(key, new Setting(key, properties.getProperty(name).trim(), "file " + path));
+            found.put(name, new Setting(key, name, properties.getProperty(name).trim(), "file " + path));
         }
         return found;
     }
@@ -178,18 +176,20 @@ public final class ConfigLoader {
     /** One key's raw value and where it came from, for error messages. */
     static final class Setting {
         final ConfigKey key;
+        final String name;
         final String value;
         final String source;
 
-        Setting(ConfigKey key, String value, String source) {
+        Setting(ConfigKey key, String name, String value, String source) {
             this.key = key;
+            this.name = name;
             this.value = value;
             this.source = source;
         }
 
         /** Prefix for a message about this value, e.g. {@code agentmon.port='x' (system property)}. */
         String describe() {
-            return key.key() + "='" + value + "' (" + source + ")";
+            return name + "='" + value + "' (" + source + ")";
         }
     }
 }

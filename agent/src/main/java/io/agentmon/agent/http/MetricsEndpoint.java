@@ -36,11 +36,12 @@ public final class MetricsEndpoint {
     }
 
     /** Starts serving; call from a daemon thread. */
-    public void start(PrometheusRegistry registry, Supplier<String> readiness) {
+    public void start(PrometheusRegistry registry, Supplier<String> readiness, boolean taskStacks) {
         Map<String, HttpHandler> routes = new HashMap<>();
         routes.put("/metrics", new MetricsHandler(registry));
         routes.put("/health", exchange -> Responses.json(exchange, 200, "{\"status\":\"UP\"}"));
         routes.put("/health/ready", exchange -> Responses.json(exchange, 200, readiness.get()));
+        routes.put("/tasks", new TasksHandler(taskStacks));
         server.createContext("/", exchange -> route(routes, exchange));
         ThreadPoolExecutor handlers = new ThreadPoolExecutor(1, 2, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(8), runnable -> {
@@ -57,7 +58,7 @@ public final class MetricsEndpoint {
             String method = exchange.getRequestMethod();
             HttpHandler handler = routes.get(exchange.getRequestURI().getPath());
             if (handler == null) {
-                Responses.text(exchange, 404, "not found; try /metrics, /health or /health/ready\n");
+                Responses.text(exchange, 404, "not found; try /metrics, /tasks, /health or /health/ready\n");
             } else if (!"GET".equals(method) && !"HEAD".equals(method)) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 Responses.text(exchange, 405, "method not allowed\n");

@@ -6,7 +6,7 @@ import net.bytebuddy.asm.Advice;
 /**
  * Copied into every task method. It only forwards to {@link TaskProbes}, a bootstrap class, so
  * the woven code links in any class loader; {@code suppress} keeps any failure of ours out of
- * the worker.
+ * the worker. The in-flight slot travels from enter to exit in a local variable of the method.
  */
 final class TaskAdvice {
 
@@ -14,12 +14,15 @@ final class TaskAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@ProbeId int probeId) {
-        return TaskProbes.enter(probeId);
+    static long enter(@ProbeId int probeId, @Advice.Local("agentmonSlot") int slot) {
+        long startNanos = System.nanoTime();
+        slot = TaskProbes.enter(probeId, startNanos);
+        return startNanos;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@ProbeId int probeId, @Advice.Enter long startNanos, @Advice.Thrown Throwable thrown) {
-        TaskProbes.exit(probeId, startNanos, thrown);
+    static void exit(@ProbeId int probeId, @Advice.Local("agentmonSlot") int slot, @Advice.Enter long startNanos,
+            @Advice.Thrown Throwable thrown) {
+        TaskProbes.exit(probeId, slot, startNanos, thrown);
     }
 }

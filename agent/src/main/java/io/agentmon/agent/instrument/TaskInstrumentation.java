@@ -1,27 +1,42 @@
 package io.agentmon.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.agentmon.agent.matching.TaskMatchers;
+import io.agentmon.agent.config.AgentConfig;
+import io.agentmon.agent.matching.MethodMatcher;
+import io.agentmon.agent.matching.MethodMatchers;
 import io.agentmon.bootstrap.TaskRecorders;
+import io.agentmon.bootstrap.TimeoutProbes;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs the class file transformer that weaves task methods, in classes loaded from now on
- * and, by retransformation, in classes already loaded.
+ * Installs the class file transformer: task methods, the worker's timeout handlers and the
+ * JDK's timed futures, in classes loaded from now on and, by retransformation, in classes
+ * already loaded (the JDK's futures always are).
  */
 public final class TaskInstrumentation {
+
+    /** Label of the timeouts that no task can be blamed for. */
+    public static final String UNKNOWN_TASK = "unknown";
 
     private TaskInstrumentation() {
     }
 
-    public static void install(Instrumentation instrumentation, long[] bucketBoundsNanos, TaskMatchers matchers,
-            InstrumentationStats stats) {
-        TaskRecorders.useBuckets(bucketBoundsNanos);
+    public static void install(Instrumentation instrumentation, AgentConfig config, InstrumentationStats stats) {
+        TaskRecorders.useBuckets(config.taskBucketsNanos());
+        TimeoutProbes.useUnknown(TaskRecorders.registerTimeoutTarget(UNKNOWN_TASK));
+        MethodMatchers tasks = new MethodMatchers(config.tasks());
+        MethodMatchers handlers = new MethodMatchers(config.timeouts());
+        ClassLoader agentLoader = TaskInstrumentation.class.getClassLoader();
+
+        // Every matching transformation applies (Byte Buddy's default): a method may be a task
+        // and a timeout handler at once.
         new AgentBuilder.Default(new ByteBuddy())
                 // Retransformation may not add fields or methods, so advice is inlined and the
                 // class's shape stays as it was.
@@ -35,8 +50,41 @@ public final class TaskInstrumentation {
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
                         .or(isSynthetic()))
-                .type(matchers.types())
-                .transform(new TaskTransformer(matchers, stats))
+                .type(tasks.types())
+                .transform(new MatchedMethodsTransformer(tasks, new MatchedMethodsTransformer.Kind() {
+                    @Override
+                    public int register(String label) {
+                        return TaskRecorders.registerTask(label, config.deadlineNanos(label));
+                    }
+
+                    @Override
+                    public Class<?> advice(MethodMatcher matcher) {
+                        return TaskAdvice.class;
+                    }
+                }, stats))
+                .type(handlers.types())
+                .transform(new MatchedMethodsTransformer(handlers, new MatchedMethodsTransformer.Kind() {
+                    @Override
+                    public int register(String label) {
+                        return TaskRecorders.registerTimeoutTarget(label);
+                    }
+
+                    @Override
+                    public Class<?> advice(MethodMatcher matcher) {
+                        return matcher.label() != null ? TimeoutHandlerAdvice.Labelled.class : TimeoutHandlerAdvice.class;
+                    }
+                }, stats))
+                .type(named("java.util.concurrent.FutureTask"))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
+                        .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.FutureTaskGet.class.getName()))
+                .type(named("java.util.concurrent.CompletableFuture"))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
+                        .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.TimedGet.class.getName())
+                        .advice(named("completeExceptionally").and(takesArguments(Throwable.class)),
+                                FutureTimeoutAdvice.CompletedExceptionally.class.getName()))
+                .type(named("java.util.concurrent.ForkJoinTask"))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
+                        .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.TimedGet.class.getName()))
                 .installOn(instrumentation);
     }
 

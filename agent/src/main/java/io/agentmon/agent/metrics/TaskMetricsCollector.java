@@ -2,6 +2,7 @@ package io.agentmon.agent.metrics;
 
 import io.agentmon.bootstrap.DurationHistogram;
 import io.agentmon.bootstrap.ExceptionCounts;
+import io.agentmon.bootstrap.InFlight;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -44,38 +45,50 @@ public final class TaskMetricsCollector implements MultiCollector {
                 .help("Task runs that ended in failure, by the simple class name of the exception thrown.");
         CounterSnapshot.Builder timeouts = CounterSnapshot.builder()
                 .name("agentmon_task_timeouts")
-                .help("Task runs that timed out, by reason (exception: the task threw a TimeoutException).");
+                .help("Timeouts by task and source (reason): exception = the task threw a TimeoutException, "
+                        + "deadline = it finished after its deadline, handler = a configured timeout handler ran, "
+                        + "future = a Future.get(timeout) gave up or orTimeout fired.");
         GaugeSnapshot.Builder active = GaugeSnapshot.builder()
                 .name("agentmon_tasks_active")
                 .help("Task runs in progress.");
+        GaugeSnapshot.Builder stuck = GaugeSnapshot.builder()
+                .name("agentmon_tasks_stuck")
+                .help("Task runs in progress for longer than their deadline.");
 
+        InFlightSnapshot inFlight = InFlightSnapshot.take();
         for (int id = 0; id < TaskRecorders.size(); id++) {
             TaskRecorder recorder = TaskRecorders.recorder(id);
             String task = recorder.label();
-            // Histograms before the started count: see TaskRecorder#active.
-            DurationHistogram[] byOutcome = {recorder.success(), recorder.failure(), recorder.timeout()};
-            for (int outcome = 0; outcome < OUTCOMES.length; outcome++) {
-                durations.dataPoint(histogramPoint(byOutcome[outcome],
-                        labels("task", task, "outcome", OUTCOMES[outcome])));
+            if (recorder.isTask()) {
+                DurationHistogram[] byOutcome = {recorder.success(), recorder.failure(), recorder.timeout()};
+                for (int outcome = 0; outcome < OUTCOMES.length; outcome++) {
+                    durations.dataPoint(histogramPoint(byOutcome[outcome],
+                            labels("task", task, "outcome", OUTCOMES[outcome])));
+                }
+                for (Map.Entry<String, Long> failure : failuresByName(recorder.exceptions()).entrySet()) {
+                    failures.dataPoint(counter(failure.getValue(), "task", task, "exception", failure.getKey()));
+                }
+                active.dataPoint(gauge(inFlight.active(id), "task", task));
+                timeouts.dataPoint(counter(recorder.timeout().count(), "task", task, "reason", "exception"));
+                timeouts.dataPoint(counter(recorder.futureTimeouts(), "task", task, "reason", "future"));
+                if (recorder.deadlineNanos() != TaskRecorder.NO_DEADLINE) {
+                    timeouts.dataPoint(counter(recorder.deadlineMisses(), "task", task, "reason", "deadline"));
+                    stuck.dataPoint(gauge(inFlight.stuck(id), "task", task));
+                }
+            } else if (recorder.futureTimeouts() > 0) {
+                timeouts.dataPoint(counter(recorder.futureTimeouts(), "task", task, "reason", "future"));
             }
-            for (Map.Entry<String, Long> failure : failuresByName(recorder.exceptions()).entrySet()) {
-                failures.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                        .labels(labels("task", task, "exception", failure.getKey()))
-                        .value(failure.getValue()).build());
+            if (recorder.handlerTimeouts() > 0) {
+                timeouts.dataPoint(counter(recorder.handlerTimeouts(), "task", task, "reason", "handler"));
             }
-            timeouts.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                    .labels(labels("task", task, "reason", "exception"))
-                    .value(recorder.timeout().count()).build());
-            active.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                    .labels(labels("task", task))
-                    .value(recorder.active()).build());
         }
 
         CounterSnapshot dropped = CounterSnapshot.builder()
                 .name("agentmon_dropped")
-                .help("Data agentmon could not record, by what (tasks: methods beyond the task label limit).")
-                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                        .labels(labels("what", "tasks")).value(TaskRecorders.refused()).build())
+                .help("Data agentmon could not record, by what (tasks: methods beyond the task label limit, "
+                        + "left unwoven; inflight: runs counted but not listed in /tasks because the in-flight table was full).")
+                .dataPoint(counter(TaskRecorders.refused(), "what", "tasks"))
+                .dataPoint(counter(InFlight.overflows(), "what", "inflight"))
                 .build();
         InfoSnapshot info = InfoSnapshot.builder()
                 .name("agentmon")
@@ -84,7 +97,8 @@ public final class TaskMetricsCollector implements MultiCollector {
                         .labels(labels("version", version, "java_version", System.getProperty("java.version")))
                         .build())
                 .build();
-        return new MetricSnapshots(durations.build(), failures.build(), timeouts.build(), active.build(), dropped, info);
+        return new MetricSnapshots(durations.build(), failures.build(), timeouts.build(), active.build(), stuck.build(),
+                dropped, info);
     }
 
     private static HistogramSnapshot.HistogramDataPointSnapshot histogramPoint(DurationHistogram histogram, Labels labels) {
@@ -125,6 +139,14 @@ public final class TaskMetricsCollector implements MultiCollector {
         }
         String name = type.getName(); // anonymous and hidden classes have no simple name
         return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private CounterSnapshot.CounterDataPointSnapshot counter(long value, String... labels) {
+        return CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels(labels)).value(value).build();
+    }
+
+    private GaugeSnapshot.GaugeDataPointSnapshot gauge(long value, String... labels) {
+        return GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels(labels)).value(value).build();
     }
 
     private Labels labels(String... namesAndValues) {

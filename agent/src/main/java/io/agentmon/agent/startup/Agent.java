@@ -5,7 +5,6 @@ import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.http.MetricsEndpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
 import io.agentmon.agent.instrument.TaskInstrumentation;
-import io.agentmon.agent.matching.TaskMatchers;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -35,10 +34,7 @@ final class Agent {
     static Agent install(AgentConfig config, Instrumentation instrumentation) throws IOException {
         BootstrapJar.appendTo(instrumentation);
         InstrumentationStats stats = new InstrumentationStats();
-        TaskMatchers matchers = new TaskMatchers(config.tasks());
-        if (!matchers.isEmpty()) {
-            TaskInstrumentation.install(instrumentation, config.taskBucketsNanos(), matchers, stats);
-        }
+        TaskInstrumentation.install(instrumentation, config, stats);
         return new Agent(config, stats, config.tasks().size());
     }
 
@@ -71,7 +67,7 @@ final class Agent {
                 throw new IOException("cannot serve metrics on " + where + " (agentmon.host, agentmon.port): " + e.getMessage(), e);
             }
             PrometheusRegistry registry = AgentMeterRegistry.create(service, version());
-            endpoint.start(registry, this::readiness);
+            endpoint.start(registry, this::readiness, config.taskStacks());
             serving = true;
             AgentLog.info(version() + " serving http://" + config.host() + ":" + endpoint.address().getPort()
                     + "/metrics for service=" + service + " with " + matcherCount + " task matcher"

@@ -14,18 +14,19 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * A matcher list turned into Byte Buddy matchers, used at transform time only.
+ * A matcher list (agentmon.tasks, agentmon.timeouts, ...) turned into Byte Buddy matchers,
+ * used at transform time only.
  *
- * <p>A method selected by several matchers gets one probe, labelled by the first of them in
+ * <p>A method selected by several matchers of one list is woven once, for the first of them in
  * the order they were listed, so it is never counted twice. Bridge and other compiler-made
  * (synthetic) methods are never selected: a bridge calls the real method, which is counted.
  */
-public final class TaskMatchers {
+public final class MethodMatchers {
 
     private final List<MethodMatcher> matchers;
     private final ElementMatcher.Junction<TypeDescription> types;
 
-    public TaskMatchers(List<MethodMatcher> matchers) {
+    public MethodMatchers(List<MethodMatcher> matchers) {
         this.matchers = matchers;
         ElementMatcher.Junction<TypeDescription> any = none();
         for (MethodMatcher matcher : matchers) {
@@ -47,17 +48,22 @@ public final class TaskMatchers {
         return types;
     }
 
-    /** The task label of {@code method}, declared by {@code type}, or null when no matcher selects it. */
-    public String labelFor(TypeDescription type, MethodDescription method) {
+    /** The first matcher that selects {@code method}, declared by {@code type}, or null. */
+    public MethodMatcher select(TypeDescription type, MethodDescription method) {
         if (!method.isMethod() || method.isAbstract() || method.isNative() || method.isBridge() || method.isSynthetic()) {
             return null;
         }
         for (MethodMatcher matcher : matchers) {
             if (selects(matcher, type, method)) {
-                return matcher.label() != null ? matcher.label() : defaultLabel(type, method);
+                return matcher;
             }
         }
         return null;
+    }
+
+    /** The matcher's {@code label=}, else the default label of the method. */
+    public static String label(MethodMatcher matcher, TypeDescription type, MethodDescription method) {
+        return matcher.label() != null ? matcher.label() : defaultLabel(type, method);
     }
 
     /** {@code Worker.execute} for {@code com.acme.Worker#execute}; nested classes keep their {@code $}. */

@@ -1,0 +1,88 @@
+package io.agentmon.agent.metrics;
+
+import io.agentmon.bootstrap.InFlight;
+import io.agentmon.bootstrap.TaskRecorder;
+import io.agentmon.bootstrap.TaskRecorders;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One read of the in-flight table, on an agent thread: the runs in progress, and per task how
+ * many are running and how many of those are past their deadline (stuck). This read is the
+ * watchdog: it runs at every scrape and every {@code GET /tasks}, so "stuck" is always as fresh
+ * as the question.
+ */
+public final class InFlightSnapshot {
+
+    private final List<Run> runs;
+    private final long[] activeByProbe;
+    private final long[] stuckByProbe;
+
+    private InFlightSnapshot(List<Run> runs, long[] activeByProbe, long[] stuckByProbe) {
+        this.runs = runs;
+        this.activeByProbe = activeByProbe;
+        this.stuckByProbe = stuckByProbe;
+    }
+
+    public static InFlightSnapshot take() {
+        int probes = TaskRecorders.size();
+        long[] active = new long[probes];
+        long[] stuck = new long[probes];
+        List<Run> runs = new ArrayList<>();
+        long now = System.nanoTime();
+        for (int slot = 0; slot < InFlight.SLOTS; slot++) {
+            Thread thread = InFlight.thread(slot);
+            if (thread == null) {
+                continue;
+            }
+            int probe = InFlight.probe(slot);
+            long start = InFlight.startNanos(slot);
+            if (probe < 0 || probe >= probes) {
+                continue; // registered after we sized the arrays; the next read sees it
+            }
+            TaskRecorder recorder = TaskRecorders.recorder(probe);
+            long elapsed = Math.max(0, now - start);
+            boolean isStuck = elapsed > recorder.deadlineNanos();
+            active[probe]++;
+            if (isStuck) {
+                stuck[probe]++;
+            }
+            runs.add(new Run(recorder, thread, elapsed, isStuck));
+        }
+        for (int probe = 0; probe < probes; probe++) {
+            active[probe] += TaskRecorders.recorder(probe).untracked();
+        }
+        return new InFlightSnapshot(Collections.unmodifiableList(runs), active, stuck);
+    }
+
+    /** Runs in progress of the task with this probe id (listed or untracked). */
+    public long active(int probe) {
+        return probe < activeByProbe.length ? activeByProbe[probe] : 0;
+    }
+
+    /** Runs of this task in progress for longer than its deadline. */
+    public long stuck(int probe) {
+        return probe < stuckByProbe.length ? stuckByProbe[probe] : 0;
+    }
+
+    /** The listed runs, in table order. */
+    public List<Run> runs() {
+        return runs;
+    }
+
+    /** One run in progress. */
+    public static final class Run {
+        public final TaskRecorder task;
+        public final Thread thread;
+        public final long elapsedNanos;
+        public final boolean stuck;
+
+        Run(TaskRecorder task, Thread thread, long elapsedNanos, boolean stuck) {
+            this.task = task;
+            this.thread = thread;
+            this.elapsedNanos = elapsedNanos;
+            this.stuck = stuck;
+        }
+    }
+}
