@@ -81,6 +81,13 @@ class SampleWorkerEndToEndTest {
             assertTrue(scrape.find("jvm_memory_used_bytes").size() > 0, "JVM memory metrics present");
             assertTrue(scrape.find("process_cpu_usage").size() == 1, "process CPU present");
             assertTrue(scrape.find("system_load_average_1m").size() == 1, "load average present");
+
+            // The agent adds nothing to the worker's stderr but its one start-up line (and the
+            // JVM's own note about class data sharing once the boot class path is appended).
+            for (String line : worker.stderr().split("\n")) {
+                assertTrue(line.isEmpty() || line.startsWith("agentmon: ") || line.contains("Sharing is only supported for boot loader classes"),
+                        "unexpected stderr line: " + line);
+            }
         }
     }
 

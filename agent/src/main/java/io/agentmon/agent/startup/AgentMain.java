@@ -5,6 +5,7 @@ import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.config.ConfigException;
 import io.agentmon.agent.config.ConfigLoader;
 import java.lang.instrument.Instrumentation;
+import net.bytebuddy.dynamic.loading.ClassInjector;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -42,6 +43,11 @@ public final class AgentMain {
             AgentConfig config = ConfigLoader.load(agentArgs, properties, environment);
             if (!config.enabled()) {
                 return;
+            }
+            // Keep our (relocated) Byte Buddy off sun.misc.Unsafe: we inject no classes, and on
+            // Java 24+ its first use prints four warning lines into the worker's stderr.
+            if (System.getProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY) == null) {
+                System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
             }
             Agent agent = Agent.install(config, instrumentation);
             agent.startInBackground();
