@@ -20,6 +20,8 @@ public final class AgentConfig {
     private final long deadlineNanos;
     private final Map<String, Long> deadlinesByLabel;
     private final boolean taskStacks;
+    private final long[] queueWaitBucketsNanos;
+    private final Map<String, String> executorNames;
 
     private AgentConfig(Map<String, ConfigLoader.Setting> settings, String service) throws ConfigException {
         this.enabled = bool(settings, ConfigKey.ENABLED);
@@ -40,6 +42,17 @@ public final class AgentConfig {
         }
         this.deadlinesByLabel = Collections.unmodifiableMap(byLabel);
         this.taskStacks = bool(settings, ConfigKey.TASKS_STACKS);
+        this.queueWaitBucketsNanos = buckets(settings, ConfigKey.EXECUTOR_QUEUE_BUCKETS);
+        Map<String, String> names = new HashMap<>();
+        for (ConfigLoader.Setting setting : settings.values()) {
+            if (setting.key == ConfigKey.EXECUTOR_NAME_FOR) {
+                if (setting.value.isEmpty()) {
+                    throw new ConfigException(setting.describe() + ": a pool name may not be empty");
+                }
+                names.put(setting.key.suffix(setting.name), setting.value);
+            }
+        }
+        this.executorNames = Collections.unmodifiableMap(names);
     }
 
     /** No deadline: the same value as the bootstrap's {@code TaskRecorder.NO_DEADLINE}. */
@@ -166,6 +179,15 @@ public final class AgentConfig {
     /** The deadline of the task {@code label} in nanoseconds, or {@link #NO_DEADLINE}. */
     public long deadlineNanos(String label) {
         return deadlinesByLabel.getOrDefault(label, deadlineNanos);
+    }
+
+    public long[] queueWaitBucketsNanos() {
+        return queueWaitBucketsNanos.clone();
+    }
+
+    /** Pool names chosen by the user, by the thread name prefix they replace. */
+    public Map<String, String> executorNames() {
+        return executorNames;
     }
 
     /** Whether {@code GET /tasks} includes stacks. */

@@ -34,7 +34,11 @@ public enum ConfigKey {
     TIMEOUTS("agentmon.timeouts", "", "com.acme.Worker#onTimeout",
             "Method matchers naming the worker's own timeout handlers: each call counts as a timeout (reason handler)."),
     TASKS_STACKS("agentmon.tasks.stacks", "false", "true",
-            "When true, GET /tasks shows each in-flight task's current stack.");
+            "When true, GET /tasks shows each in-flight task's current stack."),
+    EXECUTOR_QUEUE_BUCKETS("agentmon.executor.queue.buckets", "10ms,100ms,1s,5s,15s,30s,1m,2m,5m,10m,30m", "1s,1m,10m,1h",
+            "Upper bounds of the executor queue-wait histogram's buckets, increasing; spent on the long end, where saturation shows."),
+    EXECUTOR_NAME_FOR("agentmon.executor.name.<prefix>", "", "agentmon.executor.name.pool-1=ingest",
+            "The pool label for the thread pool whose threads are named <prefix>-N (or <prefix>-thread-N, <prefix>-worker-N).");
 
     private final String key;
     private final String defaultValue;
@@ -55,11 +59,11 @@ public enum ConfigKey {
 
     /** Keys such as {@code agentmon.task.deadline.<label>} stand for a family: the prefix and any suffix. */
     public boolean isPrefix() {
-        return key.endsWith(".<label>");
+        return key.endsWith(">");
     }
 
     private String prefix() {
-        return key.substring(0, key.length() - "<label>".length());
+        return key.substring(0, key.lastIndexOf('<'));
     }
 
     /** The name without the {@code agentmon.} prefix, as used in agent arguments. */
@@ -86,7 +90,7 @@ public enum ConfigKey {
 
     /** Keys whose value is a comma-separated list, so agent arguments may continue them after a comma. */
     boolean isList() {
-        return this == TASKS || this == TASK_BUCKETS || this == TIMEOUTS;
+        return this == TASKS || this == TASK_BUCKETS || this == TIMEOUTS || this == EXECUTOR_QUEUE_BUCKETS;
     }
 
     /**

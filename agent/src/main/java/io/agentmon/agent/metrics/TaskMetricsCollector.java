@@ -2,15 +2,12 @@ package io.agentmon.agent.metrics;
 
 import io.agentmon.bootstrap.DurationHistogram;
 import io.agentmon.bootstrap.ExceptionCounts;
-import io.agentmon.bootstrap.InFlight;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -24,15 +21,12 @@ import java.util.Map;
  */
 public final class TaskMetricsCollector implements MultiCollector {
 
-    private static final double NANOS_PER_SECOND = 1e9;
     private static final String[] OUTCOMES = {"success", "failure", "timeout"};
 
     private final String service;
-    private final String version;
 
-    public TaskMetricsCollector(String service, String version) {
+    public TaskMetricsCollector(String service) {
         this.service = service;
-        this.version = version;
     }
 
     @Override
@@ -62,7 +56,7 @@ public final class TaskMetricsCollector implements MultiCollector {
             if (recorder.isTask()) {
                 DurationHistogram[] byOutcome = {recorder.success(), recorder.failure(), recorder.timeout()};
                 for (int outcome = 0; outcome < OUTCOMES.length; outcome++) {
-                    durations.dataPoint(histogramPoint(byOutcome[outcome],
+                    durations.dataPoint(HistogramPoints.of(byOutcome[outcome],
                             labels("task", task, "outcome", OUTCOMES[outcome])));
                 }
                 for (Map.Entry<String, Long> failure : failuresByName(recorder.exceptions()).entrySet()) {
@@ -83,37 +77,7 @@ public final class TaskMetricsCollector implements MultiCollector {
             }
         }
 
-        CounterSnapshot dropped = CounterSnapshot.builder()
-                .name("agentmon_dropped")
-                .help("Data agentmon could not record, by what (tasks: methods beyond the task label limit, "
-                        + "left unwoven; inflight: runs counted but not listed in /tasks because the in-flight table was full).")
-                .dataPoint(counter(TaskRecorders.refused(), "what", "tasks"))
-                .dataPoint(counter(InFlight.overflows(), "what", "inflight"))
-                .build();
-        InfoSnapshot info = InfoSnapshot.builder()
-                .name("agentmon")
-                .help("The agentmon agent serving these metrics.")
-                .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
-                        .labels(labels("version", version, "java_version", System.getProperty("java.version")))
-                        .build())
-                .build();
-        return new MetricSnapshots(durations.build(), failures.build(), timeouts.build(), active.build(), stuck.build(),
-                dropped, info);
-    }
-
-    private static HistogramSnapshot.HistogramDataPointSnapshot histogramPoint(DurationHistogram histogram, Labels labels) {
-        long[] boundsNanos = histogram.boundsNanos();
-        long[] counts = histogram.bucketCounts();
-        double[] bounds = new double[counts.length];
-        for (int i = 0; i < boundsNanos.length; i++) {
-            bounds[i] = boundsNanos[i] / NANOS_PER_SECOND;
-        }
-        bounds[counts.length - 1] = Double.POSITIVE_INFINITY;
-        return HistogramSnapshot.HistogramDataPointSnapshot.builder()
-                .labels(labels)
-                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
-                .sum(histogram.sumNanos() / NANOS_PER_SECOND)
-                .build();
+        return new MetricSnapshots(durations.build(), failures.build(), timeouts.build(), active.build(), stuck.build());
     }
 
     /** Sums by simple name: two classes of one simple name share a series. */

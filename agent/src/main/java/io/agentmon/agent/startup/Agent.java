@@ -4,7 +4,7 @@ import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.http.MetricsEndpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
-import io.agentmon.agent.instrument.TaskInstrumentation;
+import io.agentmon.agent.instrument.AgentInstrumentation;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -34,7 +34,7 @@ final class Agent {
     static Agent install(AgentConfig config, Instrumentation instrumentation) throws IOException {
         BootstrapJar.appendTo(instrumentation);
         InstrumentationStats stats = new InstrumentationStats();
-        TaskInstrumentation.install(instrumentation, config, stats);
+        AgentInstrumentation.install(instrumentation, config, stats);
         return new Agent(config, stats, config.tasks().size());
     }
 
@@ -66,7 +66,7 @@ final class Agent {
             } catch (IOException e) {
                 throw new IOException("cannot serve metrics on " + where + " (agentmon.host, agentmon.port): " + e.getMessage(), e);
             }
-            PrometheusRegistry registry = AgentMeterRegistry.create(service, version());
+            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config.executorNames());
             endpoint.start(registry, this::readiness, config.taskStacks());
             serving = true;
             AgentLog.info(version() + " serving http://" + config.host() + ":" + endpoint.address().getPort()

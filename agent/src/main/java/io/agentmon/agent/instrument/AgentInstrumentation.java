@@ -8,40 +8,48 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.matching.MethodMatcher;
 import io.agentmon.agent.matching.MethodMatchers;
+import io.agentmon.bootstrap.ExecutorProbes;
+import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.agentmon.bootstrap.TimeoutProbes;
 import java.lang.instrument.Instrumentation;
+import java.util.concurrent.ForkJoinPool;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Installs the class file transformer: task methods, the worker's timeout handlers and the
- * JDK's timed futures, in classes loaded from now on and, by retransformation, in classes
- * already loaded (the JDK's futures always are).
+ * Installs the one class file transformer: task methods, the worker's timeout handlers, the
+ * JDK's timed futures and its thread pools, in classes loaded from now on and, by
+ * retransformation, in classes already loaded (the JDK's own always are).
  */
-public final class TaskInstrumentation {
+public final class AgentInstrumentation {
 
     /** Label of the timeouts that no task can be blamed for. */
     public static final String UNKNOWN_TASK = "unknown";
 
-    private TaskInstrumentation() {
+    private AgentInstrumentation() {
     }
 
     public static void install(Instrumentation instrumentation, AgentConfig config, InstrumentationStats stats) {
         TaskRecorders.useBuckets(config.taskBucketsNanos());
         TimeoutProbes.useUnknown(TaskRecorders.registerTimeoutTarget(UNKNOWN_TASK));
+        ExecutorRegistry.useQueueWaitBuckets(config.queueWaitBucketsNanos());
         MethodMatchers tasks = new MethodMatchers(config.tasks());
         MethodMatchers handlers = new MethodMatchers(config.timeouts());
-        ClassLoader agentLoader = TaskInstrumentation.class.getClassLoader();
+        ClassLoader agentLoader = AgentInstrumentation.class.getClassLoader();
 
         // Every matching transformation applies (Byte Buddy's default): a method may be a task
         // and a timeout handler at once.
-        new AgentBuilder.Default(new ByteBuddy())
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy())
                 // Retransformation may not add fields or methods, so advice is inlined and the
                 // class's shape stays as it was.
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                // Describe types from their class files, not by reflection: reflection would load
+                // referenced classes (ForkJoinWorkerThread, say) while a transformation is under way,
+                // and a class loaded then is never transformed.
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
                 .with(new ErrorListener(stats))
                 .ignore(nameStartsWith("io.agentmon.agent.")
                         .or(nameStartsWith("io.agentmon.bootstrap."))
@@ -84,8 +92,10 @@ public final class TaskInstrumentation {
                                 FutureTimeoutAdvice.CompletedExceptionally.class.getName()))
                 .type(named("java.util.concurrent.ForkJoinTask"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                        .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.TimedGet.class.getName()))
-                .installOn(instrumentation);
+                        .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.TimedGet.class.getName()));
+        ExecutorInstrumentation.apply(builder).installOn(instrumentation);
+        // The common pool may predate the transformation of its constructor.
+        ExecutorProbes.created(ForkJoinPool.commonPool(), true);
     }
 
     /** Reports classes that could not be woven; the class then loads unwoven. */

@@ -1,0 +1,92 @@
+package io.agentmon.agent.instrument;
+
+import io.agentmon.bootstrap.ExecutorProbes;
+import java.util.List;
+import java.util.concurrent.ForkJoinWorkerThread;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Copied into {@code ThreadPoolExecutor}, {@code ForkJoinPool} and {@code ForkJoinWorkerThread}.
+ * Each piece only forwards to {@link ExecutorProbes}; see {@link ExecutorInstrumentation} for
+ * which method gets which.
+ */
+final class ExecutorAdvice {
+
+    private ExecutorAdvice() {
+    }
+
+    static final class ThreadPoolCreated {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object pool) {
+            ExecutorProbes.created(pool, false);
+        }
+    }
+
+    static final class ForkJoinPoolCreated {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object pool) {
+            ExecutorProbes.created(pool, true);
+        }
+    }
+
+    /**
+     * {@code ThreadPoolExecutor.Worker.run()}: a pool thread starts, with its first task handed
+     * over directly (never queued), or none.
+     */
+    static final class WorkerStarted {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.FieldValue("this$0") Object pool, @Advice.FieldValue("firstTask") Object firstTask) {
+            ExecutorProbes.workerStarted(pool, firstTask);
+        }
+    }
+
+    /** {@code ForkJoinWorkerThread.run()}. */
+    static final class ForkJoinWorkerStarted {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This ForkJoinWorkerThread thread) {
+            ExecutorProbes.forkJoinThreadStarted(thread);
+        }
+    }
+
+    /** {@code execute(Runnable)}. */
+    static final class Submitted {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object task) {
+            ExecutorProbes.submitted(task);
+        }
+    }
+
+    /** {@code getTask()}: a pool thread took the returned task from the queue. */
+    static final class TakenFromQueue {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object pool, @Advice.Return Object task) {
+            ExecutorProbes.started(pool, task);
+        }
+    }
+
+    /** {@code reject(Runnable)}. */
+    static final class Rejected {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object pool, @Advice.Argument(0) Object task) {
+            ExecutorProbes.rejected(pool, task);
+        }
+    }
+
+    /** {@code remove(Runnable)}. */
+    static final class Removed {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Argument(0) Object task, @Advice.Return boolean removed) {
+            if (removed) {
+                ExecutorProbes.removed(task);
+            }
+        }
+    }
+
+    /** {@code drainQueue()}, on {@code shutdownNow}. */
+    static final class Drained {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.Return List<?> tasks) {
+            ExecutorProbes.drained(tasks);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.agentmon.agent.metrics;
+
+import io.agentmon.bootstrap.ExecutorRegistry;
+import io.agentmon.bootstrap.InFlight;
+import io.agentmon.bootstrap.QueueWaits;
+import io.agentmon.bootstrap.TaskRecorders;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+/** agentmon about itself: {@code agentmon_info}, and {@code agentmon_dropped_total} for every bounded table. */
+public final class AgentSelfCollector implements MultiCollector {
+
+    private final String service;
+    private final String version;
+
+    public AgentSelfCollector(String service, String version) {
+        this.service = service;
+        this.version = version;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        CounterSnapshot dropped = CounterSnapshot.builder()
+                .name("agentmon_dropped")
+                .help("What agentmon could not record because a bounded table was full, by what: tasks = methods "
+                        + "beyond the task label limit (left unwoven), inflight = runs counted but not listed in /tasks, "
+                        + "executors = pools not tracked, queue_wait = queued tasks whose wait was not measured.")
+                .dataPoint(point(TaskRecorders.refused(), "tasks"))
+                .dataPoint(point(InFlight.overflows(), "inflight"))
+                .dataPoint(point(ExecutorRegistry.refused(), "executors"))
+                .dataPoint(point(QueueWaits.dropped(), "queue_wait"))
+                .build();
+        InfoSnapshot info = InfoSnapshot.builder()
+                .name("agentmon")
+                .help("The agentmon agent serving these metrics.")
+                .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
+                        .labels(Labels.of("service", service, "version", version,
+                                "java_version", System.getProperty("java.version")))
+                        .build())
+                .build();
+        return new MetricSnapshots(dropped, info);
+    }
+
+    private CounterSnapshot.CounterDataPointSnapshot point(long value, String what) {
+        return CounterSnapshot.CounterDataPointSnapshot.builder()
+                .labels(Labels.of("service", service, "what", what)).value(value).build();
+    }
+}

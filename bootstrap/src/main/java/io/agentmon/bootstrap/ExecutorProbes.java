@@ -1,0 +1,82 @@
+package io.agentmon.bootstrap;
+
+import java.util.List;
+import java.util.concurrent.ForkJoinWorkerThread;
+
+/**
+ * What the woven {@code ThreadPoolExecutor} and {@code ForkJoinPool} code calls. Per task
+ * submitted to a {@code ThreadPoolExecutor}: one clock read and a table insert when it is
+ * queued, a table removal, a pool lookup and a histogram add when a pool thread takes it.
+ * No lock, no allocation (registering a new pool allocates its recorder, once).
+ */
+public final class ExecutorProbes {
+
+    private ExecutorProbes() {
+    }
+
+    /** A pool was constructed (every constructor reports; the registry keeps one recorder). */
+    public static void created(Object pool, boolean forkJoin) {
+        ExecutorRegistry.register(pool, forkJoin);
+    }
+
+    /** A {@code ThreadPoolExecutor} thread starts, with the task it was created for (or null). */
+    public static void workerStarted(Object pool, Object firstTask) {
+        threadStarted(pool);
+        started(pool, firstTask);
+    }
+
+    /** A {@code ForkJoinWorkerThread} starts running. */
+    public static void forkJoinThreadStarted(ForkJoinWorkerThread thread) {
+        threadStarted(thread.getPool());
+    }
+
+    /** A pool thread starts: its name names the pool. */
+    private static void threadStarted(Object pool) {
+        ExecutorRecorder recorder = ExecutorRegistry.find(pool);
+        if (recorder != null) {
+            recorder.threadStarted(Thread.currentThread().getName());
+        }
+    }
+
+    /** {@code execute(task)} was called: the task may wait in the queue from now. */
+    public static void submitted(Object task) {
+        if (task != null) {
+            QueueWaits.put(task, System.nanoTime());
+        }
+    }
+
+    /** A pool thread took {@code task}, from the queue or as its first task. */
+    public static void started(Object pool, Object task) {
+        if (task == null) {
+            return;
+        }
+        long since = QueueWaits.take(task);
+        if (since >= 0) {
+            ExecutorRecorder recorder = ExecutorRegistry.find(pool);
+            if (recorder != null) {
+                recorder.queueWait.record(Math.max(0, System.nanoTime() - since));
+            }
+        }
+    }
+
+    /** {@code task} was rejected by {@code pool}. */
+    public static void rejected(Object pool, Object task) {
+        QueueWaits.take(task);
+        ExecutorRecorder recorder = ExecutorRegistry.find(pool);
+        if (recorder != null) {
+            recorder.rejected.increment();
+        }
+    }
+
+    /** {@code task} left the queue without running ({@code remove}). */
+    public static void removed(Object task) {
+        QueueWaits.take(task);
+    }
+
+    /** Tasks drained by {@code shutdownNow}. */
+    public static void drained(List<?> tasks) {
+        for (int i = 0; i < tasks.size(); i++) {
+            QueueWaits.take(tasks.get(i));
+        }
+    }
+}

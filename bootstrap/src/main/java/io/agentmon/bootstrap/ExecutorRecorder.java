@@ -1,0 +1,55 @@
+package io.agentmon.bootstrap;
+
+import java.lang.ref.WeakReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What is recorded for one thread pool ({@code ThreadPoolExecutor} or {@code ForkJoinPool}):
+ * rejections and the time tasks waited in its queue. Everything else (queue depth, threads,
+ * completed tasks) the agent reads from the pool itself at scrape time.
+ *
+ * <p>The pool is held weakly: a pool the worker drops is collected as usual, and its recorder
+ * goes with it.
+ */
+public final class ExecutorRecorder {
+
+    private final WeakReference<Object> pool;
+    private final boolean forkJoin;
+    final LongAdder rejected = new LongAdder();
+    final DurationHistogram queueWait;
+    private volatile String threadName;
+
+    ExecutorRecorder(Object pool, boolean forkJoin, long[] queueWaitBoundsNanos) {
+        this.pool = new WeakReference<>(pool);
+        this.forkJoin = forkJoin;
+        this.queueWait = new DurationHistogram(queueWaitBoundsNanos);
+    }
+
+    /** The pool, or null once it has been collected. */
+    public Object pool() {
+        return pool.get();
+    }
+
+    public boolean isForkJoin() {
+        return forkJoin;
+    }
+
+    /** The name of the first thread the pool started, or null while it has started none. */
+    public String threadName() {
+        return threadName;
+    }
+
+    void threadStarted(String name) {
+        if (threadName == null) {
+            threadName = name; // NOTE: benign race: two first threads may both write; either name will do
+        }
+    }
+
+    public long rejected() {
+        return rejected.sum();
+    }
+
+    public DurationHistogram queueWait() {
+        return queueWait;
+    }
+}

@@ -1,0 +1,81 @@
+package io.agentmon.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentmon.it.fixtures.executors.ExecutorsFixture;
+import io.agentmon.it.support.Jdks;
+import io.agentmon.it.support.Scrape;
+import io.agentmon.it.support.WorkerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The worker's thread pools, with no configuration but a name override: a saturated pool's
+ * depth, threads and rejections exactly, its queue waits within the fixture's own measurement,
+ * a ForkJoinPool's busy threads, and a dropped pool that is collected and disappears.
+ */
+class ExecutorsTest {
+
+    static List<Path> jdks() {
+        return Jdks.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void poolsReportExactlyWhatTheyHold(Path java) throws Exception {
+        Path tallyFile = Files.createTempDirectory("executors").resolve("tally.properties");
+        try (WorkerProcess fixture = WorkerProcess.builder(java)
+                .property("agentmon.port", "0")
+                .property("agentmon.host", "127.0.0.1")
+                .property("agentmon.executor.name.ingest", "ingestion")
+                .fixture(ExecutorsFixture.class, Collections.emptyList(), tallyFile.toString())
+                .start()) {
+            int port = fixture.agentPort();
+            fixture.waitFor(30, "'saturated'", () -> fixture.stdout().contains("saturated"));
+
+            Scrape saturated = WorkerProcess.Http.scrape(port);
+            assertEquals(3, saturated.value("agentmon_executor_queued_tasks", "pool", "ingestion"));
+            assertEquals(2, saturated.value("agentmon_executor_active_threads", "pool", "ingestion"));
+            assertEquals(2, saturated.value("agentmon_executor_pool_threads", "pool", "ingestion"));
+            assertEquals(2, saturated.value("agentmon_executor_rejected_tasks_total", "pool", "ingestion"));
+            assertEquals(0, saturated.value("agentmon_executor_completed_tasks_total", "pool", "ingestion"));
+            assertEquals(2, saturated.value("agentmon_executor_queue_wait_seconds_count", "pool", "ingestion"),
+                    "the two tasks that started at once have their (near zero) wait recorded");
+            assertEquals(2, saturated.value("agentmon_executor_active_threads", "pool", "crunch"));
+            assertEquals(2, saturated.value("agentmon_executor_pool_threads", "pool", "crunch"));
+            assertTrue(saturated.find("agentmon_executor_queued_tasks", "pool", "ingest").isEmpty(), "renamed, not doubled");
+
+            fixture.writeLine("go");
+            Properties tally = fixture.awaitProperties(tallyFile, 60);
+            Scrape done = WorkerProcess.Http.scrape(port);
+            long accepted = Long.parseLong(tally.getProperty("ingest.accepted"));
+            assertEquals(5, accepted);
+            assertEquals(Long.parseLong(tally.getProperty("ingest.rejected")),
+                    done.value("agentmon_executor_rejected_tasks_total", "pool", "ingestion"));
+            assertEquals(accepted, done.value("agentmon_executor_completed_tasks_total", "pool", "ingestion"));
+            assertEquals(accepted, done.value("agentmon_executor_queue_wait_seconds_count", "pool", "ingestion"));
+            assertEquals(0, done.value("agentmon_executor_queued_tasks", "pool", "ingestion"));
+            assertEquals(0, done.value("agentmon_executor_active_threads", "pool", "ingestion"));
+            assertEquals(0, done.value("agentmon_executor_active_threads", "pool", "crunch"));
+
+            // The fixture timed each wait from before submit() to inside the task: ours lies within.
+            double agentWait = done.value("agentmon_executor_queue_wait_seconds_sum", "pool", "ingestion");
+            double fixtureWait = Long.parseLong(tally.getProperty("ingest.waitNanos")) / 1e9;
+            assertTrue(agentWait <= fixtureWait, "agent " + agentWait + "s > fixture " + fixtureWait + "s");
+            assertTrue(agentWait >= fixtureWait - accepted * 0.010, "agent " + agentWait + "s << fixture " + fixtureWait + "s");
+            assertTrue(fixtureWait > 0.01, "the queued tasks really waited for the release");
+
+            assertEquals("true", tally.getProperty("scratch.collected"), "the agent does not keep a dropped pool alive");
+            assertTrue(done.find("agentmon_executor_pool_threads", "pool", "scratch").isEmpty(),
+                    "a collected pool's series are gone");
+            assertTrue(done.find("agentmon_executor_pool_threads", "pool", "agentmon-http").isEmpty(),
+                    "the agent's own pool is not reported");
+        }
+    }
+}
