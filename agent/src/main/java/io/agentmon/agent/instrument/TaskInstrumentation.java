@@ -28,7 +28,11 @@ public final class TaskInstrumentation {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(stats))
-                .ignore(nameStartsWith("io.agentmon.")
+                // The agent's own classes: its code, the bootstrap probes, the relocated libraries.
+                // Only those: io.agentmon.it.* (the end-to-end tests' fixtures) are woven like any worker's.
+                .ignore(nameStartsWith("io.agentmon.agent.")
+                        .or(nameStartsWith("io.agentmon.bootstrap."))
+                        .or(nameStartsWith("io.agentmon.shaded."))
                         .or(nameStartsWith("net.bytebuddy."))
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
