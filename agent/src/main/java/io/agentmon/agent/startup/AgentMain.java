@@ -33,8 +33,11 @@ public final class AgentMain {
     }
 
     private static void start(String agentArgs, Instrumentation instrumentation) {
-        if (Launchers.isTool(System.getProperty("sun.java.command"))) {
-            return; // javac, jps, mvn ... under JAVA_TOOL_OPTIONS: stay silent and out of the way
+        String command = System.getProperty("sun.java.command");
+        if (Launchers.isTool(command) || Launchers.runsNoMainClass(command, System.getProperty("sun.java.launcher"))) {
+            // javac, jps, mvn ... or java -version under JAVA_TOOL_OPTIONS: stay silent and out of
+            // the way (not even the bootstrap jar, whose appending makes the JVM warn about CDS)
+            return;
         }
         Map<String, String> properties = systemProperties();
         Map<String, String> environment = System.getenv();

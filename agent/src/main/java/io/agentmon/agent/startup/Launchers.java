@@ -44,4 +44,16 @@ final class Launchers {
         }
         return false;
     }
+
+    /**
+     * Whether the JVM runs no program at all: the standard {@code java} launcher (its
+     * {@code sun.java.launcher} is {@code SUN_STANDARD}) sets {@code sun.java.command} to the
+     * main class or jar it is about to run, and leaves it unset for {@code java -version},
+     * {@code --list-modules}, {@code -XshowSettings} and the like, which print and exit. A JVM
+     * created by other native code has no command either, but may well be a worker: it does not
+     * match.
+     */
+    static boolean runsNoMainClass(String command, String launcher) {
+        return (command == null || command.trim().isEmpty()) && "SUN_STANDARD".equals(launcher);
+    }
 }
