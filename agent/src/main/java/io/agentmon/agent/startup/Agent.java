@@ -72,6 +72,15 @@ final class Agent {
             AgentLog.info(version() + " serving http://" + config.host() + ":" + endpoint.address().getPort()
                     + "/metrics for service=" + service + " with " + matcherCount + " task matcher"
                     + (matcherCount == 1 ? "" : "s") + (matcherCount == 0 ? " (agentmon.tasks is empty)" : ""));
+        } catch (NoClassDefFoundError e) {
+            // A modular worker (java -m) resolves only the JDK modules it requires.
+            startFailure = e.getMessage() != null && e.getMessage().contains("com/sun/net/httpserver")
+                    ? new IllegalStateException("cannot serve metrics: module jdk.httpserver is not in this JVM; "
+                            + "start it with --add-modules jdk.httpserver", e)
+                    : e;
+            if (!config.strict()) {
+                AgentLog.warn(startFailure.getMessage() + "; tasks are recorded but not served");
+            }
         } catch (Throwable e) {
             startFailure = e;
             if (!config.strict()) {

@@ -34,9 +34,12 @@ public final class AgentMain {
 
     private static void start(String agentArgs, Instrumentation instrumentation) {
         String command = System.getProperty("sun.java.command");
-        if (Launchers.isTool(command) || Launchers.runsNoMainClass(command, System.getProperty("sun.java.launcher"))) {
-            // javac, jps, mvn ... or java -version under JAVA_TOOL_OPTIONS: stay silent and out of
-            // the way (not even the bootstrap jar, whose appending makes the JVM warn about CDS)
+        boolean implicit = Launchers.loadedImplicitly(System.getenv("JAVA_TOOL_OPTIONS"), System.getenv("JDK_JAVA_OPTIONS"));
+        if (implicit && (Launchers.isTool(command)
+                || Launchers.runsNoMainClass(command, System.getProperty("sun.java.launcher")))) {
+            // javac, jps, mvn ... or java -version, given the agent by JAVA_TOOL_OPTIONS: stay silent
+            // and out of the way (not even the bootstrap jar, whose appending makes the JVM warn
+            // about CDS). An agent named on a command line is always taken at its word.
             return;
         }
         Map<String, String> properties = systemProperties();

@@ -50,6 +50,22 @@ class LaunchersTest {
         assertTrue(Launchers.isTool("org.gradle.launcher.GradleMain build"));
         assertTrue(Launchers.isTool("sun.tools.jps.Jps -l"));
         assertTrue(Launchers.isTool("com.sun.tools.javac.Main -version"));
+        assertTrue(Launchers.isTool("worker.org.gradle.process.internal.worker.GradleWorkerMain 'Gradle Test Executor 1'"));
+        assertTrue(Launchers.isTool("/work/x/target/surefire/surefirebooter-20261125_1.jar /work/x/target/surefire 2026"));
+    }
+
+    @Test
+    void onlyAnAgentFromAnEnvironmentVariableIsImplicit() {
+        assertTrue(Launchers.loadedImplicitly("-javaagent:/opt/agentmon.jar -Dagentmon.port=9300", null));
+        assertTrue(Launchers.loadedImplicitly(null, "-javaagent:/opt/agentmon/agentmon.jar"));
+        assertFalse(Launchers.loadedImplicitly(null, null));
+        assertFalse(Launchers.loadedImplicitly("-Xmx1g", "-javaagent:/opt/other-agent.jar"));
+    }
+
+    @Test
+    void sourceFileProgramsAreNotTools() {
+        assertFalse(Launchers.isTool("jdk.compiler/com.sun.tools.javac.launcher.Main Worker.java"), "Java 11-21");
+        assertFalse(Launchers.isTool("jdk.compiler/com.sun.tools.javac.launcher.SourceLauncher Worker.java"), "Java 22+");
         assertTrue(Launchers.isTool("jdk.jshell.execution.RemoteExecutionControl 40123"));
     }
 
