@@ -3,8 +3,11 @@ package io.agentmon.agent.config;
 import io.agentmon.agent.matching.MethodMatcher;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** The validated configuration the agent runs with. */
 public final class AgentConfig {
@@ -22,6 +25,7 @@ public final class AgentConfig {
     private final boolean taskStacks;
     private final long[] queueWaitBucketsNanos;
     private final Map<String, String> executorNames;
+    private final Map<String, Event> events;
 
     private AgentConfig(Map<String, ConfigLoader.Setting> settings, String service) throws ConfigException {
         this.enabled = bool(settings, ConfigKey.ENABLED);
@@ -53,6 +57,72 @@ public final class AgentConfig {
             }
         }
         this.executorNames = Collections.unmodifiableMap(names);
+        this.events = events(settings);
+    }
+
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final String VALUE_SUFFIX = ".value";
+
+    private static Map<String, Event> events(Map<String, ConfigLoader.Setting> settings) throws ConfigException {
+        Map<String, List<MethodMatcher>> matchers = new TreeMap<>();
+        Map<String, ConfigLoader.Setting> values = new HashMap<>();
+        for (ConfigLoader.Setting setting : settings.values()) {
+            if (setting.key != ConfigKey.EVENTS_FOR) {
+                continue;
+            }
+            String name = setting.key.suffix(setting.name);
+            boolean isValue = name.endsWith(VALUE_SUFFIX);
+            if (isValue) {
+                name = name.substring(0, name.length() - VALUE_SUFFIX.length());
+            }
+            if (!EVENT_NAME.matcher(name).matches()) {
+                throw new ConfigException(setting.describe() + ": event name '" + name
+                        + "' must start with a letter or '_' and hold only letters, digits and '_'");
+            }
+            if (isValue) {
+                values.put(name, setting);
+                continue;
+            }
+            try {
+                matchers.put(name, MethodMatcher.parseList(setting.value));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(setting.describe() + ": " + e.getMessage());
+            }
+        }
+        Map<String, Event> events = new LinkedHashMap<>();
+        for (Map.Entry<String, List<MethodMatcher>> entry : matchers.entrySet()) {
+            ConfigLoader.Setting value = values.remove(entry.getKey());
+            try {
+                events.put(entry.getKey(), new Event(entry.getValue(), value == null ? null : ValueSpec.parse(value.value)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(value.describe() + ": " + e.getMessage());
+            }
+        }
+        for (ConfigLoader.Setting orphan : values.values()) {
+            throw new ConfigException(orphan.describe() + ": there is no agentmon.events."
+                    + orphan.key.suffix(orphan.name).replace(VALUE_SUFFIX, "") + " naming the methods");
+        }
+        return Collections.unmodifiableMap(events);
+    }
+
+    /** One configured event: the methods that count as it and where its value comes from (or null). */
+    public static final class Event {
+        private final List<MethodMatcher> matchers;
+        private final ValueSpec value;
+
+        Event(List<MethodMatcher> matchers, ValueSpec value) {
+            this.matchers = matchers;
+            this.value = value;
+        }
+
+        public List<MethodMatcher> matchers() {
+            return matchers;
+        }
+
+        /** Where the value comes from, or null when the event has none. */
+        public ValueSpec value() {
+            return value;
+        }
     }
 
     /** No deadline: the same value as the bootstrap's {@code TaskRecorder.NO_DEADLINE}. */
@@ -188,6 +258,11 @@ public final class AgentConfig {
     /** Pool names chosen by the user, by the thread name prefix they replace. */
     public Map<String, String> executorNames() {
         return executorNames;
+    }
+
+    /** Configured events by name ({@code agentmon.events.<name>}). */
+    public Map<String, Event> events() {
+        return events;
     }
 
     /** Whether {@code GET /tasks} includes stacks. */

@@ -38,7 +38,9 @@ public enum ConfigKey {
     EXECUTOR_QUEUE_BUCKETS("agentmon.executor.queue.buckets", "10ms,100ms,1s,5s,15s,30s,1m,2m,5m,10m,30m", "1s,1m,10m,1h",
             "Upper bounds of the executor queue-wait histogram's buckets, increasing; spent on the long end, where saturation shows."),
     EXECUTOR_NAME_FOR("agentmon.executor.name.<prefix>", "", "agentmon.executor.name.pool-1=ingest",
-            "The pool label for the thread pool whose threads are named <prefix>-N (or <prefix>-thread-N, <prefix>-worker-N).");
+            "The pool label for the thread pool whose threads are named <prefix>-N (or <prefix>-thread-N, <prefix>-worker-N)."),
+    EVENTS_FOR("agentmon.events.<name>", "", "agentmon.events.task_split=com.acme.Splitter#split",
+            "Method matchers whose every call counts as event <name>; agentmon.events.<name>.value=argN[.getter...] or return also records a number per call.");
 
     private final String key;
     private final String defaultValue;
@@ -90,7 +92,7 @@ public enum ConfigKey {
 
     /** Keys whose value is a comma-separated list, so agent arguments may continue them after a comma. */
     boolean isList() {
-        return this == TASKS || this == TASK_BUCKETS || this == TIMEOUTS || this == EXECUTOR_QUEUE_BUCKETS;
+        return this == TASKS || this == TASK_BUCKETS || this == TIMEOUTS || this == EXECUTOR_QUEUE_BUCKETS || this == EVENTS_FOR;
     }
 
     /**

@@ -6,13 +6,13 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.agentmon.agent.config.AgentConfig;
-import io.agentmon.agent.matching.MethodMatcher;
 import io.agentmon.agent.matching.MethodMatchers;
 import io.agentmon.bootstrap.ExecutorProbes;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.agentmon.bootstrap.TimeoutProbes;
 import java.lang.instrument.Instrumentation;
+import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -59,29 +59,9 @@ public final class AgentInstrumentation {
                         .or(nameStartsWith("sun.reflect."))
                         .or(isSynthetic()))
                 .type(tasks.types())
-                .transform(new MatchedMethodsTransformer(tasks, new MatchedMethodsTransformer.Kind() {
-                    @Override
-                    public int register(String label) {
-                        return TaskRecorders.registerTask(label, config.deadlineNanos(label));
-                    }
-
-                    @Override
-                    public Class<?> advice(MethodMatcher matcher) {
-                        return TaskAdvice.class;
-                    }
-                }, stats))
+                .transform(new MatchedMethodsTransformer(tasks, Weavings.tasks(config, stats)))
                 .type(handlers.types())
-                .transform(new MatchedMethodsTransformer(handlers, new MatchedMethodsTransformer.Kind() {
-                    @Override
-                    public int register(String label) {
-                        return TaskRecorders.registerTimeoutTarget(label);
-                    }
-
-                    @Override
-                    public Class<?> advice(MethodMatcher matcher) {
-                        return matcher.label() != null ? TimeoutHandlerAdvice.Labelled.class : TimeoutHandlerAdvice.class;
-                    }
-                }, stats))
+                .transform(new MatchedMethodsTransformer(handlers, Weavings.timeoutHandlers(stats)))
                 .type(named("java.util.concurrent.FutureTask"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                         .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.FutureTaskGet.class.getName()))
@@ -93,6 +73,11 @@ public final class AgentInstrumentation {
                 .type(named("java.util.concurrent.ForkJoinTask"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                         .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.TimedGet.class.getName()));
+        for (Map.Entry<String, AgentConfig.Event> event : config.events().entrySet()) {
+            MethodMatchers matchers = new MethodMatchers(event.getValue().matchers());
+            builder = builder.type(matchers.types()).transform(new MatchedMethodsTransformer(matchers,
+                    Weavings.events(event.getKey(), event.getValue().value(), stats)));
+        }
         ExecutorInstrumentation.apply(builder).installOn(instrumentation);
         // The common pool may predate the transformation of its constructor.
         ExecutorProbes.created(ForkJoinPool.commonPool(), true);

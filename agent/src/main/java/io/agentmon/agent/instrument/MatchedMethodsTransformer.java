@@ -7,6 +7,7 @@ import io.agentmon.agent.matching.MethodMatchers;
 import java.security.ProtectionDomain;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -20,26 +21,25 @@ import net.bytebuddy.utility.JavaModule;
  */
 final class MatchedMethodsTransformer implements AgentBuilder.Transformer {
 
-    /** What one matcher list means: how its methods are registered and which advice they get. */
-    interface Kind {
-        /** The probe id for a method with this label, or -1 to leave it unwoven. */
-        int register(String label);
-
-        /** The advice class for methods this matcher selected. */
-        Class<?> advice(MethodMatcher matcher);
+    /** What one matcher list means: how a selected method is registered and woven. */
+    interface Weaving {
+        /**
+         * Weaves {@code method}, labelled {@code label}; returns the builder unchanged (and
+         * counts a refusal) when it cannot.
+         */
+        DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type,
+                MethodDescription.InDefinedShape method, MethodMatcher matcher, String label);
     }
 
     private static final ClassFileLocator ADVICE_LOCATOR =
             ClassFileLocator.ForClassLoader.of(MatchedMethodsTransformer.class.getClassLoader());
 
     private final MethodMatchers matchers;
-    private final Kind kind;
-    private final InstrumentationStats stats;
+    private final Weaving weaving;
 
-    MatchedMethodsTransformer(MethodMatchers matchers, Kind kind, InstrumentationStats stats) {
+    MatchedMethodsTransformer(MethodMatchers matchers, Weaving weaving) {
         this.matchers = matchers;
-        this.kind = kind;
-        this.stats = stats;
+        this.weaving = weaving;
     }
 
     @Override
@@ -47,20 +47,20 @@ final class MatchedMethodsTransformer implements AgentBuilder.Transformer {
             ClassLoader classLoader, JavaModule module, ProtectionDomain protectionDomain) {
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
             MethodMatcher matcher = matchers.select(type, method);
-            if (matcher == null) {
-                continue;
+            if (matcher != null) {
+                builder = weaving.weave(builder, type, method, matcher, MethodMatchers.label(matcher, type, method));
             }
-            int probeId = kind.register(MethodMatchers.label(matcher, type, method));
-            if (probeId < 0) {
-                stats.refused(type, method);
-                continue;
-            }
-            builder = builder.visit(Advice.withCustomMapping()
-                    .bind(ProbeId.class, probeId)
-                    .to(TypeDescription.ForLoadedType.of(kind.advice(matcher)), ADVICE_LOCATOR)
-                    .on(is(method)));
-            stats.woven();
         }
         return builder;
+    }
+
+    /** {@code advice} on {@code method} only, with {@link ProbeId} bound to {@code probeId}. */
+    static AsmVisitorWrapper advice(Class<?> advice, int probeId, MethodDescription method) {
+        return advice(Advice.withCustomMapping().bind(ProbeId.class, probeId), advice, method);
+    }
+
+    /** {@code advice} with further custom bindings. */
+    static AsmVisitorWrapper advice(Advice.WithCustomMapping mapping, Class<?> advice, MethodDescription method) {
+        return mapping.to(TypeDescription.ForLoadedType.of(advice), ADVICE_LOCATOR).on(is(method));
     }
 }

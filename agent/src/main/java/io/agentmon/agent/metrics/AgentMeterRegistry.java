@@ -45,6 +45,7 @@ public final class AgentMeterRegistry {
         PrometheusRegistry registry = micrometer.getPrometheusRegistry();
         registry.register(new TaskMetricsCollector(service));
         registry.register(new ExecutorMetricsCollector(service, poolNames));
+        registry.register(new EventMetricsCollector(service));
         registry.register(new AgentSelfCollector(service, version));
         return registry;
     }

@@ -1,0 +1,75 @@
+package io.agentmon.agent.instrument;
+
+import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.config.AgentConfig;
+import io.agentmon.agent.config.ValueSpec;
+import io.agentmon.bootstrap.EventRecorders;
+import io.agentmon.bootstrap.TaskRecorders;
+import net.bytebuddy.asm.Advice;
+
+/** The ways a method selected by a matcher list is woven: as a task, a timeout handler or an event. */
+final class Weavings {
+
+    private Weavings() {
+    }
+
+    /** {@code agentmon.tasks}: timed, counted by outcome, listed while in flight. */
+    static MatchedMethodsTransformer.Weaving tasks(AgentConfig config, InstrumentationStats stats) {
+        return (builder, type, method, matcher, label) -> {
+            int probeId = TaskRecorders.registerTask(label, config.deadlineNanos(label));
+            if (probeId < 0) {
+                stats.refused(type, method);
+                return builder;
+            }
+            stats.woven();
+            return builder.visit(MatchedMethodsTransformer.advice(TaskAdvice.class, probeId, method));
+        };
+    }
+
+    /**
+     * {@code agentmon.timeouts}: each call is a timeout of the task running on the thread, or of
+     * the handler's own label when its matcher gives one (or no task runs).
+     */
+    static MatchedMethodsTransformer.Weaving timeoutHandlers(InstrumentationStats stats) {
+        return (builder, type, method, matcher, label) -> {
+            int probeId = TaskRecorders.registerTimeoutTarget(label);
+            if (probeId < 0) {
+                stats.refused(type, method);
+                return builder;
+            }
+            stats.woven();
+            Class<?> advice = matcher.label() != null ? TimeoutHandlerAdvice.Labelled.class : TimeoutHandlerAdvice.class;
+            return builder.visit(MatchedMethodsTransformer.advice(advice, probeId, method));
+        };
+    }
+
+    /** {@code agentmon.events.<name>}: each call counts; the value, if any, is read as configured. */
+    static MatchedMethodsTransformer.Weaving events(String name, ValueSpec value, InstrumentationStats stats) {
+        int eventId = EventRecorders.register(name);
+        return (builder, type, method, matcher, label) -> {
+            if (eventId < 0) {
+                stats.refused(type, method);
+                return builder;
+            }
+            stats.woven();
+            builder = builder.visit(MatchedMethodsTransformer.advice(EventAdvice.class, eventId, method));
+            if (value == null) {
+                return builder;
+            }
+            try {
+                if (value.isReturn()) {
+                    ValueReader.checkReturn(value, method);
+                    return builder.visit(MatchedMethodsTransformer.advice(EventAdvice.ReturnValue.class, eventId, method));
+                }
+                Advice.WithCustomMapping mapping = Advice.withCustomMapping()
+                        .bind(ProbeId.class, eventId)
+                        .bind(ReadValue.class, ValueReader.argument(value, method, type), double.class);
+                return builder.visit(MatchedMethodsTransformer.advice(mapping, EventAdvice.ArgumentValue.class, method));
+            } catch (IllegalArgumentException e) {
+                AgentLog.warn("agentmon.events." + name + ".value on " + type.getName() + "#" + method.getName()
+                        + ": " + e.getMessage() + "; the event is counted without a value");
+                return builder;
+            }
+        };
+    }
+}
