@@ -14,5 +14,11 @@ exec java \
   -javaagent:agent/target/agentmon.jar \
   -Dagentmon.port="${port}" \
   -Dagentmon.service=sample-worker \
-  -Dagentmon.tasks='com.acme.worker.jobs.Job+#execute,allocate=com.acme.worker.containers.ContainerAllocator#allocate' \
+  -Dagentmon.tasks='com.acme.worker.jobs.Job+#execute' \
+  -Dagentmon.docker='com.acme.worker.containers.ContainerAllocator#allocate' \
+  -Dagentmon.docker.cpu=arg0 -Dagentmon.docker.memory=arg1 \
+  -Dagentmon.docker.release='com.acme.worker.containers.ContainerAllocator#release' \
+  -Dagentmon.task.deadline=45ms \
+  -Dagentmon.events.remote_call='com.acme.worker.remote.RemoteService#call' \
+  -Dagentmon.events.remote_call.value=arg1 \
   -jar sample-worker/target/sample-worker.jar --rate 20 --print-every 10

@@ -37,6 +37,10 @@ class SampleWorkerEndToEndTest {
                 .property("agentmon.port", "0")
                 .property("agentmon.host", "127.0.0.1")
                 .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
+                .property("agentmon.docker", "com.acme.worker.containers.ContainerAllocator#allocate")
+                .property("agentmon.docker.cpu", "arg0")
+                .property("agentmon.docker.memory", "arg1")
+                .property("agentmon.docker.release", "com.acme.worker.containers.ContainerAllocator#release")
                 .sampleWorker("--jobs", String.valueOf(JOBS), "--threads", "4",
                         "--tally", tallyFile.toString(), "--hold-seconds", "60")
                 .start()) {
@@ -68,6 +72,16 @@ class SampleWorkerEndToEndTest {
                 assertEquals(0, scrape.value("agentmon_tasks_active", "task", task), task + " in flight after the run");
             }
             assertEquals(JOBS, scrapedTotal);
+
+            // The worker's own container allocator, described by configuration.
+            assertEquals(count(tally, "containers.allocated"),
+                    scrape.value("agentmon_docker_allocations_total", "outcome", "success"), "allocations");
+            assertEquals(count(tally, "containers.failed"),
+                    scrape.value("agentmon_docker_allocations_total", "outcome", "failure"), "failed allocations");
+            assertEquals(count(tally, "containers.allocated") - count(tally, "containers.released"),
+                    scrape.value("agentmon_docker_containers_active"), "containers alive after the run");
+            assertEquals(0, scrape.value("agentmon_docker_memory_limit_bytes"), "all memory given back");
+            assertTrue(count(tally, "containers.allocated") > 0, "some builds ran containers");
 
             // The run exercised every outcome, so the comparison above was not of zeros.
             assertTrue(count(tally, "FetchJob.timeout.count") > 0, "some fetches timed out");

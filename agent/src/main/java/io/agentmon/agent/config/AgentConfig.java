@@ -26,6 +26,10 @@ public final class AgentConfig {
     private final long[] queueWaitBucketsNanos;
     private final Map<String, String> executorNames;
     private final Map<String, Event> events;
+    private final List<MethodMatcher> docker;
+    private final List<MethodMatcher> dockerRelease;
+    private final ValueSpec dockerCpu;
+    private final ValueSpec dockerMemory;
 
     private AgentConfig(Map<String, ConfigLoader.Setting> settings, String service) throws ConfigException {
         this.enabled = bool(settings, ConfigKey.ENABLED);
@@ -58,6 +62,27 @@ public final class AgentConfig {
         }
         this.executorNames = Collections.unmodifiableMap(names);
         this.events = events(settings);
+        this.docker = matchers(settings, ConfigKey.DOCKER);
+        this.dockerRelease = matchers(settings, ConfigKey.DOCKER_RELEASE);
+        this.dockerCpu = argumentValue(settings, ConfigKey.DOCKER_CPU);
+        this.dockerMemory = argumentValue(settings, ConfigKey.DOCKER_MEMORY);
+    }
+
+    /** A value read on entry, so from the arguments; null when not set. */
+    private static ValueSpec argumentValue(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
+        ConfigLoader.Setting setting = settings.get(key.key());
+        if (setting == null || setting.value.isEmpty()) {
+            return null;
+        }
+        try {
+            ValueSpec spec = ValueSpec.parse(setting.value);
+            if (spec.isReturn()) {
+                throw new IllegalArgumentException("an allocation's size is read from its arguments (argN...), not its return value");
+            }
+            return spec;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(setting.describe() + ": " + e.getMessage());
+        }
     }
 
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -258,6 +283,25 @@ public final class AgentConfig {
     /** Pool names chosen by the user, by the thread name prefix they replace. */
     public Map<String, String> executorNames() {
         return executorNames;
+    }
+
+    /** The worker's own container allocation methods ({@code agentmon.docker}). */
+    public List<MethodMatcher> docker() {
+        return docker;
+    }
+
+    public List<MethodMatcher> dockerRelease() {
+        return dockerRelease;
+    }
+
+    /** Where an allocation's CPU cores come from, or null (0 cores). */
+    public ValueSpec dockerCpu() {
+        return dockerCpu;
+    }
+
+    /** Where an allocation's memory comes from, or null (0 bytes). */
+    public ValueSpec dockerMemory() {
+        return dockerMemory;
     }
 
     /** Configured events by name ({@code agentmon.events.<name>}). */

@@ -39,6 +39,14 @@ public enum ConfigKey {
             "Upper bounds of the executor queue-wait histogram's buckets, increasing; spent on the long end, where saturation shows."),
     EXECUTOR_NAME_FOR("agentmon.executor.name.<prefix>", "", "agentmon.executor.name.pool-1=ingest",
             "The pool label for the thread pool whose threads are named <prefix>-N (or <prefix>-thread-N, <prefix>-worker-N)."),
+    DOCKER("agentmon.docker", "", "com.acme.ContainerPool#allocate",
+            "Method matchers naming the worker's own container allocation methods: each call is counted and timed, and what it returns is alive until released."),
+    DOCKER_CPU("agentmon.docker.cpu", "", "arg0",
+            "Where an allocation method's CPU cores come from: argN, or argN.getter[.getter...]."),
+    DOCKER_MEMORY("agentmon.docker.memory", "", "arg1.memoryBytes",
+            "Where an allocation method's memory in bytes comes from: argN, or argN.getter[.getter...]."),
+    DOCKER_RELEASE("agentmon.docker.release", "", "com.acme.ContainerPool#release",
+            "Method matchers naming the release methods: their first argument is what an allocation returned."),
     EVENTS_FOR("agentmon.events.<name>", "", "agentmon.events.task_split=com.acme.Splitter#split",
             "Method matchers whose every call counts as event <name>; agentmon.events.<name>.value=argN[.getter...] or return also records a number per call.");
 
@@ -92,7 +100,7 @@ public enum ConfigKey {
 
     /** Keys whose value is a comma-separated list, so agent arguments may continue them after a comma. */
     boolean isList() {
-        return this == TASKS || this == TASK_BUCKETS || this == TIMEOUTS || this == EXECUTOR_QUEUE_BUCKETS || this == EVENTS_FOR;
+        return this == TASKS || this == TASK_BUCKETS || this == TIMEOUTS || this == EXECUTOR_QUEUE_BUCKETS || this == EVENTS_FOR || this == DOCKER || this == DOCKER_RELEASE;
     }
 
     /**

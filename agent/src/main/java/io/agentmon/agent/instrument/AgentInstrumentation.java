@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.matching.MethodMatchers;
+import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorProbes;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.TaskRecorders;
@@ -35,6 +36,7 @@ public final class AgentInstrumentation {
         TaskRecorders.useBuckets(config.taskBucketsNanos());
         TimeoutProbes.useUnknown(TaskRecorders.registerTimeoutTarget(UNKNOWN_TASK));
         ExecutorRegistry.useQueueWaitBuckets(config.queueWaitBucketsNanos());
+        Containers.useBuckets(config.taskBucketsNanos());
         MethodMatchers tasks = new MethodMatchers(config.tasks());
         MethodMatchers handlers = new MethodMatchers(config.timeouts());
         ClassLoader agentLoader = AgentInstrumentation.class.getClassLoader();
@@ -73,6 +75,17 @@ public final class AgentInstrumentation {
                 .type(named("java.util.concurrent.ForkJoinTask"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                         .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.TimedGet.class.getName()));
+        MethodMatchers allocations = new MethodMatchers(config.docker());
+        MethodMatchers releases = new MethodMatchers(config.dockerRelease());
+        builder = builder
+                .type(allocations.types())
+                .transform(new MatchedMethodsTransformer(allocations, Weavings.containerAllocations(config, stats)))
+                .type(releases.types())
+                .transform(new MatchedMethodsTransformer(releases, Weavings.containerReleases(stats)))
+                // docker-java, built in: every command runs through AbstrDockerCmd.exec().
+                .type(named("com.github.dockerjava.core.command.AbstrDockerCmd"))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
+                        .advice(named("exec").and(takesArguments(0)), ContainerAdvice.DockerJavaExec.class.getName()));
         for (Map.Entry<String, AgentConfig.Event> event : config.events().entrySet()) {
             MethodMatchers matchers = new MethodMatchers(event.getValue().matchers());
             builder = builder.type(matchers.types()).transform(new MatchedMethodsTransformer(matchers,

@@ -6,9 +6,14 @@ import io.agentmon.agent.config.ValueSpec;
 import io.agentmon.bootstrap.EventRecorders;
 import io.agentmon.bootstrap.TaskRecorders;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.StackManipulation;
+import net.bytebuddy.implementation.bytecode.constant.DoubleConstant;
 
 /** The ways a method selected by a matcher list is woven: as a task, a timeout handler or an event. */
 final class Weavings {
+
+    /** The size of an allocation whose CPU or memory is not configured. */
+    private static final StackManipulation ZERO = DoubleConstant.ZERO;
 
     private Weavings() {
     }
@@ -40,6 +45,39 @@ final class Weavings {
             stats.woven();
             Class<?> advice = matcher.label() != null ? TimeoutHandlerAdvice.Labelled.class : TimeoutHandlerAdvice.class;
             return builder.visit(MatchedMethodsTransformer.advice(advice, probeId, method));
+        };
+    }
+
+    /** {@code agentmon.docker}: an allocation, counted and timed, its size read from its arguments. */
+    static MatchedMethodsTransformer.Weaving containerAllocations(AgentConfig config, InstrumentationStats stats) {
+        return (builder, type, method, matcher, label) -> {
+            Advice.WithCustomMapping mapping;
+            try {
+                mapping = Advice.withCustomMapping()
+                        .bind(ReadCpu.class, config.dockerCpu() == null ? ZERO
+                                : ValueReader.argument(config.dockerCpu(), method, type), double.class)
+                        .bind(ReadMemory.class, config.dockerMemory() == null ? ZERO
+                                : ValueReader.argument(config.dockerMemory(), method, type), double.class);
+            } catch (IllegalArgumentException e) {
+                AgentLog.warn("agentmon.docker.cpu/memory on " + type.getName() + "#" + method.getName() + ": "
+                        + e.getMessage() + "; this allocation method is not recorded");
+                return builder;
+            }
+            stats.woven();
+            return builder.visit(MatchedMethodsTransformer.advice(mapping, ContainerAdvice.Allocate.class, method));
+        };
+    }
+
+    /** {@code agentmon.docker.release}: gives back what its first argument was allocated. */
+    static MatchedMethodsTransformer.Weaving containerReleases(InstrumentationStats stats) {
+        return (builder, type, method, matcher, label) -> {
+            if (method.getParameters().isEmpty()) {
+                AgentLog.warn("agentmon.docker.release: " + type.getName() + "#" + method.getName()
+                        + " takes no argument to release");
+                return builder;
+            }
+            stats.woven();
+            return builder.visit(MatchedMethodsTransformer.advice(Advice.withCustomMapping(), ContainerAdvice.Release.class, method));
         };
     }
 

@@ -46,6 +46,7 @@ public final class AgentMeterRegistry {
         registry.register(new TaskMetricsCollector(service));
         registry.register(new ExecutorMetricsCollector(service, poolNames));
         registry.register(new EventMetricsCollector(service));
+        registry.register(new ContainerMetricsCollector(service));
         registry.register(new AgentSelfCollector(service, version));
         return registry;
     }

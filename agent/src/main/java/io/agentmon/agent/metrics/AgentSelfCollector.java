@@ -1,5 +1,6 @@
 package io.agentmon.agent.metrics;
 
+import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.InFlight;
 import io.agentmon.bootstrap.QueueWaits;
@@ -27,11 +28,13 @@ public final class AgentSelfCollector implements MultiCollector {
                 .name("agentmon_dropped")
                 .help("What agentmon could not record because a bounded table was full, by what: tasks = methods "
                         + "beyond the task label limit (left unwoven), inflight = runs counted but not listed in /tasks, "
-                        + "executors = pools not tracked, queue_wait = queued tasks whose wait was not measured.")
+                        + "executors = pools not tracked, queue_wait = queued tasks whose wait was not measured, "
+                        + "containers = allocations not tracked as alive.")
                 .dataPoint(point(TaskRecorders.refused(), "tasks"))
                 .dataPoint(point(InFlight.overflows(), "inflight"))
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
                 .dataPoint(point(QueueWaits.dropped(), "queue_wait"))
+                .dataPoint(point(Containers.overflows(), "containers"))
                 .build();
         InfoSnapshot info = InfoSnapshot.builder()
                 .name("agentmon")

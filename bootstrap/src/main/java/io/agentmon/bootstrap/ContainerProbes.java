@@ -1,0 +1,41 @@
+package io.agentmon.bootstrap;
+
+/**
+ * What woven container code calls: the worker's own allocator ({@code agentmon.docker}) and
+ * the docker-java client, built in. The keys are the allocator's return value or docker-java's
+ * container id.
+ */
+public final class ContainerProbes {
+
+    private ContainerProbes() {
+    }
+
+    /** A configured allocation method returned ({@code thrown == null}) or threw; it is running at once. */
+    public static void allocated(long startNanos, Object container, Throwable thrown, double cpus, long memoryBytes) {
+        Containers.allocated(startNanos, thrown == null, container, cpus, memoryBytes, true);
+    }
+
+    /** A configured release method was called with this container. */
+    public static void released(Object container) {
+        Containers.remove(container);
+    }
+
+    /** docker-java created a container (or failed to); it is alive once started. */
+    public static void dockerCreated(long startNanos, String id, Throwable thrown, double cpus, long memoryBytes) {
+        Containers.allocated(startNanos, thrown == null, id, cpus, memoryBytes, false);
+    }
+
+    public static void dockerStarted(String id) {
+        Containers.transition(id, Containers.CREATED, Containers.ACTIVE);
+        Containers.transition(id, Containers.STOPPED, Containers.ACTIVE);
+    }
+
+    /** Stopped or killed: no longer alive, but it may be started again. */
+    public static void dockerStopped(String id) {
+        Containers.transition(id, Containers.ACTIVE, Containers.STOPPED);
+    }
+
+    public static void dockerRemoved(String id) {
+        Containers.remove(id);
+    }
+}

@@ -1,0 +1,145 @@
+package io.agentmon.bootstrap;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Container allocations: how many succeeded or failed and how long they took, and a fixed,
+ * lock-free table of the containers allocated, with the CPU and memory each was given, so the
+ * agent can report what is alive now. A container is found again by {@code equals} on its key:
+ * the object an allocation method returned (released by passing it back), or a docker-java
+ * container id.
+ *
+ * <p>Writers: the worker's threads that allocate, start, stop and release containers. Readers:
+ * agent threads, at scrape time, summing the live entries.
+ */
+public final class Containers {
+
+    /** Slots in the table; a power of two. */
+    public static final int SLOTS = 4096;
+    private static final int MASK = SLOTS - 1;
+    private static final int PROBE_LIMIT = 32;
+
+    static final int FREE = 0;
+    static final int CREATED = 1;
+    static final int ACTIVE = 2;
+    static final int STOPPED = 3;
+
+    private static final AtomicReferenceArray<Object> KEYS = new AtomicReferenceArray<>(SLOTS);
+    private static final AtomicIntegerArray STATES = new AtomicIntegerArray(SLOTS);
+    private static final double[] CPUS = new double[SLOTS];
+    private static final long[] MEMORY = new long[SLOTS];
+    private static final long[] SINCE = new long[SLOTS];
+    private static final LongAdder OVERFLOWS = new LongAdder();
+    private static volatile DurationHistogram succeeded = new DurationHistogram(new long[0]);
+    private static volatile DurationHistogram failed = new DurationHistogram(new long[0]);
+
+    private Containers() {
+    }
+
+    /** Sets the allocation-duration buckets; call before any allocation is recorded. */
+    public static void useBuckets(long[] boundsNanos) {
+        succeeded = new DurationHistogram(boundsNanos.clone());
+        failed = new DurationHistogram(boundsNanos.clone());
+    }
+
+    /**
+     * An allocation finished. On success the container is tracked under {@code key} (when there
+     * is one), {@code active} at once or only once started.
+     */
+    static void allocated(long startNanos, boolean success, Object key, double cpus, long memoryBytes, boolean active) {
+        long elapsed = System.nanoTime() - startNanos;
+        (success ? succeeded : failed).record(elapsed);
+        if (success && key != null) {
+            put(key, cpus, memoryBytes, active ? ACTIVE : CREATED);
+        }
+    }
+
+    private static void put(Object key, double cpus, long memoryBytes, int state) {
+        int home = spread(key.hashCode());
+        for (int i = 0; i < PROBE_LIMIT; i++) {
+            int slot = (home + i) & MASK;
+            if (KEYS.get(slot) == null && KEYS.compareAndSet(slot, null, key)) {
+                CPUS[slot] = cpus;
+                MEMORY[slot] = memoryBytes;
+                SINCE[slot] = System.nanoTime();
+                STATES.set(slot, state); // publishes the values above
+                return;
+            }
+        }
+        OVERFLOWS.increment();
+    }
+
+    /** The container with this key changes from {@code from} to {@code to}; unknown keys are ignored. */
+    static void transition(Object key, int from, int to) {
+        int slot = find(key);
+        if (slot >= 0) {
+            STATES.compareAndSet(slot, from, to);
+        }
+    }
+
+    /** The container with this key is gone. */
+    static void remove(Object key) {
+        int slot = find(key);
+        if (slot >= 0) {
+            STATES.set(slot, FREE);
+            KEYS.compareAndSet(slot, KEYS.get(slot), null);
+        }
+    }
+
+    private static int find(Object key) {
+        if (key == null) {
+            return -1;
+        }
+        int home = spread(key.hashCode());
+        for (int i = 0; i < PROBE_LIMIT; i++) {
+            int slot = (home + i) & MASK;
+            Object candidate = KEYS.get(slot);
+            if (candidate != null && (candidate == key || candidate.equals(key))) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private static int spread(int hash) {
+        return (hash ^ (hash >>> 16)) * 0x9E3779B1 >>> 20 & MASK;
+    }
+
+    /**
+     * Reads the live containers into {@code totals}: [count, memory bytes] and returns their CPU
+     * cores. Entries that are not running and older than {@code forgetNanos} are dropped (a
+     * container removed by Docker itself, say).
+     */
+    public static double readActive(long[] totals, long forgetNanos) {
+        long now = System.nanoTime();
+        double cpus = 0;
+        totals[0] = 0;
+        totals[1] = 0;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            int state = STATES.get(slot);
+            if (state == ACTIVE) {
+                totals[0]++;
+                totals[1] += MEMORY[slot];
+                cpus += CPUS[slot];
+            } else if (state != FREE && now - SINCE[slot] > forgetNanos && STATES.compareAndSet(slot, state, FREE)) {
+                KEYS.set(slot, null);
+            }
+        }
+        return cpus;
+    }
+
+    public static DurationHistogram succeeded() {
+        return succeeded;
+    }
+
+    public static DurationHistogram failed() {
+        return failed;
+    }
+
+    /** Allocations not tracked because the table had no room. */
+    public static long overflows() {
+        return OVERFLOWS.sum();
+    }
+}
