@@ -51,11 +51,19 @@ public final class ExecutorProbes {
             return;
         }
         long since = QueueWaits.take(task);
-        if (since >= 0) {
-            ExecutorRecorder recorder = ExecutorRegistry.find(pool);
-            if (recorder != null) {
-                recorder.queueWait.record(Math.max(0, System.nanoTime() - since));
+        // A pool built before the agent attached is registered on first sight, here on one of its threads.
+        ExecutorRecorder recorder = ExecutorRegistry.find(pool);
+        if (recorder == null) {
+            recorder = ExecutorRegistry.register(pool, false);
+            if (recorder == null) {
+                return;
             }
+        }
+        if (recorder.threadName() == null) {
+            recorder.threadStarted(Thread.currentThread().getName());
+        }
+        if (since >= 0) {
+            recorder.queueWait.record(Math.max(0, System.nanoTime() - since));
         }
     }
 

@@ -34,13 +34,18 @@ public final class ExecutorRegistry {
         if (known != null) {
             return known;
         }
-        ExecutorRecorder created = new ExecutorRecorder(pool, forkJoin, queueWaitBoundsNanos);
         int home = System.identityHashCode(pool) & MASK;
+        ExecutorRecorder created = null; // allocated only once a free slot is in sight
         for (int i = 0; i < PROBE_LIMIT; i++) {
             int slot = (home + i) & MASK;
             ExecutorRecorder current = RECORDERS.get(slot);
-            if ((current == null || current.pool() == null) && RECORDERS.compareAndSet(slot, current, created)) {
-                return created;
+            if (current == null || current.pool() == null) {
+                if (created == null) {
+                    created = new ExecutorRecorder(pool, forkJoin, queueWaitBoundsNanos);
+                }
+                if (RECORDERS.compareAndSet(slot, current, created)) {
+                    return created;
+                }
             }
         }
         REFUSED.increment();

@@ -1,6 +1,7 @@
 package io.agentmon.agent.startup;
 
 import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.cli.AgentCli;
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.http.MetricsEndpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
@@ -69,6 +70,8 @@ final class Agent {
             PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config.executorNames());
             endpoint.start(registry, this::readiness, config.taskStacks());
             serving = true;
+            // For `java -jar agentmon.jar attach`, which reads it through the Attach API.
+            System.setProperty(AgentCli.ENDPOINT_PROPERTY, "http://" + config.host() + ":" + endpoint.address().getPort() + "/metrics");
             AgentLog.info(version() + " serving http://" + config.host() + ":" + endpoint.address().getPort()
                     + "/metrics for service=" + service + " with " + matcherCount + " task matcher"
                     + (matcherCount == 1 ? "" : "s") + (matcherCount == 0 ? " (agentmon.tasks is empty)" : ""));

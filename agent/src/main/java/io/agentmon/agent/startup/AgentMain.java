@@ -29,6 +29,11 @@ public final class AgentMain {
     }
 
     public static void agentmain(String agentArgs, Instrumentation instrumentation) {
+        if (BootstrapJar.isOnBootstrap()) {
+            // Started before in this JVM (at launch or by an earlier attach): weaving twice would count twice.
+            AgentLog.warn("already running in this JVM; this attach changes nothing");
+            return;
+        }
         start(agentArgs, instrumentation);
     }
 

@@ -23,7 +23,7 @@ final class BootstrapJar {
     }
 
     static void appendTo(Instrumentation instrumentation) throws IOException {
-        if (alreadyOnBootstrap()) {
+        if (isOnBootstrap()) {
             return; // a second agent start in this JVM: the first one's classes are in use
         }
         Path copy = Files.createTempFile("agentmon-bootstrap-", ".jar");
@@ -38,7 +38,8 @@ final class BootstrapJar {
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(file));
     }
 
-    private static boolean alreadyOnBootstrap() {
+    /** Whether an agent appended the bootstrap classes to this JVM already. */
+    static boolean isOnBootstrap() {
         try {
             Class.forName(PROBE_CLASS, false, null);
             return true;

@@ -103,6 +103,10 @@ public final class WorkerProcess implements AutoCloseable {
         process.getOutputStream().flush();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
