@@ -47,14 +47,57 @@ public final class ConfigLoader {
 
     /**
      * Whether strict mode was asked for, read leniently so that it is known even when the rest
-     * of the configuration is broken.
+     * of the configuration is broken. The same sources in the same order of precedence as
+     * {@link #load}, the properties file included; an unreadable source counts as not set.
      */
     public static boolean strictRequested(String agentArgs, Map<String, String> systemProperties,
             Map<String, String> environment) {
-        String args = agentArgs == null ? "" : "," + agentArgs.replace(" ", "") + ",";
-        return "true".equalsIgnoreCase(systemProperties.get(ConfigKey.STRICT.key()))
-                || args.contains(",strict=true,") || args.contains(",agentmon.strict=true,")
-                || "true".equalsIgnoreCase(environment.get(ConfigKey.STRICT.environmentVariable()));
+        ConfigKey key = ConfigKey.STRICT;
+        String value = systemProperties.get(key.key());
+        if (value == null) {
+            value = lenientArgument(agentArgs, key);
+        }
+        if (value == null) {
+            value = environment.get(key.environmentVariable());
+        }
+        if (value == null) {
+            String file = systemProperties.get(ConfigKey.CONFIG.key());
+            if (file == null) {
+                file = lenientArgument(agentArgs, ConfigKey.CONFIG);
+            }
+            if (file == null) {
+                file = environment.get(ConfigKey.CONFIG.environmentVariable());
+            }
+            value = lenientFileValue(file, key);
+        }
+        return value != null && "true".equalsIgnoreCase(value.trim());
+    }
+
+    /** The last {@code key=value} segment for {@code key} in the agent arguments, without validating the rest. */
+    private static String lenientArgument(String agentArgs, ConfigKey key) {
+        String value = null;
+        if (agentArgs != null) {
+            for (String segment : agentArgs.split(",")) {
+                int equals = segment.indexOf('=');
+                if (equals > 0 && ConfigKey.find(segment.substring(0, equals).trim()).orElse(null) == key) {
+                    value = segment.substring(equals + 1).trim();
+                }
+            }
+        }
+        return value;
+    }
+
+    private static String lenientFileValue(String file, ConfigKey key) {
+        if (file == null || file.trim().isEmpty()) {
+            return null;
+        }
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Paths.get(file.trim()))) {
+            properties.load(in);
+        } catch (IOException | RuntimeException e) {
+            return null; // load() reports it
+        }
+        return properties.getProperty(key.key());
     }
 
     @SafeVarargs
@@ -99,7 +142,7 @@ public final class ConfigLoader {
     /**
      * Agent arguments are {@code key=value} pairs separated by commas. Because matcher lists
      * contain commas (and {@code label=} prefixes), a segment that does not start with a known
-     * key continues the list value before it.
+     * key continues the list value before it. Empty segments outside a list are ignored.
      */
     static Map<String, Setting> fromAgentArguments(String agentArgs) throws ConfigException {
         Map<String, Setting> found = new LinkedHashMap<>();
@@ -120,7 +163,7 @@ public final class ConfigLoader {
                 value.append(segment.substring(equals + 1));
             } else if (current != null && current.isList()) {
                 value.append(',').append(segment);
-            } else {
+            } else if (!segment.trim().isEmpty()) { // an empty segment (a stray comma) names nothing
                 String name = equals < 0 ? segment.trim() : segment.substring(0, equals).trim();
                 throw new ConfigException("agent argument '" + segment.trim() + "': unknown key '" + name
                         + "'; known keys are " + knownKeys());

@@ -1,6 +1,7 @@
 package io.agentmon.agent.config;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 
 /** Parses durations such as {@code 250ms}, {@code 2.5s} or {@code 5m}; a bare number is seconds. */
 public final class Durations {
@@ -35,6 +36,13 @@ public final class Durations {
         if (amount.signum() <= 0) {
             throw new IllegalArgumentException("'" + text + "' is not a positive duration");
         }
-        return amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue();
+        BigDecimal nanos = amount.multiply(BigDecimal.valueOf(nanosPerUnit));
+        if (nanos.compareTo(BigDecimal.ONE) < 0) {
+            throw new IllegalArgumentException("'" + text + "' is shorter than a nanosecond");
+        }
+        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too long (at most 2562047h)");
+        }
+        return nanos.setScale(0, RoundingMode.DOWN).longValueExact();
     }
 }

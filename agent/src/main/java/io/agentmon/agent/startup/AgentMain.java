@@ -52,6 +52,9 @@ public final class AgentMain {
         boolean strict = ConfigLoader.strictRequested(agentArgs, properties, environment);
         try {
             AgentConfig config = ConfigLoader.load(agentArgs, properties, environment);
+            // Once the configuration is read, it decides: the agent's start thread stays silent
+            // when strict, trusting premain to wait and report, so the two must agree.
+            strict = config.strict();
             if (!config.enabled()) {
                 return;
             }

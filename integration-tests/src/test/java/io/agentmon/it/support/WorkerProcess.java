@@ -147,6 +147,7 @@ public final class WorkerProcess implements AutoCloseable {
         private final List<String> main = new ArrayList<>();
         private String agentArgs;
         private boolean agent = true;
+        private Path directory;
 
         Builder(Path java) {
             this.java = java;
@@ -175,6 +176,12 @@ public final class WorkerProcess implements AutoCloseable {
 
         public Builder env(String name, String value) {
             environment.put(name, value);
+            return this;
+        }
+
+        /** Runs the JVM in {@code directory} instead of the test's working directory. */
+        public Builder directory(Path directory) {
+            this.directory = directory;
             return this;
         }
 
@@ -216,6 +223,9 @@ public final class WorkerProcess implements AutoCloseable {
                     .redirectError(err.toFile());
             builder.environment().keySet().removeIf(name -> name.startsWith("AGENTMON_") || name.equals("JAVA_TOOL_OPTIONS"));
             builder.environment().putAll(environment);
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
             return new WorkerProcess(builder.start(), out, err);
         }
     }
@@ -238,6 +248,38 @@ public final class WorkerProcess implements AutoCloseable {
                 body = in == null ? new byte[0] : in.readAllBytes();
             }
             return new Response(status, connection.getContentType(), new String(body, StandardCharsets.UTF_8));
+        }
+
+        /**
+         * Any request, with the given headers; the response keeps its headers and its body's
+         * bytes as sent (no decompression), for tests of the endpoint itself.
+         */
+        public static Response request(int port, String method, String path, Map<String, String> headers)
+                throws IOException {
+            HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port + path).openConnection();
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout(10_000);
+            connection.setRequestMethod(method);
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                connection.setRequestProperty(header.getKey(), header.getValue());
+            }
+            if ("POST".equals(method) || "PUT".equals(method)) {
+                connection.setDoOutput(true);
+                connection.getOutputStream().close(); // an empty body
+            }
+            int status = connection.getResponseCode();
+            byte[] body;
+            try (java.io.InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+                body = in == null ? new byte[0] : in.readAllBytes();
+            }
+            Map<String, List<String>> responseHeaders = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (Map.Entry<String, List<String>> header : connection.getHeaderFields().entrySet()) {
+                if (header.getKey() != null) {
+                    responseHeaders.put(header.getKey(), header.getValue());
+                }
+            }
+            return new Response(status, connection.getContentType(), new String(body, StandardCharsets.UTF_8),
+                    body, responseHeaders);
         }
 
         public static Scrape scrape(int port) throws IOException {
@@ -263,11 +305,32 @@ public final class WorkerProcess implements AutoCloseable {
         public final int status;
         public final String contentType;
         public final String body;
+        /** The body's bytes as received; set by {@link Http#request} only. */
+        public final byte[] bytes;
+        /** Response headers, by case-insensitive name; set by {@link Http#request} only. */
+        public final Map<String, List<String>> headers;
 
         Response(int status, String contentType, String body) {
+            this(status, contentType, body, body.getBytes(StandardCharsets.UTF_8), java.util.Collections.emptyMap());
+        }
+
+        Response(int status, String contentType, String body, byte[] bytes, Map<String, List<String>> headers) {
             this.status = status;
             this.contentType = contentType;
             this.body = body;
+            this.bytes = bytes;
+            this.headers = headers;
+        }
+
+        /** The first value of a response header, or null. */
+        public String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + contentType + " " + headers + "\n" + body;
         }
     }
 }

@@ -1,0 +1,75 @@
+package io.agentmon.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DurationsTest {
+
+    @ParameterizedTest(name = "{0} = {1} ns")
+    @CsvSource({
+        "1ns, 1",
+        "7us, 7000",
+        "250ms, 250000000",
+        "2s, 2000000000",
+        "2, 2000000000",
+        "5m, 300000000000",
+        "1h, 3600000000000",
+        "2.5s, 2500000000",
+        "0.5ms, 500000",
+        "0.001, 1000000",
+        "1.5ns, 1",
+        "1e3ms, 1000000000",
+        "'  10ms  ', 10000000",
+        "2562047h, 9223369200000000000",
+    })
+    void parsesEveryUnit(String text, long nanos) {
+        assertEquals(nanos, Durations.parseNanos(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10sec", "10S", "10MS", "1d", "5 min", "1x"})
+    void unknownUnitIsNamed(String text) {
+        String message = assertThrows(IllegalArgumentException.class, () -> Durations.parseNanos(text)).getMessage();
+        assertTrue(message.contains("unknown unit"), message);
+        assertTrue(message.contains("'" + text + "'"), message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "ms", "abc1s", "1.2.3s", "1,5s", "NaN", "--1s", "5 ms"})
+    void notANumberIsRejected(String text) {
+        String message = assertThrows(IllegalArgumentException.class, () -> Durations.parseNanos(text)).getMessage();
+        assertTrue(message.contains("'" + text + "'"), message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "0s", "0.0ms", "-1s", "-0.5"})
+    void zeroAndNegativeAreRejected(String text) {
+        String message = assertThrows(IllegalArgumentException.class, () -> Durations.parseNanos(text)).getMessage();
+        assertTrue(message.contains("not a positive duration"), message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.1ns", "0.0000000001s", "1e-13h"})
+    void lessThanOneNanosecondIsRejectedRatherThanReadAsZero(String text) {
+        String message = assertThrows(IllegalArgumentException.class, () -> Durations.parseNanos(text)).getMessage();
+        assertTrue(message.contains("shorter than a nanosecond"), message);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2562048h", "9223372037s", "1e30h", "1e999999999s"})
+    void tooLongIsRejectedRatherThanWrappedAround(String text) {
+        String message = assertThrows(IllegalArgumentException.class, () -> Durations.parseNanos(text)).getMessage();
+        assertTrue(message.contains("too long"), message);
+    }
+
+    @Test
+    void theLongestDurationIsExact() {
+        assertEquals(Long.MAX_VALUE, Durations.parseNanos(Long.MAX_VALUE + "ns"));
+    }
+}
