@@ -15,7 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.File;
-import java.util.Map;
+import io.agentmon.agent.config.AgentConfig;
 
 /**
  * The one registry the endpoint serves: Micrometer's JVM, process and system binders, and
@@ -27,7 +27,7 @@ public final class AgentMeterRegistry {
     }
 
     /** Builds the registry; call on an agent thread, never in premain (binders are slow to start). */
-    public static PrometheusRegistry create(String service, String version, Map<String, String> poolNames) {
+    public static PrometheusRegistry create(String service, String version, AgentConfig config) {
         MicrometerLogging.install();
         PrometheusMeterRegistry micrometer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         micrometer.config().commonTags("service", service);
@@ -44,9 +44,9 @@ public final class AgentMeterRegistry {
         new DiskSpaceMetrics(new File(".").getAbsoluteFile()).bindTo(micrometer);
         PrometheusRegistry registry = micrometer.getPrometheusRegistry();
         registry.register(new TaskMetricsCollector(service));
-        registry.register(new ExecutorMetricsCollector(service, poolNames));
+        registry.register(new ExecutorMetricsCollector(service, config.executorNames()));
         registry.register(new EventMetricsCollector(service));
-        registry.register(new ContainerMetricsCollector(service));
+        registry.register(new ContainerMetricsCollector(service, !config.docker().isEmpty()));
         registry.register(new AgentSelfCollector(service, version));
         return registry;
     }

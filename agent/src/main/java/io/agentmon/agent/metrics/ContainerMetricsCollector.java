@@ -18,13 +18,19 @@ public final class ContainerMetricsCollector implements MultiCollector {
     private static final long FORGET_IDLE_NANOS = TimeUnit.HOURS.toNanos(24);
 
     private final String service;
+    private final boolean configured;
 
-    public ContainerMetricsCollector(String service) {
+    /** {@code configured}: the worker's own allocator is described; otherwise series appear with docker-java's first call. */
+    public ContainerMetricsCollector(String service, boolean configured) {
         this.service = service;
+        this.configured = configured;
     }
 
     @Override
     public MetricSnapshots collect() {
+        if (!configured && Containers.succeeded().count() + Containers.failed().count() == 0) {
+            return new MetricSnapshots(); // a worker that runs no containers gets no container series
+        }
         long[] totals = new long[2];
         double cpus = Containers.readActive(totals, FORGET_IDLE_NANOS);
         Labels base = Labels.of("service", service);

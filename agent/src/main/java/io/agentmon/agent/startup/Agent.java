@@ -67,7 +67,7 @@ final class Agent {
             } catch (IOException e) {
                 throw new IOException("cannot serve metrics on " + where + " (agentmon.host, agentmon.port): " + e.getMessage(), e);
             }
-            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config.executorNames());
+            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config);
             endpoint.start(registry, this::readiness, config.taskStacks());
             serving = true;
             // For `java -jar agentmon.jar attach`, which reads it through the Attach API.
