@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.agentmon.it.support.Jdks;
+import io.agentmon.it.support.Promtool;
 import io.agentmon.it.support.WorkerProcess;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,13 +53,11 @@ class PromtoolCheckTest {
     @TempDir
     static Path dir;
 
-    private static Path promtool;
     private static WorkerProcess worker;
     private static int port;
 
     @BeforeAll
     static void runTheWorker() throws IOException {
-        promtool = findPromtool();
         Path tally = dir.resolve("tally.properties");
         worker = WorkerProcess.builder(Jdks.current())
                 .property("agentmon.port", "0")
@@ -91,7 +83,7 @@ class PromtoolCheckTest {
         assertTrue(response.contentType.startsWith("text/plain; version=0.0.4"), response.contentType);
         assertExercised(response.body);
 
-        Result result = run(response.bytes, promtool.toString(), "check", "metrics");
+        Promtool.Result result = Promtool.run(response.bytes, "check", "metrics");
         Set<String> findings = new TreeSet<>(result.lines());
         findings.removeAll(KNOWN_BINDER_FINDINGS);
         boolean onlyKnownFindings = result.exit == 0 || result.exit == 3 && findings.isEmpty();
@@ -114,7 +106,7 @@ class PromtoolCheckTest {
         Path blocks = Files.createDirectories(dir.resolve("blocks"));
         Files.write(input, withTimestamps(response.body, System.currentTimeMillis() / 1000)
                 .getBytes(StandardCharsets.UTF_8));
-        Result result = run(new byte[0], promtool.toString(), "tsdb", "create-blocks-from", "openmetrics",
+        Promtool.Result result = Promtool.run(new byte[0], "tsdb", "create-blocks-from", "openmetrics",
                 input.toString(), blocks.toString());
         assertEquals(0, result.exit, "promtool's OpenMetrics parser rejected the scrape:\n" + result.output
                 + "\n--- exposition:\n" + response.body);
@@ -144,55 +136,5 @@ class PromtoolCheckTest {
         }
         out.setLength(out.length() - 1);
         return out.toString();
-    }
-
-    private static Path findPromtool() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Paths.get(dir, "promtool");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        Path debian = Paths.get("/usr/bin/promtool");
-        if (Files.isExecutable(debian)) {
-            return debian;
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            throw new IllegalStateException("CI=true but promtool is not installed (Debian package prometheus)");
-        }
-        Assumptions.abort("promtool is not installed (Debian package prometheus); skipped outside CI");
-        return null;
-    }
-
-    private static Result run(byte[] stdin, String... command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(dir, "promtool", ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        process.getOutputStream().write(stdin);
-        process.getOutputStream().close();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(Arrays.toString(command) + " still running after 60 s");
-        }
-        return new Result(process.exitValue(), new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
-    }
-
-    private static final class Result {
-        final int exit;
-        final String output;
-
-        Result(int exit, String output) {
-            this.exit = exit;
-            this.output = output;
-        }
-
-        List<String> lines() {
-            List<String> lines = new ArrayList<>();
-            for (String line : output.split("\\R")) {
-                if (!line.trim().isEmpty()) {
-                    lines.add(line.trim());
-                }
-            }
-            return lines;
-        }
     }
 }
