@@ -32,7 +32,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * the jar from the repository root (see BENCHMARKS.md).
  *
  * <p>Each trial checks itself at tear-down, by reading the bootstrap recorders: a woven
- * benchmark must have counted its calls (started = finished > 0), a plain one must have
+ * benchmark must have counted its calls (finished > 0, all in the expected outcome), a plain one must have
  * counted nothing. A benchmark whose advice was optimised away, or that ran without the
  * agent, fails instead of reporting a number.
  */
@@ -80,12 +80,12 @@ public class TaskProbeBenchmark {
                 throw new IllegalStateException("PlainTask was woven: the comparison is void");
             }
             if (name.startsWith("successWoven")) {
-                require(run.started > 0 && run.success == run.started && fail.started == 0, name, run, fail);
+                require(run.finished > 0 && run.success == run.finished && fail.finished == 0, name, run, fail);
             } else if (name.startsWith("failureWoven")) {
-                require(fail.started > 0 && fail.failure == fail.started && fail.exceptions == fail.failure
-                        && run.started == 0, name, run, fail);
+                require(fail.finished > 0 && fail.failure == fail.finished && fail.exceptions == fail.failure
+                        && run.finished == 0, name, run, fail);
             } else {
-                require(run.started == 0 && fail.started == 0, name, run, fail);
+                require(run.finished == 0 && fail.finished == 0, name, run, fail);
             }
         }
 
@@ -193,7 +193,6 @@ public class TaskProbeBenchmark {
         private static Method size;
         private static Method recorder;
         private static Method label;
-        private static Method started;
         private static Method success;
         private static Method failure;
         private static Method exceptions;
@@ -224,7 +223,6 @@ public class TaskProbeBenchmark {
                 size = recorders.getMethod("size");
                 recorder = recorders.getMethod("recorder", int.class);
                 label = taskRecorder.getMethod("label");
-                started = taskRecorder.getMethod("started");
                 success = taskRecorder.getMethod("success");
                 failure = taskRecorder.getMethod("failure");
                 exceptions = taskRecorder.getMethod("exceptions");
@@ -261,8 +259,9 @@ public class TaskProbeBenchmark {
                             failures += (Long) call(exceptionCount, slots, slot);
                         }
                     }
-                    return new Counts((Long) call(started, r), (Long) call(histogramCount, call(success, r)),
-                            (Long) call(histogramCount, call(failure, r)), failures);
+                    long succeeded = (Long) call(histogramCount, call(success, r));
+                    long failed = (Long) call(histogramCount, call(failure, r));
+                    return new Counts(succeeded + failed, succeeded, failed, failures);
                 }
             }
             throw new IllegalStateException("no agentmon recorder labelled " + wanted
@@ -278,13 +277,13 @@ public class TaskProbeBenchmark {
         }
 
         static final class Counts {
-            final long started;
+            final long finished;
             final long success;
             final long failure;
             final long exceptions;
 
-            Counts(long started, long success, long failure, long exceptions) {
-                this.started = started;
+            Counts(long finished, long success, long failure, long exceptions) {
+                this.finished = finished;
                 this.success = success;
                 this.failure = failure;
                 this.exceptions = exceptions;
@@ -292,7 +291,7 @@ public class TaskProbeBenchmark {
 
             @Override
             public String toString() {
-                return "started=" + started + " success=" + success + " failure=" + failure
+                return "finished=" + finished + " success=" + success + " failure=" + failure
                         + " TaskFailure=" + exceptions;
             }
         }
