@@ -44,7 +44,12 @@ import org.openjdk.jmh.infra.BenchmarkParams;
         "-javaagent:" + TaskProbeBenchmark.AGENT_JAR,
         "-Dagentmon.tasks=" + TaskProbeBenchmark.TASKS,
         "-Dagentmon.port=0",
-        "-Dagentmon.host=127.0.0.1"})
+        "-Dagentmon.host=127.0.0.1",
+        // A worker's task method is a real call: it is far too big to be inlined into its caller,
+        // and what it throws unwinds a real frame. Keep both the woven and the plain tasks that way,
+        // or the plain side's throw-and-catch would compile into a jump that no worker ever gets.
+        "-XX:CompileCommand=quiet",
+        "-XX:CompileCommand=dontinline,benchworker.*::*"})
 public class TaskProbeBenchmark {
 
     /** Relative to the working directory of the {@code java -jar benchmarks.jar} command. */
