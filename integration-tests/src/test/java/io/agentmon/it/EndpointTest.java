@@ -150,6 +150,9 @@ class EndpointTest {
         String text = gunzip(gzipped.bytes);
         assertTrue(text.contains("# TYPE agentmon_task_duration_seconds histogram"), text);
 
+        Response refused = get("/metrics", Map.of("Accept-Encoding", "gzip;q=0, identity"));
+        assertNull(refused.header("Content-Encoding"), "q=0 means the client refuses gzip");
+
         Response both = get("/metrics", Map.of("Accept", OPENMETRICS, "Accept-Encoding", "deflate, gzip;q=0.9"));
         assertEquals("gzip", both.header("Content-Encoding"));
         assertTrue(both.contentType.startsWith("application/openmetrics-text"), both.contentType);

@@ -43,8 +43,9 @@ final class MetricsHandler implements HttpHandler {
             return false;
         }
         for (String coding : acceptEncoding.split(",")) {
-            if (coding.trim().toLowerCase(java.util.Locale.ROOT).startsWith("gzip")) {
-                return true;
+            String[] parts = coding.trim().toLowerCase(java.util.Locale.ROOT).split(";");
+            if (parts[0].trim().equals("gzip")) {
+                return !(parts.length > 1 && parts[1].replace(" ", "").matches("q=0(\\.0*)?"));
             }
         }
         return false;

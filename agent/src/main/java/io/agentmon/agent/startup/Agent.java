@@ -71,9 +71,10 @@ final class Agent {
             endpoint.start(registry, this::readiness, config.taskStacks());
             serving = true;
             // For `java -jar agentmon.jar attach`, which reads it through the Attach API.
-            System.setProperty(AgentCli.ENDPOINT_PROPERTY, "http://" + config.host() + ":" + endpoint.address().getPort() + "/metrics");
-            AgentLog.info(version() + " serving http://" + config.host() + ":" + endpoint.address().getPort()
-                    + "/metrics for service=" + service + " with " + matcherCount + " task matcher"
+            String url = "http://" + (config.host().contains(":") ? "[" + config.host() + "]" : config.host())
+                    + ":" + endpoint.address().getPort() + "/metrics";
+            System.setProperty(AgentCli.ENDPOINT_PROPERTY, url);
+            AgentLog.info(version() + " serving " + url + " for service=" + service + " with " + matcherCount + " task matcher"
                     + (matcherCount == 1 ? "" : "s") + (matcherCount == 0 ? " (agentmon.tasks is empty)" : ""));
         } catch (NoClassDefFoundError e) {
             // A modular worker (java -m) resolves only the JDK modules it requires.
