@@ -1,9 +1,7 @@
 package io.agentmon.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.matching.MethodMatchers;
@@ -39,7 +37,6 @@ public final class AgentInstrumentation {
         Containers.useBuckets(config.taskBucketsNanos());
         MethodMatchers tasks = new MethodMatchers(config.tasks());
         MethodMatchers handlers = new MethodMatchers(config.timeouts());
-        ClassLoader agentLoader = AgentInstrumentation.class.getClassLoader();
 
         // Every matching transformation applies (Byte Buddy's default): a method may be a task
         // and a timeout handler at once.
@@ -63,35 +60,16 @@ public final class AgentInstrumentation {
                 .type(tasks.types())
                 .transform(new MatchedMethodsTransformer(tasks, Weavings.tasks(config, stats)))
                 .type(handlers.types())
-                .transform(new MatchedMethodsTransformer(handlers, Weavings.timeoutHandlers(stats)))
-                .type(named("java.util.concurrent.FutureTask"))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                        .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.FutureTaskGet.class.getName()))
-                .type(named("java.util.concurrent.CompletableFuture"))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                        .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.TimedGet.class.getName())
-                        .advice(named("completeExceptionally").and(takesArguments(Throwable.class)),
-                                FutureTimeoutAdvice.CompletedExceptionally.class.getName()))
-                .type(named("java.util.concurrent.ForkJoinTask"))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                        .advice(named("get").and(takesArguments(2)), FutureTimeoutAdvice.TimedGet.class.getName()));
-        MethodMatchers allocations = new MethodMatchers(config.docker());
-        MethodMatchers releases = new MethodMatchers(config.dockerRelease());
-        builder = builder
-                .type(allocations.types())
-                .transform(new MatchedMethodsTransformer(allocations, Weavings.containerAllocations(config, stats)))
-                .type(releases.types())
-                .transform(new MatchedMethodsTransformer(releases, Weavings.containerReleases(stats)))
-                // docker-java, built in: every command runs through AbstrDockerCmd.exec().
-                .type(named("com.github.dockerjava.core.command.AbstrDockerCmd"))
-                .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                        .advice(named("exec").and(takesArguments(0)), ContainerAdvice.DockerJavaExec.class.getName()));
+                .transform(new MatchedMethodsTransformer(handlers, Weavings.timeoutHandlers(stats)));
+        builder = FutureInstrumentation.apply(builder);
+        builder = ExecutorInstrumentation.apply(builder);
+        builder = ContainerInstrumentation.apply(builder, config, stats);
         for (Map.Entry<String, AgentConfig.Event> event : config.events().entrySet()) {
             MethodMatchers matchers = new MethodMatchers(event.getValue().matchers());
             builder = builder.type(matchers.types()).transform(new MatchedMethodsTransformer(matchers,
                     Weavings.events(event.getKey(), event.getValue().value(), stats)));
         }
-        ExecutorInstrumentation.apply(builder).installOn(instrumentation);
+        builder.installOn(instrumentation);
         // The common pool may predate the transformation of its constructor.
         ExecutorProbes.created(ForkJoinPool.commonPool(), true);
     }
