@@ -9,11 +9,13 @@ import io.agentmon.it.support.Scrape;
 import io.agentmon.it.support.WorkerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +66,45 @@ class AttachTest {
             Scrape afterSecond = WorkerProcess.Http.scrape(port);
             assertEquals(80, afterSecond.value("agentmon_task_duration_seconds_count", "task", TASK, "outcome", "success"),
                     "a second attach counts nothing twice");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void listFindsTheSampleWorkerAndAttachMonitorsIt(Path java) throws Exception {
+        Path tallyFile = Files.createTempDirectory("attach").resolve("tally.properties");
+        WorkerProcess worker = WorkerProcess.builder(java).withoutAgent()
+                .sampleWorker("--jobs", "0", "--rate", "100", "--print-every", "0", "--tally", tallyFile.toString())
+                .start();
+        double scraped;
+        try {
+            worker.waitFor(30, "the worker's start line", () -> worker.stdout().contains("sample-worker:"));
+            String pid = String.valueOf(worker.pid());
+            String list = cli(java, "list");
+            assertTrue(list.lines().anyMatch(line -> line.startsWith(pid + "\t") && line.contains("sample-worker.jar")), list);
+
+            String attached = cli(java, "attach", pid, "port=0", "host=127.0.0.1", "tasks=com.acme.worker.jobs.Job+#execute");
+            Matcher serving = SERVING.matcher(attached);
+            assertTrue(serving.find(), attached);
+            int port = Integer.parseInt(serving.group(1));
+            worker.waitFor(60, "100 jobs recorded", () -> totalRuns(port) >= 100);
+            assertTrue(WorkerProcess.Http.scrape(port).find("agentmon_executor_completed_tasks_total", "pool", "worker").size() == 1,
+                    "the worker's pool, built before the attach, is reported");
+            scraped = totalRuns(port);
+        } finally {
+            worker.close(); // SIGTERM: the worker writes its tally from its shutdown hook
+        }
+        Properties tally = worker.awaitProperties(tallyFile, 30);
+        long total = Long.parseLong(tally.getProperty("total.count"));
+        // The worker counted from its start, the agent from the attach: never more than the worker ran.
+        assertTrue(scraped >= 100 && scraped <= total, "scraped " + scraped + " of the worker's " + total + " jobs");
+    }
+
+    private static double totalRuns(int port) {
+        try {
+            return WorkerProcess.Http.scrape(port).sum("agentmon_task_duration_seconds_count");
+        } catch (IOException e) {
+            throw new AssertionError(e);
         }
     }
 
