@@ -54,17 +54,7 @@ class RealPrometheusTest {
     @Test
     void alertsAndDashboardsWorkAgainstARealPrometheus() throws Exception {
         try (WorkerProcess worker = WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
-                .property("agentmon.service", SERVICE)
-                .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
-                .property("agentmon.docker", "com.acme.worker.containers.ContainerAllocator#allocate")
-                .property("agentmon.docker.cpu", "arg0")
-                .property("agentmon.docker.memory", "arg1")
-                .property("agentmon.docker.release", "com.acme.worker.containers.ContainerAllocator#release")
-                .property("agentmon.task.deadline", "45ms")
-                .property("agentmon.events.remote_call", "com.acme.worker.remote.RemoteService#call")
-                .property("agentmon.events.remote_call.value", "arg1")
+                .demoConfiguration()
                 .sampleWorker("--jobs", "0", "--rate", "50")
                 .start()) {
             String target = "127.0.0.1:" + worker.agentPort();

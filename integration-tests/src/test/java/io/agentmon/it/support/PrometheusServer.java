@@ -124,7 +124,7 @@ public final class PrometheusServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("prometheus exited (" + process.exitValue() + ")\n" + log());
             }
-            pause(200);
+            WorkerProcess.Http.pause(200);
         }
     }
 
@@ -149,7 +149,7 @@ public final class PrometheusServer implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("prometheus not ready after " + seconds + "s\n" + log());
             }
-            pause(100);
+            WorkerProcess.Http.pause(100);
         }
     }
 
@@ -192,15 +192,6 @@ public final class PrometheusServer implements AutoCloseable {
         }
         Assumptions.abort("prometheus is not installed (Debian package prometheus); skipped outside CI");
         throw new AssertionError("unreachable");
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     /** What {@code /api/v1/query} answered: status, error, result type, and the number of results. */

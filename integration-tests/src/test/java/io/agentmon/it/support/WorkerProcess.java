@@ -185,6 +185,25 @@ public final class WorkerProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The configuration {@code demo.sh} gives the sample worker: its jobs as tasks, a 45 ms
+         * deadline, its container allocator and remote calls as an event, service
+         * {@code sample-worker}; on a free port on loopback.
+         */
+        public Builder demoConfiguration() {
+            return property("agentmon.port", "0")
+                    .property("agentmon.host", "127.0.0.1")
+                    .property("agentmon.service", "sample-worker")
+                    .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
+                    .property("agentmon.docker", "com.acme.worker.containers.ContainerAllocator#allocate")
+                    .property("agentmon.docker.cpu", "arg0")
+                    .property("agentmon.docker.memory", "arg1")
+                    .property("agentmon.docker.release", "com.acme.worker.containers.ContainerAllocator#release")
+                    .property("agentmon.task.deadline", "45ms")
+                    .property("agentmon.events.remote_call", "com.acme.worker.remote.RemoteService#call")
+                    .property("agentmon.events.remote_call.value", "arg1");
+        }
+
         /** Runs the sample worker jar with these arguments. */
         public Builder sampleWorker(String... args) {
             main.add("-jar");
@@ -290,7 +309,8 @@ public final class WorkerProcess implements AutoCloseable {
             return Scrape.parse(response.body);
         }
 
-        static void pause(long millis) {
+        /** Sleeps between polls of a bounded wait. */
+        public static void pause(long millis) {
             try {
                 Thread.sleep(millis);
             } catch (InterruptedException e) {
