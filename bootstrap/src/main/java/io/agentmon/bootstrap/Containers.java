@@ -79,12 +79,20 @@ public final class Containers {
         }
     }
 
-    /** The container with this key is gone. */
+    /**
+     * The container with this key is gone. The state goes to FREE by CAS first, so of two
+     * removals racing only one frees the slot; only then is the key cleared, and a new
+     * allocation can claim the slot no earlier than that.
+     */
     static void remove(Object key) {
         int slot = find(key);
-        if (slot >= 0) {
-            STATES.set(slot, FREE);
-            KEYS.compareAndSet(slot, KEYS.get(slot), null);
+        if (slot < 0) {
+            return;
+        }
+        Object found = KEYS.get(slot);
+        int state = STATES.get(slot);
+        if (found != null && state != FREE && STATES.compareAndSet(slot, state, FREE)) {
+            KEYS.compareAndSet(slot, found, null);
         }
     }
 
@@ -123,8 +131,11 @@ public final class Containers {
                 totals[0]++;
                 totals[1] += MEMORY[slot];
                 cpus += CPUS[slot];
-            } else if (state != FREE && now - SINCE[slot] > forgetNanos && STATES.compareAndSet(slot, state, FREE)) {
-                KEYS.set(slot, null);
+            } else if (state != FREE && now - SINCE[slot] > forgetNanos) {
+                Object key = KEYS.get(slot);
+                if (key != null && STATES.compareAndSet(slot, state, FREE)) {
+                    KEYS.compareAndSet(slot, key, null);
+                }
             }
         }
         return cpus;

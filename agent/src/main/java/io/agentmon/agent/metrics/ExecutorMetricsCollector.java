@@ -11,7 +11,10 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,6 +43,9 @@ public final class ExecutorMetricsCollector implements MultiCollector {
     public MetricSnapshots collect() {
         QueueWaits.sweepOlderThan(MAX_TRACKED_WAIT_NANOS);
         Map<String, PoolTotals> pools = new TreeMap<>();
+        // Two threads that see an unregistered pool at once may both register it: read each pool's
+        // own getters once, and add up what its recorders counted.
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (int slot = 0; slot < ExecutorRegistry.SLOTS; slot++) {
             ExecutorRecorder recorder = ExecutorRegistry.recorder(slot);
             Object pool = recorder == null ? null : recorder.pool();
@@ -47,7 +53,7 @@ public final class ExecutorMetricsCollector implements MultiCollector {
             if (name == null || name.startsWith("agentmon")) {
                 continue; // not started yet, collected, or the agent's own
             }
-            pools.computeIfAbsent(name, n -> new PoolTotals()).add(pool, recorder);
+            pools.computeIfAbsent(name, n -> new PoolTotals()).add(pool, recorder, seen.add(pool));
         }
 
         GaugeSnapshot.Builder queued = gauge("agentmon_executor_queued_tasks", "Tasks waiting in the pool's queue.");
@@ -91,13 +97,15 @@ public final class ExecutorMetricsCollector implements MultiCollector {
         long[] waitCounts;
         long waitSumNanos;
 
-        void add(Object pool, ExecutorRecorder recorder) {
+        void add(Object pool, ExecutorRecorder recorder, boolean firstRecorderOfPool) {
             if (pool instanceof ThreadPoolExecutor) {
                 ThreadPoolExecutor executor = (ThreadPoolExecutor) pool;
-                queued += executor.getQueue().size();
-                active += executor.getActiveCount();
-                threads += executor.getPoolSize();
-                completed += executor.getCompletedTaskCount();
+                if (firstRecorderOfPool) {
+                    queued += executor.getQueue().size();
+                    active += executor.getActiveCount();
+                    threads += executor.getPoolSize();
+                    completed += executor.getCompletedTaskCount();
+                }
                 rejected += recorder.rejected();
                 DurationHistogram wait = recorder.queueWait();
                 long[] counts = wait.bucketCounts();
@@ -109,7 +117,7 @@ public final class ExecutorMetricsCollector implements MultiCollector {
                     waitCounts[i] += counts[i];
                 }
                 waitSumNanos += wait.sumNanos();
-            } else if (pool instanceof ForkJoinPool) {
+            } else if (pool instanceof ForkJoinPool && firstRecorderOfPool) {
                 ForkJoinPool forkJoin = (ForkJoinPool) pool;
                 queued += forkJoin.getQueuedSubmissionCount() + forkJoin.getQueuedTaskCount();
                 active += forkJoin.getActiveThreadCount();
