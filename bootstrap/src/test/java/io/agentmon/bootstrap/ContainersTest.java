@@ -1,0 +1,76 @@
+package io.agentmon.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The live-container table: what is alive follows create, start, stop and remove exactly. */
+class ContainersTest {
+
+    private static final long DAY = TimeUnit.DAYS.toNanos(1);
+
+    @Test
+    void dockerLifecycle() {
+        long[] totals = new long[2];
+        double before = Containers.readActive(totals, DAY);
+        long activeBefore = totals[0];
+        long memoryBefore = totals[1];
+        ContainerProbes.dockerCreated(System.nanoTime(), "c-1", null, 1.5, 100);
+        ContainerProbes.dockerCreated(System.nanoTime(), "c-2", null, 0.5, 50);
+        assertEquals(before, Containers.readActive(totals, DAY), 1e-9, "created is not alive");
+        ContainerProbes.dockerStarted("c-1");
+        ContainerProbes.dockerStarted(new String("c-2")); // found by equals, not identity
+        assertEquals(before + 2.0, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(activeBefore + 2, totals[0]);
+        assertEquals(memoryBefore + 150, totals[1]);
+        ContainerProbes.dockerStopped("c-1");
+        ContainerProbes.dockerRemoved("c-2");
+        ContainerProbes.dockerRemoved("c-2"); // a second removal changes nothing
+        assertEquals(before, Containers.readActive(totals, DAY), 1e-9);
+        ContainerProbes.dockerStarted("c-1"); // a stopped container may start again
+        assertEquals(before + 1.5, Containers.readActive(totals, DAY), 1e-9);
+        ContainerProbes.dockerRemoved("c-1");
+        assertEquals(before, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(activeBefore, totals[0]);
+    }
+
+    @Test
+    void concurrentAllocationsAndReleasesLeaveExactlyTheLiveOnes() throws Exception {
+        int threads = 4;
+        int perThread = 500;
+        long[] totals = new long[2];
+        Containers.readActive(totals, DAY);
+        long activeBefore = totals[0];
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            workers.add(new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    Object container = new Object();
+                    ContainerProbes.allocated(System.nanoTime(), container, null, 1, 10);
+                    if (i % 2 == 0) {
+                        ContainerProbes.released(container);
+                        ContainerProbes.released(container); // released twice: still once
+                    }
+                }
+            }));
+        }
+        workers.forEach(Thread::start);
+        start.countDown();
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        Containers.readActive(totals, DAY);
+        long tracked = totals[0] - activeBefore + Containers.overflows();
+        assertEquals(threads * perThread / 2, tracked, "alive (or counted as untracked) after the run");
+    }
+}
