@@ -85,7 +85,7 @@ class EndpointTest {
 
     @Test
     void unknownPathsAre404() throws IOException {
-        for (String path : new String[] {"/nope", "/metrics/x", "/healthz", "/"}) {
+        for (String path : new String[] {"/nope", "/metrics/x", "/healthz", "/index.html", "/metrics/summary/x"}) {
             assertEquals(404, get(path, Map.of()).status, path);
         }
         assertEquals(404, request("HEAD", "/nope", Map.of()).status);

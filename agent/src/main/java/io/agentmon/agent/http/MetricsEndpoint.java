@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.metrics.History;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -25,6 +26,7 @@ import java.util.function.Supplier;
 public final class MetricsEndpoint {
 
     private final HttpServer server;
+    private History history = new History(java.util.Collections.emptyMap(), false);
 
     private MetricsEndpoint(HttpServer server) {
         this.server = server;
@@ -38,6 +40,8 @@ public final class MetricsEndpoint {
     /** Starts serving; call from a daemon thread. */
     public void start(PrometheusRegistry registry, Supplier<String> readiness, boolean taskStacks) {
         Map<String, HttpHandler> routes = new HashMap<>();
+        routes.put("/", new PageHandler());
+        routes.put("/metrics/summary", exchange -> Responses.json(exchange, 200, history.summaryJson()));
         routes.put("/metrics", new MetricsHandler(registry));
         routes.put("/health", exchange -> Responses.json(exchange, 200, "{\"status\":\"UP\"}"));
         routes.put("/health/ready", exchange -> Responses.json(exchange, 200, readiness.get()));
@@ -71,6 +75,11 @@ public final class MetricsEndpoint {
             AgentLog.warn("request " + exchange.getRequestURI() + " failed: " + e);
             exchange.close();
         }
+    }
+
+    /** The history {@code /metrics/summary} and the page show; set before {@link #start}. */
+    public void history(History history) {
+        this.history = history;
     }
 
     public InetSocketAddress address() {

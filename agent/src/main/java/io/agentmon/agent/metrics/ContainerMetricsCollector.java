@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class ContainerMetricsCollector implements MultiCollector {
 
     /** Containers created but never started, or stopped and never removed, are forgotten after this long. */
-    private static final long FORGET_IDLE_NANOS = TimeUnit.HOURS.toNanos(24);
+    static final long FORGET_IDLE_NANOS = TimeUnit.HOURS.toNanos(24);
 
     private final String service;
     private final boolean configured;

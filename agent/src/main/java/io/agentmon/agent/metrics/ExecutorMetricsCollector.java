@@ -42,19 +42,7 @@ public final class ExecutorMetricsCollector implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         QueueWaits.sweepOlderThan(MAX_TRACKED_WAIT_NANOS);
-        Map<String, PoolTotals> pools = new TreeMap<>();
-        // Two threads that see an unregistered pool at once may both register it: read each pool's
-        // own getters once, and add up what its recorders counted.
-        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (int slot = 0; slot < ExecutorRegistry.SLOTS; slot++) {
-            ExecutorRecorder recorder = ExecutorRegistry.recorder(slot);
-            Object pool = recorder == null ? null : recorder.pool();
-            String name = pool == null ? null : names.name(pool, recorder.threadName());
-            if (name == null || name.startsWith("agentmon")) {
-                continue; // not started yet, collected, or the agent's own
-            }
-            pools.computeIfAbsent(name, n -> new PoolTotals()).add(pool, recorder, seen.add(pool));
-        }
+        Map<String, PoolTotals> pools = read(names);
 
         GaugeSnapshot.Builder queued = gauge("agentmon_executor_queued_tasks", "Tasks waiting in the pool's queue.");
         GaugeSnapshot.Builder active = gauge("agentmon_executor_active_threads", "Pool threads running a task.");
@@ -82,12 +70,30 @@ public final class ExecutorMetricsCollector implements MultiCollector {
                 queueWait.build());
     }
 
+    /** Every live pool's numbers by pool name (also read by {@link History}). */
+    static Map<String, PoolTotals> read(PoolNames names) {
+        Map<String, PoolTotals> pools = new TreeMap<>();
+        // Two threads that see an unregistered pool at once may both register it: read each pool's
+        // own getters once, and add up what its recorders counted.
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int slot = 0; slot < ExecutorRegistry.SLOTS; slot++) {
+            ExecutorRecorder recorder = ExecutorRegistry.recorder(slot);
+            Object pool = recorder == null ? null : recorder.pool();
+            String name = pool == null ? null : names.name(pool, recorder.threadName());
+            if (name == null || name.startsWith("agentmon")) {
+                continue; // not started yet, collected, or the agent's own
+            }
+            pools.computeIfAbsent(name, n -> new PoolTotals()).add(pool, recorder, seen.add(pool));
+        }
+        return pools;
+    }
+
     private static GaugeSnapshot.Builder gauge(String name, String help) {
         return GaugeSnapshot.builder().name(name).help(help);
     }
 
     /** One pool name's numbers, summed over the pools that share it. */
-    private static final class PoolTotals {
+    static final class PoolTotals {
         long queued;
         long active;
         long threads;

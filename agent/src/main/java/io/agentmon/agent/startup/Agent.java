@@ -7,6 +7,7 @@ import io.agentmon.agent.http.MetricsEndpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
 import io.agentmon.agent.instrument.AgentInstrumentation;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
+import io.agentmon.agent.metrics.History;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -68,8 +69,11 @@ final class Agent {
                 throw new IOException("cannot serve metrics on " + where + " (agentmon.host, agentmon.port): " + e.getMessage(), e);
             }
             PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config);
+            History history = new History(config.executorNames(), !config.docker().isEmpty());
+            endpoint.history(history);
             endpoint.start(registry, this::readiness, config.taskStacks());
             serving = true;
+            history.start(); // one daemon thread sampling what /metrics/summary and the page chart
             // For `java -jar agentmon.jar attach`, which reads it through the Attach API.
             String url = "http://" + (config.host().contains(":") ? "[" + config.host() + "]" : config.host())
                     + ":" + endpoint.address().getPort() + "/metrics";
