@@ -60,7 +60,8 @@ class SummaryEndpointTest {
                     assertTrue(low <= count && count <= high,
                             name + " " + outcome + ": summary " + count + " not within scrapes [" + low + ", " + high + "]");
                     double rate = number(rates, outcome);
-                    assertTrue(rate >= 0 && rate * window <= count + 1e-6,
+                    // The JSON carries rate and window rounded to a few digits: allow for that only.
+                    assertTrue(rate >= 0 && rate * window <= count * (1 + 1e-4) + 1e-3,
                             name + " " + outcome + ": " + rate + "/s over " + window + " s exceeds the total " + count);
                 }
                 assertTrue(number(rates, "success") > 0, name + " ran, so its success rate is > 0: " + rates);

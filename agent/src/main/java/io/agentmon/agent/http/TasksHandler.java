@@ -2,6 +2,7 @@ package io.agentmon.agent.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.agentmon.agent.JsonText;
 import io.agentmon.agent.metrics.InFlightSnapshot;
 import io.agentmon.bootstrap.TaskRecorder;
 import java.io.IOException;
@@ -34,9 +35,9 @@ final class TasksHandler implements HttpHandler {
         for (int i = 0; i < runs.size(); i++) {
             InFlightSnapshot.Run run = runs.get(i);
             long deadline = run.task.deadlineNanos();
-            json.append(i == 0 ? "" : ",").append("{\"task\":").append(Json.string(run.task.label()))
-                    .append(",\"thread\":").append(Json.string(run.thread.getName()))
-                    .append(",\"started\":").append(Json.string(now.minusNanos(run.elapsedNanos).toString()))
+            json.append(i == 0 ? "" : ",").append("{\"task\":").append(JsonText.string(run.task.label()))
+                    .append(",\"thread\":").append(JsonText.string(run.thread.getName()))
+                    .append(",\"started\":").append(JsonText.string(now.minusNanos(run.elapsedNanos).toString()))
                     .append(",\"elapsedSeconds\":").append(seconds(run.elapsedNanos))
                     .append(",\"deadlineSeconds\":").append(deadline == TaskRecorder.NO_DEADLINE ? "null" : seconds(deadline))
                     .append(",\"stuck\":").append(run.stuck);
@@ -44,7 +45,7 @@ final class TasksHandler implements HttpHandler {
                 json.append(",\"stack\":[");
                 StackTraceElement[] stack = run.thread.getStackTrace();
                 for (int frame = 0; frame < stack.length; frame++) {
-                    json.append(frame == 0 ? "" : ",").append(Json.string(stack[frame].toString()));
+                    json.append(frame == 0 ? "" : ",").append(JsonText.string(stack[frame].toString()));
                 }
                 json.append(']');
             }

@@ -1,5 +1,6 @@
 package io.agentmon.agent.metrics;
 
+import io.agentmon.agent.JsonText;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.DurationHistogram;
 import io.agentmon.bootstrap.TaskRecorder;
@@ -384,18 +385,7 @@ public final class History {
     }
 
     static String quote(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
+        return JsonText.string(value);
     }
 
     private static float[] nanRing() {

@@ -1,13 +1,13 @@
-package io.agentmon.agent.http;
+package io.agentmon.agent;
 
-/** The little JSON the endpoint writes: string escaping, nothing more. */
-final class Json {
+/** The little JSON agentmon writes by hand: string escaping, nothing more. */
+public final class JsonText {
 
-    private Json() {
+    private JsonText() {
     }
 
     /** {@code value} as a quoted JSON string. */
-    static String string(String value) {
+    public static String string(String value) {
         StringBuilder out = new StringBuilder(value.length() + 2).append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
