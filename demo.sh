@@ -7,9 +7,11 @@ port="${1:-9200}"
 
 mvn -q -B package -DskipTests
 
-echo "sample worker running under agentmon; metrics at http://127.0.0.1:${port}/metrics"
-echo "  try: curl -s http://127.0.0.1:${port}/metrics | grep agentmon_task"
-echo "  health: http://127.0.0.1:${port}/health/ready    stop with Ctrl-C"
+echo "sample worker running under agentmon:"
+echo "  live page:  http://127.0.0.1:${port}/"
+echo "  metrics:    http://127.0.0.1:${port}/metrics    (try: curl -s http://127.0.0.1:${port}/metrics | grep agentmon_task)"
+echo "  in flight:  http://127.0.0.1:${port}/tasks      summary: http://127.0.0.1:${port}/metrics/summary"
+echo "  stop with Ctrl-C"
 exec java \
   -javaagent:agent/target/agentmon.jar \
   -Dagentmon.port="${port}" \
