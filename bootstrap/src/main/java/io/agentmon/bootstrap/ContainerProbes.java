@@ -13,29 +13,47 @@ public final class ContainerProbes {
     /** A configured allocation method returned ({@code thrown == null}) or threw; it is running at once. */
     public static void allocated(long startNanos, Object container, Throwable thrown, double cpus, long memoryBytes) {
         Containers.allocated(startNanos, thrown == null, container, cpus, memoryBytes, true);
+        if (EventStream.active) {
+            EventStream.containerAllocated(startNanos, thrown == null, container, cpus, memoryBytes);
+        }
     }
 
     /** A configured release method was called with this container. */
     public static void released(Object container) {
         Containers.remove(container);
+        if (EventStream.active) {
+            EventStream.container(EventStream.CONTAINER_RELEASED, container);
+        }
     }
 
     /** docker-java created a container (or failed to); it is alive once started. */
     public static void dockerCreated(long startNanos, String id, Throwable thrown, double cpus, long memoryBytes) {
         Containers.allocated(startNanos, thrown == null, id, cpus, memoryBytes, false);
+        if (EventStream.active) {
+            EventStream.containerAllocated(startNanos, thrown == null, id, cpus, memoryBytes);
+        }
     }
 
     public static void dockerStarted(String id) {
         Containers.transition(id, Containers.CREATED, Containers.ACTIVE);
         Containers.transition(id, Containers.STOPPED, Containers.ACTIVE);
+        if (EventStream.active) {
+            EventStream.container(EventStream.CONTAINER_STARTED, id);
+        }
     }
 
     /** Stopped or killed: no longer alive, but it may be started again. */
     public static void dockerStopped(String id) {
         Containers.transition(id, Containers.ACTIVE, Containers.STOPPED);
+        if (EventStream.active) {
+            EventStream.container(EventStream.CONTAINER_STOPPED, id);
+        }
     }
 
     public static void dockerRemoved(String id) {
         Containers.remove(id);
+        if (EventStream.active) {
+            EventStream.container(EventStream.CONTAINER_RELEASED, id);
+        }
     }
 }

@@ -8,7 +8,9 @@ import java.util.concurrent.TimeoutException;
  * <p>The probe id is a constant baked into the woven code when its class was transformed, so
  * finding the recorder is one array load. Per run: two clock reads (in the advice), one CAS to
  * claim an in-flight slot and two ordered stores to free it, and two uncontended atomic adds
- * (one histogram bucket, the duration sum). Callers: any thread, concurrently.
+ * (one histogram bucket, the duration sum). Callers: any thread, concurrently. Each also reads
+ * {@link EventStream#active} once and, only while a {@code /events} client listens, records
+ * into the event ring.
  */
 public final class TaskProbes {
 
@@ -20,6 +22,9 @@ public final class TaskProbes {
         int slot = InFlight.claim(probeId, startNanos);
         if (slot < 0) {
             TaskRecorders.get(probeId).untracked.increment();
+        }
+        if (EventStream.active) {
+            EventStream.taskStarted(probeId);
         }
         return slot;
     }
@@ -43,6 +48,9 @@ public final class TaskProbes {
         }
         if (elapsed > recorder.deadlineNanos) {
             recorder.deadlineMisses.increment();
+        }
+        if (EventStream.active) {
+            EventStream.taskFinished(probeId, elapsed, thrown, elapsed > recorder.deadlineNanos);
         }
     }
 }

@@ -24,12 +24,19 @@ public final class TimeoutProbes {
      */
     public static void handlerCalled(int handlerProbeId) {
         int probe = InFlight.innermostProbe(Thread.currentThread());
-        TaskRecorders.get(probe >= 0 ? probe : handlerProbeId).handlerTimeouts.increment();
+        int target = probe >= 0 ? probe : handlerProbeId;
+        TaskRecorders.get(target).handlerTimeouts.increment();
+        if (EventStream.active) {
+            EventStream.timeout(target, EventStream.REASON_HANDLER);
+        }
     }
 
     /** A timeout handler whose matcher gave it a label of its own: always counted there. */
     public static void labelledHandlerCalled(int handlerProbeId) {
         TaskRecorders.get(handlerProbeId).handlerTimeouts.increment();
+        if (EventStream.active) {
+            EventStream.timeout(handlerProbeId, EventStream.REASON_HANDLER);
+        }
     }
 
     /**
@@ -54,6 +61,9 @@ public final class TimeoutProbes {
         int target = probe >= 0 ? probe : unknownProbe;
         if (target >= 0) {
             TaskRecorders.get(target).futureTimeouts.increment();
+            if (EventStream.active) {
+                EventStream.timeout(target, EventStream.REASON_FUTURE);
+            }
         }
     }
 }

@@ -46,6 +46,7 @@ public final class MetricsEndpoint {
         routes.put("/health", exchange -> Responses.json(exchange, 200, "{\"status\":\"UP\"}"));
         routes.put("/health/ready", exchange -> Responses.json(exchange, 200, readiness.get()));
         routes.put("/tasks", new TasksHandler(taskStacks));
+        routes.put("/events", new EventsHandler()); // streams are written by their own threads, not these
         server.createContext("/", exchange -> route(routes, exchange));
         ThreadPoolExecutor handlers = new ThreadPoolExecutor(1, 2, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(8), runnable -> {

@@ -1,5 +1,6 @@
 package io.agentmon.agent.metrics;
 
+import io.agentmon.agent.events.EventFanout;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.InFlight;
@@ -29,12 +30,14 @@ public final class AgentSelfCollector implements MultiCollector {
                 .help("What agentmon could not record because a bounded table was full, by what: tasks = methods "
                         + "beyond the task label limit (left unwoven), inflight = runs counted but not listed in /tasks, "
                         + "executors = pools not tracked, queue_wait = queued tasks whose wait was not measured, "
-                        + "containers = allocations not tracked as alive.")
+                        + "containers = allocations not tracked as alive, events = live events lost to /events clients "
+                        + "(event ring full, or a slow client's own queue full).")
                 .dataPoint(point(TaskRecorders.refused(), "tasks"))
                 .dataPoint(point(InFlight.overflows(), "inflight"))
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
                 .dataPoint(point(QueueWaits.dropped(), "queue_wait"))
                 .dataPoint(point(Containers.overflows(), "containers"))
+                .dataPoint(point(EventFanout.dropped(), "events"))
                 .build();
         InfoSnapshot info = InfoSnapshot.builder()
                 .name("agentmon")

@@ -1,0 +1,111 @@
+package io.agentmon.agent.events;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One {@code GET /events} connection: a bounded queue of formatted frames, filled by the drainer
+ * ({@link #offer}, never blocking: a full queue drops and counts), and a daemon writer thread of
+ * its own that empties it into the response. The writer alone may block on the socket, so a
+ * client that stops reading costs only its own thread and its own events; when its connection
+ * breaks the writer removes it. Every {@link #HEARTBEAT_MILLIS} without events the writer sends a
+ * comment {@code : heartbeat <drained> dropped=<n>}: every event before sequence {@code drained}
+ * that this client takes has been written above it, or counted among its {@code n} dropped.
+ */
+public final class EventClient {
+
+    /** Frames a client may have queued; beyond that its newest events are dropped. */
+    public static final int QUEUE_CAPACITY = 1024;
+    static final long HEARTBEAT_MILLIS = 2_000;
+    private static final AtomicInteger NUMBER = new AtomicInteger();
+
+    private final String task;
+    private final EventFanout fanout;
+    private final ArrayBlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final AtomicLong dropped = new AtomicLong();
+
+    /** A client for the events of one task label, or of everything when {@code task} is null. */
+    public EventClient(String task, EventFanout fanout) {
+        this.task = task;
+        this.fanout = fanout;
+    }
+
+    /** Registers with the fan-out; false when too many clients are connected. */
+    public boolean register() {
+        return fanout.register(this);
+    }
+
+    /** Gives up before streaming (the response could not be started). */
+    public void unregister() {
+        fanout.remove(this);
+    }
+
+    /** Starts the writer thread, which owns {@code out} and calls {@code close} when the stream ends. */
+    public void start(OutputStream out, Runnable close) {
+        Thread writer = new Thread(() -> write(out, close), "agentmon-events-client-" + NUMBER.incrementAndGet());
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** A filter on the task label: container events have none and pass only unfiltered. */
+    boolean accepts(String eventTask) {
+        return task == null || task.equals(eventTask);
+    }
+
+    /** Called by the drainer only. */
+    void offer(String frame) {
+        if (!queue.offer(frame)) {
+            dropped.incrementAndGet();
+            EventFanout.countDropped();
+        }
+    }
+
+    private void write(OutputStream out, Runnable close) {
+        try {
+            send(out, ": agentmon events" + (task == null ? "" : " of task " + task.replace('\n', ' ')) + "\n\n");
+            out.flush();
+            long reported = 0;
+            while (true) {
+                String frame = queue.poll(HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+                if (frame == null) {
+                    long drained = fanout.drained(); // read before finding the queue empty: see the class javadoc
+                    frame = queue.poll();
+                    if (frame == null) {
+                        send(out, ": heartbeat " + drained + " dropped=" + dropped.get() + "\n\n");
+                        out.flush();
+                        continue;
+                    }
+                }
+                long lost = dropped.get();
+                if (lost != reported) {
+                    send(out, "event: dropped\ndata: {\"dropped\":" + lost + "}\n\n");
+                    reported = lost;
+                }
+                send(out, frame);
+                if (queue.isEmpty()) {
+                    out.flush();
+                }
+            }
+        } catch (IOException e) {
+            // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            fanout.remove(this);
+            try {
+                close.run();
+            } catch (RuntimeException ignored) {
+                // closing a broken connection
+            }
+        }
+    }
+
+    private static void send(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

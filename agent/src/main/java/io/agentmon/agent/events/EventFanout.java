@@ -1,0 +1,136 @@
+package io.agentmon.agent.events;
+
+import io.agentmon.agent.AgentLog;
+import io.agentmon.bootstrap.EventStream;
+import io.agentmon.bootstrap.TaskRecorder;
+import io.agentmon.bootstrap.TaskRecorders;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one consumer of {@link EventStream}: a daemon thread ({@code agentmon-events}) that drains
+ * the ring, formats each event once and offers it to every connected client whose filter takes
+ * it. Offering never blocks: a client whose own queue is full loses the event, counted on the
+ * client and in {@link #droppedByClients()}. Writing to sockets is each client's own thread's job
+ * ({@link EventClient}), so a stuck client holds back neither this thread nor the worker.
+ *
+ * <p>{@link EventStream#active} is true exactly while a client is registered here; registration
+ * and removal are rare and synchronized, and the drainer reads an immutable array of clients.
+ */
+public final class EventFanout {
+
+    /** Most streams at once; one more is answered 503. Each has its own writer thread. */
+    public static final int MAX_CLIENTS = 4;
+
+    private static final EventFanout INSTANCE = new EventFanout();
+    private static final LongAdder DROPPED_BY_CLIENTS = new LongAdder();
+    private static final long IDLE_PARK_NANOS = 2_000_000L;
+    private static final long NO_CLIENT_PARK_NANOS = 100_000_000L;
+
+    private final Object lock = new Object();
+    private volatile EventClient[] clients = new EventClient[0];
+    private volatile long drained;
+    private Thread drainer; // guarded by lock
+
+    private EventFanout() {
+    }
+
+    public static EventFanout get() {
+        return INSTANCE;
+    }
+
+    /** Events that clients lost because their own queue was full (slow or stuck readers). */
+    public static long droppedByClients() {
+        return DROPPED_BY_CLIENTS.sum();
+    }
+
+    /** All events lost on the way to clients: ring full, or a client's queue full. */
+    public static long dropped() {
+        return EventStream.dropped() + droppedByClients();
+    }
+
+    /**
+     * The sequence after the last event handed to the clients' queues. Read before finding a
+     * client's queue empty, it says that every event before it was written or counted lost.
+     */
+    long drained() {
+        return drained;
+    }
+
+    /** Adds a client and turns the ring on; returns false when {@link #MAX_CLIENTS} are connected. */
+    boolean register(EventClient client) {
+        synchronized (lock) {
+            EventClient[] now = clients;
+            if (now.length >= MAX_CLIENTS) {
+                return false;
+            }
+            EventClient[] more = java.util.Arrays.copyOf(now, now.length + 1);
+            more[now.length] = client;
+            clients = more;
+            EventStream.active = true;
+            if (drainer == null) {
+                drainer = new Thread(this::drain, "agentmon-events");
+                drainer.setDaemon(true);
+                drainer.start();
+            }
+            return true;
+        }
+    }
+
+    void remove(EventClient client) {
+        synchronized (lock) {
+            clients = java.util.Arrays.stream(clients).filter(c -> c != client).toArray(EventClient[]::new);
+            if (clients.length == 0) {
+                EventStream.active = false;
+            }
+        }
+    }
+
+    int clientCount() {
+        return clients.length;
+    }
+
+    static void countDropped() {
+        DROPPED_BY_CLIENTS.increment();
+    }
+
+    private void drain() {
+        EventStream.Event event = new EventStream.Event();
+        while (true) {
+            boolean any = false;
+            try {
+                while (EventStream.poll(event)) {
+                    any = true;
+                    dispatch(event);
+                    drained = event.sequence + 1;
+                }
+            } catch (RuntimeException e) {
+                AgentLog.warn("event stream: " + e);
+            }
+            if (!any) {
+                LockSupport.parkNanos(clients.length == 0 ? NO_CLIENT_PARK_NANOS : IDLE_PARK_NANOS);
+            }
+        }
+    }
+
+    private void dispatch(EventStream.Event event) {
+        EventClient[] now = clients;
+        if (now.length == 0) {
+            return; // recorded just before the last client left
+        }
+        String task = null;
+        if (event.probeId >= 0) {
+            TaskRecorder recorder = TaskRecorders.recorder(event.probeId);
+            task = recorder == null ? "unknown" : recorder.label();
+        }
+        String frame = null;
+        for (EventClient client : now) {
+            if (client.accepts(task)) {
+                if (frame == null) {
+                    frame = EventJson.frame(event, task);
+                }
+                client.offer(frame);
+            }
+        }
+    }
+}

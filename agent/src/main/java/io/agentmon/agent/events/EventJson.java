@@ -1,0 +1,109 @@
+package io.agentmon.agent.events;
+
+import io.agentmon.bootstrap.EventStream;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * One event as a Server-Sent Events frame: {@code id: <sequence>}, {@code event: <name>} and one
+ * {@code data:} line of JSON. The JSON always has {@code seq}, {@code time} (ISO-8601) and
+ * {@code thread} (the worker thread's id); task events add {@code task}; see the README's
+ * endpoint table for the rest.
+ */
+final class EventJson {
+
+    private EventJson() {
+    }
+
+    static String name(int kind) {
+        switch (kind) {
+            case EventStream.TASK_START: return "task-start";
+            case EventStream.TASK_FINISH: return "task-finish";
+            case EventStream.TIMEOUT: return "timeout";
+            case EventStream.CONTAINER_ALLOCATED: return "container-allocated";
+            case EventStream.CONTAINER_STARTED: return "container-started";
+            case EventStream.CONTAINER_STOPPED: return "container-stopped";
+            case EventStream.CONTAINER_RELEASED: return "container-released";
+            default: return "unknown";
+        }
+    }
+
+    static String frame(EventStream.Event event, String task) {
+        StringBuilder json = new StringBuilder(200)
+                .append("id: ").append(event.sequence)
+                .append("\nevent: ").append(name(event.kind))
+                .append("\ndata: {\"seq\":").append(event.sequence)
+                .append(",\"time\":\"").append(Instant.ofEpochMilli(event.epochMillis)).append('"')
+                .append(",\"thread\":").append(event.threadId);
+        if (task != null) {
+            json.append(",\"task\":").append(string(task));
+        }
+        switch (event.kind) {
+            case EventStream.TASK_FINISH:
+                json.append(",\"outcome\":\"").append(outcome(event.outcome)).append('"');
+                seconds(json, event.durationNanos);
+                break;
+            case EventStream.TIMEOUT:
+                json.append(",\"reason\":\"").append(reason(event.outcome)).append('"');
+                if (event.outcome == EventStream.REASON_EXCEPTION || event.outcome == EventStream.REASON_DEADLINE) {
+                    seconds(json, event.durationNanos);
+                }
+                break;
+            case EventStream.CONTAINER_ALLOCATED:
+                json.append(",\"outcome\":\"").append(outcome(event.outcome)).append('"');
+                seconds(json, event.durationNanos);
+                json.append(",\"cpus\":").append(event.cpus).append(",\"memoryBytes\":").append(event.memoryBytes);
+                container(json, event.container);
+                break;
+            case EventStream.CONTAINER_STARTED:
+            case EventStream.CONTAINER_STOPPED:
+            case EventStream.CONTAINER_RELEASED:
+                container(json, event.container);
+                break;
+            default:
+                break;
+        }
+        return json.append("}\n\n").toString();
+    }
+
+    private static void seconds(StringBuilder json, long nanos) {
+        json.append(",\"durationSeconds\":").append(String.format(Locale.ROOT, "%.9f", nanos / 1e9));
+    }
+
+    private static void container(StringBuilder json, String id) {
+        json.append(",\"container\":").append(id == null ? "null" : string(id));
+    }
+
+    static String outcome(int outcome) {
+        switch (outcome) {
+            case EventStream.SUCCESS: return "success";
+            case EventStream.FAILURE: return "failure";
+            default: return "timeout";
+        }
+    }
+
+    static String reason(int reason) {
+        switch (reason) {
+            case EventStream.REASON_EXCEPTION: return "exception";
+            case EventStream.REASON_DEADLINE: return "deadline";
+            case EventStream.REASON_HANDLER: return "handler";
+            default: return "future";
+        }
+    }
+
+    /** {@code value} as a quoted JSON string. */
+    static String string(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,216 @@
+package io.agentmon.bootstrap;
+
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The live event ring behind {@code GET /events}: task start, finish and timeout, container
+ * allocated, started, stopped and released. A fixed, bounded, lock-free, allocation-free
+ * multi-producer single-consumer ring of {@link #CAPACITY} slots, held as one array per field
+ * (structure of arrays), so recording an event writes a few primitives and never allocates.
+ *
+ * <p><b>Who calls what.</b> Producers are the worker's threads (any number, concurrently), through
+ * the {@code record...} methods, which the probes call only while {@link #active} is true: with no
+ * client connected, an event costs the probe one volatile boolean read and nothing else. Exactly
+ * one thread may call {@link #poll} (the agent's drainer); the agent alone writes {@link #active}.
+ *
+ * <p><b>Algorithm</b> (that of JCTools' {@code MpscArrayQueue}, with per-slot sequences as in
+ * Vyukov's bounded queue instead of null-checked elements, since the elements are primitives):
+ * <ol>
+ * <li>A producer reads {@code tail} and {@code head} (volatile loads); if {@code tail - head}
+ *     equals the capacity the ring is full and the event is dropped and counted (below).
+ *     Otherwise it claims sequence {@code t} by one CAS of {@code tail} from {@code t} to
+ *     {@code t + 1}, retrying on contention (lock-free: a failed CAS means another producer won).</li>
+ * <li>It fills slot {@code t & MASK} with plain stores, then publishes it with an ordered store
+ *     ({@code lazySet}, a store-release) of {@code t + 1} into {@code published[slot]}: the plain
+ *     stores cannot move below it.</li>
+ * <li>The consumer, expecting sequence {@code h}, loads {@code published[h & MASK]} (a load-acquire);
+ *     only if it equals {@code h + 1} are the plain fields, read after it, those of event {@code h}.
+ *     Any other value means "claimed but not yet published" (a producer between its CAS and its
+ *     ordered store): the consumer stops and tries again later; nothing is skipped or torn.</li>
+ * <li>After copying the fields out, the consumer frees the slot with an ordered store of
+ *     {@code h + 1} into {@code head}: a producer that reads that head (volatile) and then claims
+ *     {@code h + CAPACITY} writes the slot only after the consumer's reads of it.</li>
+ * </ol>
+ * So each slot has at most one writer at a time and is never written while read: no torn events.
+ *
+ * <p><b>Loss policy: the newest event is dropped when the ring is full</b>, and counted in
+ * {@link #dropped()}. Overwriting the oldest instead would let two producers (one stalled a whole
+ * lap behind) write the same slot at once, which takes a seqlock on the reader and still leaves a
+ * window where a stalled writer's late plain stores land in a slot already republished by another;
+ * dropping at the producer keeps one writer per slot and makes the count exact:
+ * {@code polled + dropped == recorded}. The ring only fills when the drainer falls behind for
+ * {@code CAPACITY} events (it copies events to per-client queues, which is where a slow client
+ * loses its own events); what a live view loses in a burst is then its tail, and it says how many.
+ *
+ * <p>NOTE: a producer descheduled between its CAS and its ordered store holds up the consumer
+ * (never other producers, unless the ring fills meanwhile, when they drop and count) until it runs
+ * again; it cannot fail in between, as it only stores primitives and a String reference.
+ */
+public final class EventStream {
+
+    /** Slots in the ring; a power of two. */
+    public static final int CAPACITY = 4096;
+    private static final int MASK = CAPACITY - 1;
+
+    public static final int TASK_START = 1;
+    public static final int TASK_FINISH = 2;
+    public static final int TIMEOUT = 3;
+    public static final int CONTAINER_ALLOCATED = 4;
+    public static final int CONTAINER_STARTED = 5;
+    public static final int CONTAINER_STOPPED = 6;
+    public static final int CONTAINER_RELEASED = 7;
+
+    /** {@link Event#outcome} of a task finish or container allocation. */
+    public static final int SUCCESS = 0;
+    public static final int FAILURE = 1;
+    /** {@link Event#outcome} of a task finish that threw a TimeoutException. */
+    public static final int TIMED_OUT = 2;
+
+    /** {@link Event#outcome} of a {@link #TIMEOUT} event: its reason, as in {@code agentmon_task_timeouts_total}. */
+    public static final int REASON_EXCEPTION = 0;
+    public static final int REASON_DEADLINE = 1;
+    public static final int REASON_HANDLER = 2;
+    public static final int REASON_FUTURE = 3;
+
+    /**
+     * True while at least one client listens; written by the agent only. Probes read it before
+     * anything else and record nothing when it is false. NOTE: a producer that read true just
+     * before it turned false still records; the drainer discards events nobody listens to.
+     */
+    public static volatile boolean active;
+
+    private static final AtomicLong TAIL = new AtomicLong();
+    private static final AtomicLong HEAD = new AtomicLong();
+    private static final AtomicLongArray PUBLISHED = new AtomicLongArray(CAPACITY);
+    private static final int[] KINDS = new int[CAPACITY];
+    private static final int[] PROBES = new int[CAPACITY];
+    private static final int[] OUTCOMES = new int[CAPACITY];
+    private static final long[] DURATIONS = new long[CAPACITY];
+    private static final long[] THREADS = new long[CAPACITY];
+    private static final long[] TIMES = new long[CAPACITY];
+    private static final double[] CPUS = new double[CAPACITY];
+    private static final long[] MEMORY = new long[CAPACITY];
+    private static final String[] CONTAINERS = new String[CAPACITY];
+    private static final LongAdder DROPPED = new LongAdder();
+
+    private EventStream() {
+    }
+
+    // ------------------------------------------------------------ producers (the probes)
+
+    static void taskStarted(int probeId) {
+        record(TASK_START, probeId, SUCCESS, 0, 0, 0, null);
+    }
+
+    /** A task run finished: its outcome, and a timeout event when it threw a TimeoutException or missed its deadline. */
+    static void taskFinished(int probeId, long elapsedNanos, Throwable thrown, boolean late) {
+        boolean timedOut = thrown instanceof TimeoutException;
+        record(TASK_FINISH, probeId, thrown == null ? SUCCESS : timedOut ? TIMED_OUT : FAILURE, elapsedNanos, 0, 0, null);
+        if (timedOut) {
+            record(TIMEOUT, probeId, REASON_EXCEPTION, elapsedNanos, 0, 0, null);
+        }
+        if (late) {
+            record(TIMEOUT, probeId, REASON_DEADLINE, elapsedNanos, 0, 0, null);
+        }
+    }
+
+    static void timeout(int probeId, int reason) {
+        record(TIMEOUT, probeId, reason, 0, 0, 0, null);
+    }
+
+    /** An allocation finished; {@code container} is named in the event only when it is a String (a docker-java id). */
+    static void containerAllocated(long startNanos, boolean success, Object container, double cpus, long memoryBytes) {
+        record(CONTAINER_ALLOCATED, -1, success ? SUCCESS : FAILURE, System.nanoTime() - startNanos, cpus, memoryBytes,
+                container instanceof String ? (String) container : null);
+    }
+
+    static void container(int kind, Object container) {
+        record(kind, -1, SUCCESS, 0, 0, 0, container instanceof String ? (String) container : null);
+    }
+
+    /** Claims a sequence, fills its slot and publishes it; drops and counts the event when the ring is full. */
+    static void record(int kind, int probeId, int outcome, long durationNanos, double cpus, long memoryBytes, String container) {
+        long tail;
+        do {
+            tail = TAIL.get();
+            if (tail - HEAD.get() >= CAPACITY) {
+                DROPPED.increment();
+                return;
+            }
+        } while (!TAIL.compareAndSet(tail, tail + 1));
+        int slot = (int) tail & MASK;
+        KINDS[slot] = kind;
+        PROBES[slot] = probeId;
+        OUTCOMES[slot] = outcome;
+        DURATIONS[slot] = durationNanos;
+        @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+
+        long thread = Thread.currentThread().getId();
+        THREADS[slot] = thread;
+        TIMES[slot] = System.currentTimeMillis();
+        CPUS[slot] = cpus;
+        MEMORY[slot] = memoryBytes;
+        CONTAINERS[slot] = container;
+        PUBLISHED.lazySet(slot, tail + 1); // store-release: the plain stores above are visible to whoever sees this
+    }
+
+    // ------------------------------------------------------------ the one consumer
+
+    /** One event, copied out of the ring by {@link #poll}; reused by the consumer. */
+    public static final class Event {
+        /** Position in the stream: 0 for the first event ever recorded, then 1, 2, ... (gaps: dropped events). */
+        public long sequence;
+        public int kind;
+        /** The task's probe id ({@link TaskRecorders#recorder}), or -1 for container events. */
+        public int probeId;
+        /** {@link #SUCCESS}, {@link #FAILURE}, {@link #TIMED_OUT}; for {@link #TIMEOUT} events a {@code REASON_*}. */
+        public int outcome;
+        public long durationNanos;
+        public long threadId;
+        public long epochMillis;
+        public double cpus;
+        public long memoryBytes;
+        /** The container's id when the key was a String, else null. */
+        public String container;
+    }
+
+    /**
+     * Copies the oldest unread event into {@code into} and frees its slot; returns false when no
+     * published event is waiting. Only one thread may call this.
+     */
+    public static boolean poll(Event into) {
+        long head = HEAD.get(); // only this thread writes HEAD
+        int slot = (int) head & MASK;
+        if (PUBLISHED.get(slot) != head + 1) { // load-acquire; anything else: not yet published
+            return false;
+        }
+        into.sequence = head;
+        into.kind = KINDS[slot];
+        into.probeId = PROBES[slot];
+        into.outcome = OUTCOMES[slot];
+        into.durationNanos = DURATIONS[slot];
+        into.threadId = THREADS[slot];
+        into.epochMillis = TIMES[slot];
+        into.cpus = CPUS[slot];
+        into.memoryBytes = MEMORY[slot];
+        into.container = CONTAINERS[slot];
+        CONTAINERS[slot] = null; // let the id go; the ordered store below keeps this before any producer's write
+        HEAD.lazySet(head + 1); // store-release: our reads of the slot happen before a producer may claim it again
+        return true;
+    }
+
+    /**
+     * Events recorded so far (sequences handed out); {@code recorded() - dropped()} have been or
+     * will be polled.
+     */
+    public static long recorded() {
+        return TAIL.get() + DROPPED.sum();
+    }
+
+    /** Events lost because the ring was full. */
+    public static long dropped() {
+        return DROPPED.sum();
+    }
+}
