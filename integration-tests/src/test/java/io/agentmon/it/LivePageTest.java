@@ -52,7 +52,7 @@ class LivePageTest {
             }
 
             // Two samples: every chart then has at least one interval's rates to draw.
-            SummaryWorker.awaitHistory(worker, port, 2, 60);
+            SummaryWorker.awaitHistory(worker, port, 3, 60); // every task has a full interval behind it
 
             Path out = dir.resolve("dom.html");
             Path err = dir.resolve("chromium-stderr.txt");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * between two scrapes of {@code /metrics} taken just before and just after it, rates and
  * quantiles for every task that ran, the worker's pool, containers, the JVM, and a history ring
  * whose series line up with its timestamps. The history is sampled every 5 s (fixed), so the
- * test polls, bounded, until two samples exist.
+ * test polls, bounded, until three samples exist.
  */
 class SummaryEndpointTest {
 
@@ -28,7 +28,9 @@ class SummaryEndpointTest {
     void summaryAgreesWithTheScrapeAndCarriesHistory() throws Exception {
         try (WorkerProcess worker = SummaryWorker.start()) {
             int port = worker.agentPort();
-            SummaryWorker.awaitHistory(worker, port, 2, 60);
+            // Three samples: the first may come before any job ran, so a task can first appear in
+            // the second, and its rates need one more sample to span a whole interval.
+            SummaryWorker.awaitHistory(worker, port, 3, 60);
 
             Scrape before = WorkerProcess.Http.scrape(port);
             Map<String, Object> summary = SummaryWorker.summary(port);
