@@ -15,8 +15,8 @@ public final class ExecutorProbes {
     }
 
     /** A pool was constructed (every constructor reports; the registry keeps one recorder). */
-    public static void created(Object pool, boolean forkJoin) {
-        ExecutorRegistry.register(pool, forkJoin);
+    public static void created(Object pool) {
+        ExecutorRegistry.register(pool);
     }
 
     /** A {@code ThreadPoolExecutor} thread starts, with the task it was created for (or null). */
@@ -54,7 +54,7 @@ public final class ExecutorProbes {
         // A pool built before the agent attached is registered on first sight, here on one of its threads.
         ExecutorRecorder recorder = ExecutorRegistry.find(pool);
         if (recorder == null) {
-            recorder = ExecutorRegistry.register(pool, false);
+            recorder = ExecutorRegistry.register(pool);
             if (recorder == null) {
                 return;
             }

@@ -14,24 +14,18 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ExecutorRecorder {
 
     private final WeakReference<Object> pool;
-    private final boolean forkJoin;
     final LongAdder rejected = new LongAdder();
     final DurationHistogram queueWait;
     private volatile String threadName;
 
-    ExecutorRecorder(Object pool, boolean forkJoin, long[] queueWaitBoundsNanos) {
+    ExecutorRecorder(Object pool, long[] queueWaitBoundsNanos) {
         this.pool = new WeakReference<>(pool);
-        this.forkJoin = forkJoin;
         this.queueWait = new DurationHistogram(queueWaitBoundsNanos);
     }
 
     /** The pool, or null once it has been collected. */
     public Object pool() {
         return pool.get();
-    }
-
-    public boolean isForkJoin() {
-        return forkJoin;
     }
 
     /** The name of the first thread the pool started, or null while it has started none. */

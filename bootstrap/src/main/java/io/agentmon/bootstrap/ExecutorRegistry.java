@@ -29,7 +29,7 @@ public final class ExecutorRegistry {
     }
 
     /** The recorder of {@code pool}, registering it on first sight; null when the table has no room. */
-    public static ExecutorRecorder register(Object pool, boolean forkJoin) {
+    public static ExecutorRecorder register(Object pool) {
         ExecutorRecorder known = find(pool);
         if (known != null) {
             return known;
@@ -41,7 +41,7 @@ public final class ExecutorRegistry {
             ExecutorRecorder current = RECORDERS.get(slot);
             if (current == null || current.pool() == null) {
                 if (created == null) {
-                    created = new ExecutorRecorder(pool, forkJoin, queueWaitBoundsNanos);
+                    created = new ExecutorRecorder(pool, queueWaitBoundsNanos);
                 }
                 if (RECORDERS.compareAndSet(slot, current, created)) {
                     return created;

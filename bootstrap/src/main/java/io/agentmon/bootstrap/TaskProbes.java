@@ -6,7 +6,7 @@ import java.util.concurrent.TimeoutException;
  * What woven task methods call: {@link #enter} on entry, {@link #exit} on every way out.
  *
  * <p>The probe id is a constant baked into the woven code when its class was transformed, so
- * finding the recorder is one array load. Per run: two clock reads (in the advice), one CAS to
+ * finding the recorder is one array load. Per run: two clock reads (one in the advice, one in {@link #exit}), one CAS to
  * claim an in-flight slot and two ordered stores to free it, and two uncontended atomic adds
  * (one histogram bucket, the duration sum). Callers: any thread, concurrently. Each also reads
  * {@link EventStream#active} once and, only while a {@code /events} client listens, records

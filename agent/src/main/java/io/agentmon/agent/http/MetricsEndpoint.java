@@ -86,8 +86,4 @@ public final class MetricsEndpoint {
     public InetSocketAddress address() {
         return server.getAddress();
     }
-
-    public void stop() {
-        server.stop(0);
-    }
 }

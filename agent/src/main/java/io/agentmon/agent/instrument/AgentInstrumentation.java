@@ -71,7 +71,7 @@ public final class AgentInstrumentation {
         }
         builder.installOn(instrumentation);
         // The common pool may predate the transformation of its constructor.
-        ExecutorProbes.created(ForkJoinPool.commonPool(), true);
+        ExecutorProbes.created(ForkJoinPool.commonPool());
     }
 
     /** Reports classes that could not be woven; the class then loads unwoven. */

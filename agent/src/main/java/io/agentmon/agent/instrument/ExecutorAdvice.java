@@ -15,17 +15,11 @@ final class ExecutorAdvice {
     private ExecutorAdvice() {
     }
 
-    static final class ThreadPoolCreated {
+    /** Every constructor of {@code ThreadPoolExecutor} and {@code ForkJoinPool}. */
+    static final class PoolCreated {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object pool) {
-            ExecutorProbes.created(pool, false);
-        }
-    }
-
-    static final class ForkJoinPoolCreated {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object pool) {
-            ExecutorProbes.created(pool, true);
+            ExecutorProbes.created(pool);
         }
     }
 

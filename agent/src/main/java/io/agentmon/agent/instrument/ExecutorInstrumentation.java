@@ -22,7 +22,7 @@ final class ExecutorInstrumentation {
         return builder
                 .type(named("java.util.concurrent.ThreadPoolExecutor"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                        .advice(isConstructor(), name(ExecutorAdvice.ThreadPoolCreated.class))
+                        .advice(isConstructor(), name(ExecutorAdvice.PoolCreated.class))
                         .advice(named("execute").and(takesArguments(Runnable.class)), name(ExecutorAdvice.Submitted.class))
                         .advice(named("getTask").and(takesArguments(0)), name(ExecutorAdvice.TakenFromQueue.class))
                         .advice(named("reject").and(takesArguments(Runnable.class)), name(ExecutorAdvice.Rejected.class))
@@ -33,7 +33,7 @@ final class ExecutorInstrumentation {
                         .advice(named("run").and(takesArguments(0)), name(ExecutorAdvice.WorkerStarted.class)))
                 .type(named("java.util.concurrent.ForkJoinPool"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
-                        .advice(isConstructor(), name(ExecutorAdvice.ForkJoinPoolCreated.class)))
+                        .advice(isConstructor(), name(ExecutorAdvice.PoolCreated.class)))
                 .type(named("java.util.concurrent.ForkJoinWorkerThread"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                         .advice(named("run").and(takesArguments(0)), name(ExecutorAdvice.ForkJoinWorkerStarted.class)));

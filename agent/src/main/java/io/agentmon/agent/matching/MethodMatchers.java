@@ -35,14 +35,6 @@ public final class MethodMatchers {
         this.types = any;
     }
 
-    public boolean isEmpty() {
-        return matchers.isEmpty();
-    }
-
-    public List<MethodMatcher> matchers() {
-        return matchers;
-    }
-
     /** Types that may declare a matched method. */
     public ElementMatcher.Junction<TypeDescription> types() {
         return types;
