@@ -1,9 +1,6 @@
 package io.agentmon.bootstrap;
 
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The live event ring behind {@code GET /events}: task start, finish and timeout, container
@@ -16,44 +13,18 @@ import java.util.concurrent.atomic.LongAdder;
  * client connected, an event costs the probe one volatile boolean read and nothing else. Exactly
  * one thread may call {@link #poll} (the agent's drainer); the agent alone writes {@link #active}.
  *
- * <p><b>Algorithm</b> (that of JCTools' {@code MpscArrayQueue}, with per-slot sequences as in
- * Vyukov's bounded queue instead of null-checked elements, since the elements are primitives):
- * <ol>
- * <li>A producer reads {@code tail} and {@code head} (volatile loads); if {@code tail - head}
- *     equals the capacity the ring is full and the event is dropped and counted (below).
- *     Otherwise it claims sequence {@code t} by one CAS of {@code tail} from {@code t} to
- *     {@code t + 1}, retrying on contention (lock-free: a failed CAS means another producer won).</li>
- * <li>It fills slot {@code t & MASK} with plain stores, then publishes it with an ordered store
- *     ({@code lazySet}, a store-release) of {@code t + 1} into {@code published[slot]}: the plain
- *     stores cannot move below it.</li>
- * <li>The consumer, expecting sequence {@code h}, loads {@code published[h & MASK]} (a load-acquire);
- *     only if it equals {@code h + 1} are the plain fields, read after it, those of event {@code h}.
- *     Any other value means "claimed but not yet published" (a producer between its CAS and its
- *     ordered store): the consumer stops and tries again later; nothing is skipped or torn.</li>
- * <li>After copying the fields out, the consumer frees the slot with an ordered store of
- *     {@code h + 1} into {@code head}: a producer that reads that head (volatile) and then claims
- *     {@code h + CAPACITY} writes the slot only after the consumer's reads of it.</li>
- * </ol>
- * So each slot has at most one writer at a time and is never written while read: no torn events.
+ * <p>Slots are handed out by {@link MpscSlots}, which describes the algorithm: each slot has at
+ * most one writer at a time and is never written while read, so no event is torn.
  *
  * <p><b>Loss policy: the newest event is dropped when the ring is full</b>, and counted in
- * {@link #dropped()}. Overwriting the oldest instead would let two producers (one stalled a whole
- * lap behind) write the same slot at once, which takes a seqlock on the reader and still leaves a
- * window where a stalled writer's late plain stores land in a slot already republished by another;
- * dropping at the producer keeps one writer per slot and makes the count exact:
- * {@code polled + dropped == recorded}. The ring only fills when the drainer falls behind for
- * {@code CAPACITY} events (it copies events to per-client queues, which is where a slow client
- * loses its own events); what a live view loses in a burst is then its tail, and it says how many.
- *
- * <p>NOTE: a producer descheduled between its CAS and its ordered store holds up the consumer
- * (never other producers, unless the ring fills meanwhile, when they drop and count) until it runs
- * again; it cannot fail in between, as it only stores primitives and a String reference.
+ * {@link #dropped()}. The ring only fills when the drainer falls behind for {@code CAPACITY}
+ * events (it copies events to per-client queues, which is where a slow client loses its own
+ * events); what a live view loses in a burst is then its tail, and it says how many.
  */
 public final class EventStream {
 
     /** Slots in the ring; a power of two. */
     public static final int CAPACITY = 4096;
-    private static final int MASK = CAPACITY - 1;
 
     public static final int TASK_START = 1;
     public static final int TASK_FINISH = 2;
@@ -82,9 +53,7 @@ public final class EventStream {
      */
     public static volatile boolean active;
 
-    private static final AtomicLong TAIL = new AtomicLong();
-    private static final AtomicLong HEAD = new AtomicLong();
-    private static final AtomicLongArray PUBLISHED = new AtomicLongArray(CAPACITY);
+    private static final MpscSlots SLOTS = new MpscSlots(CAPACITY);
     private static final int[] KINDS = new int[CAPACITY];
     private static final int[] PROBES = new int[CAPACITY];
     private static final int[] OUTCOMES = new int[CAPACITY];
@@ -94,7 +63,6 @@ public final class EventStream {
     private static final double[] CPUS = new double[CAPACITY];
     private static final long[] MEMORY = new long[CAPACITY];
     private static final String[] CONTAINERS = new String[CAPACITY];
-    private static final LongAdder DROPPED = new LongAdder();
 
     private EventStream() {
     }
@@ -133,15 +101,11 @@ public final class EventStream {
 
     /** Claims a sequence, fills its slot and publishes it; drops and counts the event when the ring is full. */
     static void record(int kind, int probeId, int outcome, long durationNanos, double cpus, long memoryBytes, String container) {
-        long tail;
-        do {
-            tail = TAIL.get();
-            if (tail - HEAD.get() >= CAPACITY) {
-                DROPPED.increment();
-                return;
-            }
-        } while (!TAIL.compareAndSet(tail, tail + 1));
-        int slot = (int) tail & MASK;
+        long sequence = SLOTS.claim();
+        if (sequence < 0) {
+            return; // full: dropped and counted
+        }
+        int slot = SLOTS.slot(sequence);
         KINDS[slot] = kind;
         PROBES[slot] = probeId;
         OUTCOMES[slot] = outcome;
@@ -153,7 +117,7 @@ public final class EventStream {
         CPUS[slot] = cpus;
         MEMORY[slot] = memoryBytes;
         CONTAINERS[slot] = container;
-        PUBLISHED.lazySet(slot, tail + 1); // store-release: the plain stores above are visible to whoever sees this
+        SLOTS.publish(sequence);
     }
 
     // ------------------------------------------------------------ the one consumer
@@ -181,11 +145,11 @@ public final class EventStream {
      * published event is waiting. Only one thread may call this.
      */
     public static boolean poll(Event into) {
-        long head = HEAD.get(); // only this thread writes HEAD
-        int slot = (int) head & MASK;
-        if (PUBLISHED.get(slot) != head + 1) { // load-acquire; anything else: not yet published
+        long head = SLOTS.head();
+        if (!SLOTS.readable(head)) {
             return false;
         }
+        int slot = SLOTS.slot(head);
         into.sequence = head;
         into.kind = KINDS[slot];
         into.probeId = PROBES[slot];
@@ -196,8 +160,8 @@ public final class EventStream {
         into.cpus = CPUS[slot];
         into.memoryBytes = MEMORY[slot];
         into.container = CONTAINERS[slot];
-        CONTAINERS[slot] = null; // let the id go; the ordered store below keeps this before any producer's write
-        HEAD.lazySet(head + 1); // store-release: our reads of the slot happen before a producer may claim it again
+        CONTAINERS[slot] = null; // let the id go; release() orders this before any producer's write
+        SLOTS.release(head);
         return true;
     }
 
@@ -206,11 +170,11 @@ public final class EventStream {
      * will be polled.
      */
     public static long recorded() {
-        return TAIL.get() + DROPPED.sum();
+        return SLOTS.offered();
     }
 
     /** Events lost because the ring was full. */
     public static long dropped() {
-        return DROPPED.sum();
+        return SLOTS.dropped();
     }
 }

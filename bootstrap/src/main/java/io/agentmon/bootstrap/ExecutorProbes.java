@@ -42,11 +42,13 @@ public final class ExecutorProbes {
     public static void submitted(Object task) {
         if (task != null) {
             QueueWaits.put(task, System.nanoTime());
+            Traces.capture(task);
         }
     }
 
     /** A pool thread took {@code task}, from the queue or as its first task. */
     public static void started(Object pool, Object task) {
+        Traces.resume(task); // the task runs in the context it was submitted from (null: none)
         if (task == null) {
             return;
         }
@@ -70,6 +72,7 @@ public final class ExecutorProbes {
     /** {@code task} was rejected by {@code pool}. */
     public static void rejected(Object pool, Object task) {
         QueueWaits.take(task);
+        Traces.discard(task);
         ExecutorRecorder recorder = ExecutorRegistry.find(pool);
         if (recorder != null) {
             recorder.rejected.increment();
@@ -79,12 +82,14 @@ public final class ExecutorProbes {
     /** {@code task} left the queue without running ({@code remove}). */
     public static void removed(Object task) {
         QueueWaits.take(task);
+        Traces.discard(task);
     }
 
     /** Tasks drained by {@code shutdownNow}. */
     public static void drained(List<?> tasks) {
         for (int i = 0; i < tasks.size(); i++) {
             QueueWaits.take(tasks.get(i));
+            Traces.discard(tasks.get(i));
         }
     }
 }

@@ -10,18 +10,24 @@ import java.util.concurrent.TimeoutException;
  * claim an in-flight slot and two ordered stores to free it, and two uncontended atomic adds
  * (one histogram bucket, the duration sum). Callers: any thread, concurrently. Each also reads
  * {@link EventStream#active} once and, only while a {@code /events} client listens, records
- * into the event ring.
+ * into the event ring; and {@link Traces#enabled} once, giving the run a span only when tracing
+ * is configured and it found an in-flight slot (an untracked run has no span).
  */
 public final class TaskProbes {
 
     private TaskProbes() {
     }
 
-    /** Registers the run as in flight; returns its slot for {@link #exit}, or -1 when it is untracked. */
-    public static int enter(int probeId, long startNanos) {
+    /**
+     * Registers the run as in flight; returns its slot for {@link #exit}, or -1 when it is
+     * untracked. {@code methodId} is the woven method's {@link TaskMethods} id, for its span.
+     */
+    public static int enter(int probeId, int methodId, long startNanos) {
         int slot = InFlight.claim(probeId, startNanos);
         if (slot < 0) {
             TaskRecorders.get(probeId).untracked.increment();
+        } else if (Traces.enabled) {
+            Traces.started(methodId, slot);
         }
         if (EventStream.active) {
             EventStream.taskStarted(probeId);
@@ -33,7 +39,11 @@ public final class TaskProbes {
     public static void exit(int probeId, int slot, long startNanos, Throwable thrown) {
         long elapsed = System.nanoTime() - startNanos;
         TaskRecorder recorder = TaskRecorders.get(probeId);
+        boolean late = elapsed > recorder.deadlineNanos;
         if (slot >= 0) {
+            if (Traces.enabled) {
+                Traces.finished(probeId, slot, startNanos, elapsed, thrown, late);
+            }
             InFlight.release(slot);
         } else {
             recorder.untracked.decrement();
@@ -46,11 +56,11 @@ public final class TaskProbes {
             recorder.failure.record(elapsed);
             recorder.exceptions.increment(thrown.getClass());
         }
-        if (elapsed > recorder.deadlineNanos) {
+        if (late) {
             recorder.deadlineMisses.increment();
         }
         if (EventStream.active) {
-            EventStream.taskFinished(probeId, elapsed, thrown, elapsed > recorder.deadlineNanos);
+            EventStream.taskFinished(probeId, elapsed, thrown, late);
         }
     }
 }

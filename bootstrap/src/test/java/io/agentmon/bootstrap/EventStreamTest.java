@@ -133,7 +133,7 @@ class EventStreamTest {
         long before = EventStream.recorded();
         for (int i = 0; i < 1000; i++) {
             long start = System.nanoTime() - 10; // past its 1 ns deadline, too
-            TaskProbes.exit(id, TaskProbes.enter(id, start), start, i % 2 == 0 ? null : new TimeoutException());
+            TaskProbes.exit(id, TaskProbes.enter(id, TaskMethods.UNKNOWN, start), start, i % 2 == 0 ? null : new TimeoutException());
             TimeoutProbes.handlerCalled(id);
             TimeoutProbes.futureTimedOut(null);
             ContainerProbes.allocated(start, "c" + i, null, 1, 2);
@@ -152,8 +152,8 @@ class EventStreamTest {
         int id = TaskRecorders.registerTask("events.active", 1); // a 1 ns deadline: every run is late
         EventStream.active = true;
         long start = System.nanoTime() - 1000;
-        TaskProbes.exit(id, TaskProbes.enter(id, start), start, new TimeoutException());
-        TaskProbes.exit(id, TaskProbes.enter(id, start), start, new IllegalStateException());
+        TaskProbes.exit(id, TaskProbes.enter(id, TaskMethods.UNKNOWN, start), start, new TimeoutException());
+        TaskProbes.exit(id, TaskProbes.enter(id, TaskMethods.UNKNOWN, start), start, new IllegalStateException());
         TimeoutProbes.labelledHandlerCalled(id);
         ContainerProbes.dockerCreated(start, "abc", null, 1.5, 1024);
         ContainerProbes.dockerStarted("abc");

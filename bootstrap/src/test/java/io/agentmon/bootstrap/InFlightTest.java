@@ -12,8 +12,8 @@ class InFlightTest {
         int outer = TaskRecorders.registerTask("inflight.outer", TaskRecorder.NO_DEADLINE);
         int inner = TaskRecorders.registerTask("inflight.inner", 1);
         long start = System.nanoTime();
-        int outerSlot = TaskProbes.enter(outer, start);
-        int innerSlot = TaskProbes.enter(inner, start + 1);
+        int outerSlot = TaskProbes.enter(outer, TaskMethods.UNKNOWN, start);
+        int innerSlot = TaskProbes.enter(inner, TaskMethods.UNKNOWN, start + 1);
         assertSame(Thread.currentThread(), InFlight.thread(outerSlot));
         assertEquals(inner, InFlight.probe(innerSlot));
         assertEquals(inner, InFlight.innermostProbe(Thread.currentThread()));
@@ -32,7 +32,7 @@ class InFlightTest {
         long start = System.nanoTime();
         long overflowsBefore = InFlight.overflows();
         for (int i = 0; i < depth; i++) {
-            slots[i] = TaskProbes.enter(id, start);
+            slots[i] = TaskProbes.enter(id, TaskMethods.UNKNOWN, start);
         }
         long untracked = TaskRecorders.recorder(id).untracked();
         assertEquals(untracked, InFlight.overflows() - overflowsBefore);
@@ -54,7 +54,7 @@ class InFlightTest {
         assertEquals(1, TaskRecorders.recorder(unknown).futureTimeouts());
 
         long start = System.nanoTime();
-        int slot = TaskProbes.enter(waiting, start);
+        int slot = TaskProbes.enter(waiting, TaskMethods.UNKNOWN, start);
         TimeoutProbes.futureTimedOut(new Thread()); // a runner that runs no task
         TaskProbes.exit(waiting, slot, start, null);
         assertEquals(1, TaskRecorders.recorder(waiting).futureTimeouts());

@@ -28,7 +28,7 @@ class TaskProbesConcurrencyTest {
                 await(start);
                 for (int i = 0; i < runsPerThread; i++) {
                     long begin = System.nanoTime();
-                    int slot = TaskProbes.enter(id, begin);
+                    int slot = TaskProbes.enter(id, TaskMethods.UNKNOWN, begin);
                     // Every 4th run fails, rotating through the three throwables.
                     Throwable thrown = i % 4 == 3 ? failures[(i / 4) % 3] : null;
                     TaskProbes.exit(id, slot, begin, thrown);

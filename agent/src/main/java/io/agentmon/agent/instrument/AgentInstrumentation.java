@@ -10,6 +10,7 @@ import io.agentmon.bootstrap.ExecutorProbes;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.agentmon.bootstrap.TimeoutProbes;
+import io.agentmon.bootstrap.Traces;
 import java.lang.instrument.Instrumentation;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
@@ -63,6 +64,9 @@ public final class AgentInstrumentation {
                 .transform(new MatchedMethodsTransformer(handlers, Weavings.timeoutHandlers(stats)));
         builder = FutureInstrumentation.apply(builder);
         builder = ExecutorInstrumentation.apply(builder);
+        if (Traces.enabled()) {
+            builder = CompletableFutureInstrumentation.apply(builder);
+        }
         builder = ContainerInstrumentation.apply(builder, config, stats);
         for (Map.Entry<String, AgentConfig.Event> event : config.events().entrySet()) {
             MethodMatchers matchers = new MethodMatchers(event.getValue().matchers());

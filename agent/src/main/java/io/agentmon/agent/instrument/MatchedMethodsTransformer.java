@@ -24,10 +24,11 @@ final class MatchedMethodsTransformer implements AgentBuilder.Transformer {
     /** What one matcher list means: how a selected method is registered and woven. */
     interface Weaving {
         /**
-         * Weaves {@code method}, labelled {@code label}; returns the builder unchanged (and
+         * Weaves {@code method} of {@code type} (defined by {@code loader}, null for the bootstrap
+         * loader), labelled {@code label}; returns the builder unchanged (and
          * counts a refusal) when it cannot.
          */
-        DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type,
+        DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                 MethodDescription.InDefinedShape method, MethodMatcher matcher, String label);
     }
 
@@ -48,7 +49,7 @@ final class MatchedMethodsTransformer implements AgentBuilder.Transformer {
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
             MethodMatcher matcher = matchers.select(type, method);
             if (matcher != null) {
-                builder = weaving.weave(builder, type, method, matcher, MethodMatchers.label(matcher, type, method));
+                builder = weaving.weave(builder, type, classLoader, method, matcher, MethodMatchers.label(matcher, type, method));
             }
         }
         return builder;

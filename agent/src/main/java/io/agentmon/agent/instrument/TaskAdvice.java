@@ -14,9 +14,9 @@ final class TaskAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@ProbeId int probeId, @Advice.Local("agentmonSlot") int slot) {
+    static long enter(@ProbeId int probeId, @MethodId int methodId, @Advice.Local("agentmonSlot") int slot) {
         long startNanos = System.nanoTime();
-        slot = TaskProbes.enter(probeId, startNanos);
+        slot = TaskProbes.enter(probeId, methodId, startNanos);
         return startNanos;
     }
 

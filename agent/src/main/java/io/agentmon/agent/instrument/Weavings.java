@@ -4,6 +4,7 @@ import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.config.ValueSpec;
 import io.agentmon.bootstrap.EventRecorders;
+import io.agentmon.bootstrap.TaskMethods;
 import io.agentmon.bootstrap.TaskRecorders;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.StackManipulation;
@@ -20,14 +21,16 @@ final class Weavings {
 
     /** {@code agentmon.tasks}: timed, counted by outcome, listed while in flight. */
     static MatchedMethodsTransformer.Weaving tasks(AgentConfig config, InstrumentationStats stats) {
-        return (builder, type, method, matcher, label) -> {
+        return (builder, type, loader, method, matcher, label) -> {
             int probeId = TaskRecorders.registerTask(label, config.deadlineNanos(label));
             if (probeId < 0) {
                 stats.refused(type, method);
                 return builder;
             }
             stats.woven();
-            return builder.visit(MatchedMethodsTransformer.advice(TaskAdvice.class, probeId, method));
+            int methodId = TaskMethods.register(type.getName(), method.getName(), loader);
+            return builder.visit(MatchedMethodsTransformer.advice(
+                    Advice.withCustomMapping().bind(ProbeId.class, probeId).bind(MethodId.class, methodId), TaskAdvice.class, method));
         };
     }
 
@@ -36,7 +39,7 @@ final class Weavings {
      * the handler's own label when its matcher gives one (or no task runs).
      */
     static MatchedMethodsTransformer.Weaving timeoutHandlers(InstrumentationStats stats) {
-        return (builder, type, method, matcher, label) -> {
+        return (builder, type, loader, method, matcher, label) -> {
             int probeId = TaskRecorders.registerTimeoutTarget(label);
             if (probeId < 0) {
                 stats.refused(type, method);
@@ -50,7 +53,7 @@ final class Weavings {
 
     /** {@code agentmon.docker}: an allocation, counted and timed, its size read from its arguments. */
     static MatchedMethodsTransformer.Weaving containerAllocations(AgentConfig config, InstrumentationStats stats) {
-        return (builder, type, method, matcher, label) -> {
+        return (builder, type, loader, method, matcher, label) -> {
             Advice.WithCustomMapping mapping;
             try {
                 mapping = Advice.withCustomMapping()
@@ -70,7 +73,7 @@ final class Weavings {
 
     /** {@code agentmon.docker.release}: gives back what its first argument was allocated. */
     static MatchedMethodsTransformer.Weaving containerReleases(InstrumentationStats stats) {
-        return (builder, type, method, matcher, label) -> {
+        return (builder, type, loader, method, matcher, label) -> {
             if (method.getParameters().isEmpty()) {
                 AgentLog.warn("agentmon.docker.release: " + type.getName() + "#" + method.getName()
                         + " takes no argument to release");
@@ -84,7 +87,7 @@ final class Weavings {
     /** {@code agentmon.events.<name>}: each call counts; the value, if any, is read as configured. */
     static MatchedMethodsTransformer.Weaving events(String name, ValueSpec value, InstrumentationStats stats) {
         int eventId = EventRecorders.register(name);
-        return (builder, type, method, matcher, label) -> {
+        return (builder, type, loader, method, matcher, label) -> {
             if (eventId < 0) {
                 stats.refused(type, method);
                 return builder;

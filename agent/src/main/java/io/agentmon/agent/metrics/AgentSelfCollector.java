@@ -1,6 +1,7 @@
 package io.agentmon.agent.metrics;
 
 import io.agentmon.agent.events.EventFanout;
+import io.agentmon.agent.traces.SpanCounts;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.InFlight;
@@ -31,13 +32,21 @@ public final class AgentSelfCollector implements MultiCollector {
                         + "beyond the task label limit (left unwoven), inflight = runs counted but not listed in /tasks, "
                         + "executors = pools not tracked, queue_wait = queued tasks whose wait was not measured, "
                         + "containers = allocations not tracked as alive, events = live events lost to /events clients "
-                        + "(event ring full, or a slow client's own queue full).")
+                        + "(event ring full, or a slow client's own queue full), spans = sampled task spans not exported "
+                        + "(span ring full, or the collector refused or did not answer).")
                 .dataPoint(point(TaskRecorders.refused(), "tasks"))
                 .dataPoint(point(InFlight.overflows(), "inflight"))
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
                 .dataPoint(point(QueueWaits.dropped(), "queue_wait"))
                 .dataPoint(point(Containers.overflows(), "containers"))
                 .dataPoint(point(EventFanout.dropped(), "events"))
+                .dataPoint(point(SpanCounts.dropped(), "spans"))
+                .build();
+        CounterSnapshot exported = CounterSnapshot.builder()
+                .name("agentmon_spans_exported")
+                .help("Task spans the OTLP collector accepted (0 unless tracing is configured).")
+                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                        .labels(Labels.of("service", service)).value(SpanCounts.exported()).build())
                 .build();
         InfoSnapshot info = InfoSnapshot.builder()
                 .name("agentmon")
@@ -47,7 +56,7 @@ public final class AgentSelfCollector implements MultiCollector {
                                 "java_version", System.getProperty("java.version")))
                         .build())
                 .build();
-        return new MetricSnapshots(dropped, info);
+        return new MetricSnapshots(dropped, exported, info);
     }
 
     private CounterSnapshot.CounterDataPointSnapshot point(long value, String what) {

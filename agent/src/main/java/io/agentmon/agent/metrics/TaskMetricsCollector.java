@@ -57,7 +57,8 @@ public final class TaskMetricsCollector implements MultiCollector {
                 DurationHistogram[] byOutcome = {recorder.success(), recorder.failure(), recorder.timeout()};
                 for (int outcome = 0; outcome < OUTCOMES.length; outcome++) {
                     durations.dataPoint(HistogramPoints.of(byOutcome[outcome],
-                            labels("task", task, "outcome", OUTCOMES[outcome])));
+                            labels("task", task, "outcome", OUTCOMES[outcome]),
+                            TaskExemplars.of(id, outcome, byOutcome[outcome].boundsNanos().length + 1)));
                 }
                 for (Map.Entry<String, Long> failure : failuresByName(recorder.exceptions()).entrySet()) {
                     failures.dataPoint(counter(failure.getValue(), "task", task, "exception", failure.getKey()));

@@ -3,11 +3,13 @@ package io.agentmon.agent.startup;
 import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.cli.AgentCli;
 import io.agentmon.agent.config.AgentConfig;
+import io.agentmon.agent.config.OtelConfig;
 import io.agentmon.agent.http.MetricsEndpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
 import io.agentmon.agent.instrument.AgentInstrumentation;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
 import io.agentmon.agent.metrics.History;
+import io.agentmon.agent.traces.Tracing;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -20,24 +22,27 @@ final class Agent {
     private static final long STRICT_START_TIMEOUT_SECONDS = 30;
 
     private final AgentConfig config;
+    private final OtelConfig otel;
     private final InstrumentationStats stats;
     private final int matcherCount;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Throwable startFailure;
     private volatile boolean serving;
 
-    private Agent(AgentConfig config, InstrumentationStats stats, int matcherCount) {
+    private Agent(AgentConfig config, OtelConfig otel, InstrumentationStats stats, int matcherCount) {
         this.config = config;
+        this.otel = otel;
         this.stats = stats;
         this.matcherCount = matcherCount;
     }
 
     /** The part that must run before the worker's classes load. */
-    static Agent install(AgentConfig config, Instrumentation instrumentation) throws IOException {
+    static Agent install(AgentConfig config, OtelConfig otel, Instrumentation instrumentation) throws IOException {
         BootstrapJar.appendTo(instrumentation);
+        Tracing.enableProbes(otel); // before weaving: woven code reads the switch
         InstrumentationStats stats = new InstrumentationStats();
         AgentInstrumentation.install(instrumentation, config, stats);
-        return new Agent(config, stats, config.tasks().size());
+        return new Agent(config, otel, stats, config.tasks().size());
     }
 
     void startInBackground() {
@@ -59,9 +64,15 @@ final class Agent {
 
     private void serve() {
         String where = config.host() + ":" + config.port();
+        String service = config.service() != null ? config.service()
+                : ServiceName.fromCommand(System.getProperty("sun.java.command"));
         try {
-            String service = config.service() != null ? config.service()
-                    : ServiceName.fromCommand(System.getProperty("sun.java.command"));
+            // Spans do not depend on the endpoint: a taken port must not stop them.
+            Tracing.startExport(otel, service, version());
+        } catch (Throwable e) {
+            AgentLog.warn("tracing could not start: " + e + "; metrics are recorded, spans are dropped");
+        }
+        try {
             MetricsEndpoint endpoint;
             try {
                 endpoint = MetricsEndpoint.bind(config.host(), config.port());

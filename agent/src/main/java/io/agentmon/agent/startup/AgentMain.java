@@ -4,6 +4,7 @@ import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.config.ConfigException;
 import io.agentmon.agent.config.ConfigLoader;
+import io.agentmon.agent.config.OtelConfig;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ public final class AgentMain {
             if (System.getProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY) == null) {
                 System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
             }
-            Agent agent = Agent.install(config, instrumentation);
+            Agent agent = Agent.install(config, otel(properties, environment, strict), instrumentation);
             agent.startInBackground();
             if (strict) {
                 agent.awaitStarted(); // strict mode: a taken port must stop the JVM, so wait to know
@@ -72,6 +73,23 @@ public final class AgentMain {
             fail("configuration error: " + e.getMessage(), strict, e);
         } catch (Throwable e) {
             fail("could not start: " + e, strict, e);
+        }
+    }
+
+    /**
+     * The otel.* settings. A bad one switches tracing (and metrics push) off, not the agent:
+     * OTEL_* variables are often set for some other tool in the same container.
+     */
+    private static OtelConfig otel(Map<String, String> properties, Map<String, String> environment, boolean strict)
+            throws ConfigException {
+        try {
+            return OtelConfig.read(properties, environment);
+        } catch (ConfigException e) {
+            if (strict) {
+                throw e;
+            }
+            AgentLog.warn("configuration error: " + e.getMessage() + "; tracing is off, metrics are recorded");
+            return null;
         }
     }
 

@@ -1,0 +1,208 @@
+package io.agentmon.agent.traces;
+
+import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.config.OtelConfig;
+import io.agentmon.agent.metrics.TaskExemplars;
+import io.agentmon.bootstrap.SpanRing;
+import io.agentmon.bootstrap.TaskMethods;
+import io.agentmon.bootstrap.TaskRecorder;
+import io.agentmon.bootstrap.TaskRecorders;
+import io.agentmon.bootstrap.Traces;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one consumer of the {@link SpanRing}: a daemon thread that turns finished runs into
+ * spans and hands them to the OTLP exporter in batches, waiting for each export to finish
+ * before the next. While it waits (a slow or absent collector) the ring fills and the worker's
+ * threads drop spans, counted, instead of waiting; a batch the exporter gives up on is dropped
+ * and counted too. Sampled runs also leave their trace id as an exemplar on the task histogram.
+ */
+public final class SpanExport implements Runnable {
+
+    private static final int BATCH = 512;
+    /** Longest a finished span waits for its batch to fill. */
+    private static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long IDLE_PARK_MILLIS = 20;
+    private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** A hop context whose task has not run in this long is forgotten. */
+    private static final long HOP_MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private static final AttributeKey<String> TASK = AttributeKey.stringKey("agentmon.task");
+    private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("agentmon.outcome");
+    private static final AttributeKey<Boolean> DEADLINE_EXCEEDED = AttributeKey.booleanKey("agentmon.deadline.exceeded");
+    private static final AttributeKey<Double> DEADLINE = AttributeKey.doubleKey("agentmon.deadline.seconds");
+    private static final AttributeKey<String> CODE_NAMESPACE = AttributeKey.stringKey("code.namespace");
+    private static final AttributeKey<String> CODE_FUNCTION = AttributeKey.stringKey("code.function");
+    private static final AttributeKey<Long> THREAD_ID = AttributeKey.longKey("thread.id");
+    private static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
+    private static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
+    private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
+    private static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
+
+    private final OtelConfig.Export export;
+    private final Resource resource;
+    private final InstrumentationScopeInfo scope;
+    private final long epochOffsetNanos;
+    private SpanExporter exporter;
+    private long lastWarning;
+    private boolean failing;
+
+    private SpanExport(OtelConfig.Export export, Resource resource, String version) {
+        this.export = export;
+        this.resource = resource;
+        this.scope = InstrumentationScopeInfo.builder("io.agentmon").setVersion(version).build();
+        Instant now = Instant.now();
+        this.epochOffsetNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+    }
+
+    /** Starts the exporter thread. */
+    public static void start(OtelConfig.Export export, Resource resource, String version) {
+        Thread thread = new Thread(new SpanExport(export, resource, version), "agentmon-spans");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        SpanRing.Span record = new SpanRing.Span();
+        List<SpanData> batch = new ArrayList<>(BATCH);
+        long batchStarted = 0;
+        long lastSweep = System.nanoTime();
+        while (true) {
+            try {
+                while (batch.size() < BATCH && SpanRing.poll(record)) {
+                    if (batch.isEmpty()) {
+                        batchStarted = System.nanoTime();
+                    }
+                    batch.add(toSpan(record));
+                }
+                long now = System.nanoTime();
+                if (batch.size() >= BATCH || !batch.isEmpty() && now - batchStarted >= FLUSH_NANOS) {
+                    send(batch);
+                    batch = new ArrayList<>(BATCH); // the exporter may still hold the old list
+                } else {
+                    Thread.sleep(IDLE_PARK_MILLIS);
+                }
+                if (now - lastSweep > SWEEP_EVERY_NANOS) {
+                    Traces.sweepOlderThan(HOP_MAX_AGE_NANOS);
+                    lastSweep = now;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable e) { // never let the thread die: spans would pile up and drop forever
+                SpanCounts.FAILED.addAndGet(batch.size());
+                batch = new ArrayList<>(BATCH);
+                warn("span export failed: " + e);
+            }
+        }
+    }
+
+    private void send(List<SpanData> batch) {
+        if (exporter == null) {
+            // Built on first use, not at start: the SDK brings java.util.logging up, and a worker
+            // that installs its own LogManager in main should get the chance to first.
+            exporter = OtlpExporters.spans(export);
+        }
+        CompletableResultCode result = exporter.export(Collections.unmodifiableList(batch));
+        // Bounded: the exporter's own timeout and retries end every export; this is a backstop.
+        result.join(export.timeoutMillis * 6 + 1000, TimeUnit.MILLISECONDS);
+        if (result.isSuccess()) {
+            SpanCounts.EXPORTED.addAndGet(batch.size());
+            if (failing) {
+                failing = false;
+                AgentLog.info("span export to " + export + " works again");
+            }
+        } else {
+            SpanCounts.FAILED.addAndGet(batch.size());
+            failing = true;
+            Throwable why = result.getFailureThrowable();
+            warn("span export to " + export + " failed" + (why == null ? "" : " (" + why + ")")
+                    + "; " + SpanCounts.dropped() + " spans dropped so far, counted in agentmon_dropped_total{what=\"spans\"}");
+        }
+    }
+
+    private void warn(String message) {
+        long now = System.nanoTime();
+        if (lastWarning == 0 || now - lastWarning > WARN_EVERY_NANOS) {
+            lastWarning = now;
+            AgentLog.warn(message);
+        }
+    }
+
+    private SpanData toSpan(SpanRing.Span record) {
+        String traceId = TraceId.fromLongs(record.traceIdHigh, record.traceIdLow);
+        String spanId = SpanId.fromLong(record.spanId);
+        SpanContext context = SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault());
+        SpanContext parent = record.parentSpanId == 0 ? SpanContext.getInvalid()
+                : (record.flags & SpanRing.WORKER_PARENT) != 0
+                ? SpanContext.createFromRemoteParent(traceId, SpanId.fromLong(record.parentSpanId), TraceFlags.getSampled(), TraceState.getDefault())
+                : SpanContext.create(traceId, SpanId.fromLong(record.parentSpanId), TraceFlags.getSampled(), TraceState.getDefault());
+        long start = record.startNanos + epochOffsetNanos;
+        long end = start + record.durationNanos;
+        TaskRecorder recorder = TaskRecorders.recorder(record.probeId);
+        Throwable thrown = record.thrown;
+        String outcome = thrown == null ? "success" : thrown instanceof TimeoutException ? "timeout" : "failure";
+
+        AttributesBuilder attributes = Attributes.builder()
+                .put(TASK, recorder.label())
+                .put(OUTCOME, outcome)
+                .put(THREAD_ID, record.threadId);
+        if (record.threadName != null) {
+            attributes.put(THREAD_NAME, record.threadName);
+        }
+        String className = TaskMethods.className(record.methodId);
+        if (className != null) {
+            attributes.put(CODE_NAMESPACE, className).put(CODE_FUNCTION, TaskMethods.methodName(record.methodId));
+        }
+        if (recorder.deadlineNanos() != TaskRecorder.NO_DEADLINE) {
+            attributes.put(DEADLINE, recorder.deadlineNanos() / 1e9)
+                    .put(DEADLINE_EXCEEDED, (record.flags & SpanRing.LATE) != 0);
+        }
+        List<EventData> events = Collections.emptyList();
+        StatusData status = StatusData.unset();
+        if (thrown != null) {
+            String message = thrown.getMessage();
+            status = StatusData.create(StatusCode.ERROR, message == null ? thrown.getClass().getName() : message);
+            AttributesBuilder exception = Attributes.builder()
+                    .put(EXCEPTION_TYPE, thrown.getClass().getName())
+                    .put(EXCEPTION_STACKTRACE, stackTrace(thrown));
+            if (message != null) {
+                exception.put(EXCEPTION_MESSAGE, message);
+            }
+            events = Collections.singletonList(EventData.create(end, "exception", exception.build()));
+        }
+        TaskExemplars.offer(record.probeId, outcome, record.durationNanos, traceId, spanId, end / 1_000_000);
+        return new TaskSpan(recorder.label(), context, parent, status, start, end, attributes.build(), events,
+                resource, scope);
+    }
+
+    private static String stackTrace(Throwable thrown) {
+        StringWriter text = new StringWriter();
+        thrown.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+}

@@ -1,0 +1,121 @@
+package io.agentmon.bootstrap;
+
+/**
+ * Finished, sampled task runs on their way to the exporter: a fixed, bounded, lock-free,
+ * allocation-free ring of {@link #CAPACITY} slots (one array per field; see {@link MpscSlots}
+ * for the algorithm). Producers are the worker's threads, in {@link Traces#finished}; the one
+ * consumer is the agent's span exporter thread, through {@link #poll}.
+ *
+ * <p>When the exporter falls behind (a slow or absent collector) the ring fills and the newest
+ * spans are dropped and counted in {@link #dropped()}: the worker's thread never waits, and
+ * the memory held is this ring, whatever the collector does.
+ */
+public final class SpanRing {
+
+    /** Slots in the ring; a power of two. */
+    public static final int CAPACITY = 8192;
+
+    /** {@link Span#flags}: the run finished after its deadline. */
+    public static final int LATE = 1;
+    /** {@link Span#flags}: the parent came from the worker's own OpenTelemetry context (a remote parent, say). */
+    public static final int WORKER_PARENT = 2;
+
+    private static final MpscSlots SLOTS = new MpscSlots(CAPACITY);
+    private static final int[] PROBES = new int[CAPACITY];
+    private static final int[] METHODS = new int[CAPACITY];
+    private static final int[] FLAGS = new int[CAPACITY];
+    private static final long[] TRACE_HI = new long[CAPACITY];
+    private static final long[] TRACE_LO = new long[CAPACITY];
+    private static final long[] SPANS = new long[CAPACITY];
+    private static final long[] PARENTS = new long[CAPACITY];
+    private static final long[] STARTS = new long[CAPACITY];
+    private static final long[] DURATIONS = new long[CAPACITY];
+    private static final long[] THREAD_IDS = new long[CAPACITY];
+    private static final String[] THREAD_NAMES = new String[CAPACITY];
+    private static final Throwable[] THROWN = new Throwable[CAPACITY];
+
+    private SpanRing() {
+    }
+
+    /** Records one finished run; drops and counts it when the ring is full. Never blocks. */
+    static void record(int probeId, int methodId, long traceHi, long traceLo, long spanId, long parentSpanId,
+            int flags, long startNanos, long durationNanos, Throwable thrown) {
+        long sequence = SLOTS.claim();
+        if (sequence < 0) {
+            return;
+        }
+        int slot = SLOTS.slot(sequence);
+        Thread thread = Thread.currentThread();
+        PROBES[slot] = probeId;
+        METHODS[slot] = methodId;
+        FLAGS[slot] = flags;
+        TRACE_HI[slot] = traceHi;
+        TRACE_LO[slot] = traceLo;
+        SPANS[slot] = spanId;
+        PARENTS[slot] = parentSpanId;
+        STARTS[slot] = startNanos;
+        DURATIONS[slot] = durationNanos;
+        @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+
+        long threadId = thread.getId();
+        THREAD_IDS[slot] = threadId;
+        THREAD_NAMES[slot] = thread.getName(); // the thread's own String: no copy
+        THROWN[slot] = thrown; // already allocated by the worker; held only until drained
+        SLOTS.publish(sequence);
+    }
+
+    /** One span, copied out of the ring by {@link #poll}; reused by the consumer. */
+    public static final class Span {
+        public int probeId;
+        /** A {@link TaskMethods} id. */
+        public int methodId;
+        /** {@link #LATE}, {@link #WORKER_PARENT}. */
+        public int flags;
+        public long traceIdHigh;
+        public long traceIdLow;
+        public long spanId;
+        /** 0 for a root span. */
+        public long parentSpanId;
+        /** {@link System#nanoTime()} at the start. */
+        public long startNanos;
+        public long durationNanos;
+        public long threadId;
+        public String threadName;
+        /** What the run threw, or null when it returned. */
+        public Throwable thrown;
+    }
+
+    /** Copies the oldest span into {@code into} and frees its slot; false when none is waiting. One thread only. */
+    public static boolean poll(Span into) {
+        long head = SLOTS.head();
+        if (!SLOTS.readable(head)) {
+            return false;
+        }
+        int slot = SLOTS.slot(head);
+        into.probeId = PROBES[slot];
+        into.methodId = METHODS[slot];
+        into.flags = FLAGS[slot];
+        into.traceIdHigh = TRACE_HI[slot];
+        into.traceIdLow = TRACE_LO[slot];
+        into.spanId = SPANS[slot];
+        into.parentSpanId = PARENTS[slot];
+        into.startNanos = STARTS[slot];
+        into.durationNanos = DURATIONS[slot];
+        into.threadId = THREAD_IDS[slot];
+        into.threadName = THREAD_NAMES[slot];
+        into.thrown = THROWN[slot];
+        THREAD_NAMES[slot] = null; // let them go; release() orders these before any producer's write
+        THROWN[slot] = null;
+        SLOTS.release(head);
+        return true;
+    }
+
+    /** Spans offered to the ring so far (polled, waiting, or dropped). */
+    public static long recorded() {
+        return SLOTS.offered();
+    }
+
+    /** Spans dropped because the ring was full. */
+    public static long dropped() {
+        return SLOTS.dropped();
+    }
+}

@@ -1,0 +1,74 @@
+package io.agentmon.bootstrap;
+
+/**
+ * One thread's tracing state, used only by that thread: which of its runs is innermost (the
+ * parent of the next one), and the context an executor hop handed it. Created once per thread
+ * on its first traced run or hop, then reused: no allocation per task.
+ */
+final class TraceThread {
+
+    private static final ThreadLocal<TraceThread> CURRENT = new ThreadLocal<TraceThread>() {
+        @Override
+        protected TraceThread initialValue() {
+            return new TraceThread();
+        }
+    };
+
+    /** The {@link InFlight} slot of this thread's innermost traced run, or -1. */
+    int current = -1;
+
+    /** Whether {@link #traceHi} .. {@link #flags} hold a context handed over by a hop (or read from the worker's API). */
+    boolean inherited;
+    long traceHi;
+    long traceLo;
+    long spanId;
+    int flags;
+
+    /** Scratch for {@link WorkerOtel}: the worker's current span context, read at a root run's start. */
+    long workerHi;
+    long workerLo;
+    long workerSpan;
+    int workerFlags;
+
+    /** One level of what {@link Traces#resume} replaced, restored by {@link Traces#resumeEnded}. */
+    private boolean savedInherited;
+    private long savedHi;
+    private long savedLo;
+    private long savedSpan;
+    private int savedFlags;
+
+    static TraceThread get() {
+        return CURRENT.get();
+    }
+
+    void inherit(long hi, long lo, long span, int contextFlags) {
+        inherited = true;
+        traceHi = hi;
+        traceLo = lo;
+        spanId = span;
+        flags = contextFlags;
+    }
+
+    void worker(long hi, long lo, long span, int contextFlags) {
+        workerHi = hi;
+        workerLo = lo;
+        workerSpan = span;
+        workerFlags = contextFlags;
+    }
+
+    void save() {
+        savedInherited = inherited;
+        savedHi = traceHi;
+        savedLo = traceLo;
+        savedSpan = spanId;
+        savedFlags = flags;
+    }
+
+    void restore() {
+        inherited = savedInherited;
+        traceHi = savedHi;
+        traceLo = savedLo;
+        spanId = savedSpan;
+        flags = savedFlags;
+    }
+}

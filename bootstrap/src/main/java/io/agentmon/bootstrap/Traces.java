@@ -1,0 +1,210 @@
+package io.agentmon.bootstrap;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Trace context for task runs, when tracing is configured: each run in flight gets a trace id,
+ * a span id and a parent, kept in arrays beside its {@link InFlight} slot; a sampled run's span
+ * goes into the {@link SpanRing} when it ends.
+ *
+ * <p>A run's parent is, in this order: the innermost traced run on the same thread (nested
+ * tasks); the context an executor hop handed the thread ({@link #capture} on the submitting
+ * thread, {@link #resume} on the pool thread); the span the worker's own OpenTelemetry API made
+ * current ({@link WorkerOtel}); else the run starts a new trace, sampled as configured.
+ *
+ * <p>Per traced run: two thread-local reads, two or three random longs, a dozen plain stores and,
+ * when sampled, one ring claim. No lock, no allocation (each thread allocates its
+ * {@link TraceThread} once). While {@link #enabled} is false the probes skip all of it.
+ */
+public final class Traces {
+
+    /** Context flag: the trace is sampled. */
+    static final int SAMPLED = 1;
+    /** Slot flag: the parent is the worker's own current span. */
+    private static final int FROM_WORKER = 2;
+
+    public static final int ALWAYS_ON = 0;
+    public static final int ALWAYS_OFF = 1;
+    public static final int RATIO = 2;
+
+    /**
+     * Written by the agent before any task method is woven, never after; read by every probe.
+     * Plain, not volatile: woven code only exists once the write has happened (class
+     * transformation is ordered after it).
+     */
+    static boolean enabled;
+    private static int sampler = ALWAYS_ON;
+    private static boolean parentBased = true;
+    private static long ratioBound = Long.MAX_VALUE;
+
+    // Per InFlight slot, written by the slot's owner thread only.
+    private static final long[] TRACE_HI = new long[InFlight.SLOTS];
+    private static final long[] TRACE_LO = new long[InFlight.SLOTS];
+    private static final long[] SPAN = new long[InFlight.SLOTS];
+    private static final long[] PARENT = new long[InFlight.SLOTS];
+    private static final int[] FLAGS = new int[InFlight.SLOTS];
+    private static final int[] OUTER = new int[InFlight.SLOTS];
+    private static final int[] METHOD = new int[InFlight.SLOTS];
+
+    private Traces() {
+    }
+
+    /**
+     * Switches tracing on with the given sampler ({@link #ALWAYS_ON}, {@link #ALWAYS_OFF},
+     * {@link #RATIO}); {@code parentBased}: a run with a parent follows the parent's decision.
+     * Call once, before any task method is woven.
+     */
+    public static void enable(int rootSampler, boolean followParent, double ratio) {
+        sampler = rootSampler;
+        parentBased = followParent;
+        // As OpenTelemetry's TraceIdRatioBased: sampled when |low 63 bits of the trace id| < ratio * 2^63.
+        ratioBound = ratio >= 1 ? Long.MAX_VALUE : (long) (ratio * Long.MAX_VALUE);
+        enabled = true;
+    }
+
+    public static boolean enabled() {
+        return enabled;
+    }
+
+    /** A task run got {@code slot}: give it ids and a parent, and make it the thread's innermost run. */
+    static void started(int methodId, int slot) {
+        TraceThread thread = TraceThread.get();
+        int outer = thread.current;
+        if (outer >= 0 && InFlight.thread(outer) != Thread.currentThread()) {
+            outer = -1; // stale: that run ended without us seeing it (cannot happen unless an exit was lost)
+        }
+        long hi;
+        long lo;
+        long parent;
+        int flags;
+        if (outer >= 0) {
+            hi = TRACE_HI[outer];
+            lo = TRACE_LO[outer];
+            parent = SPAN[outer];
+            flags = FLAGS[outer] & SAMPLED;
+        } else if (thread.inherited) {
+            hi = thread.traceHi;
+            lo = thread.traceLo;
+            parent = thread.spanId;
+            flags = thread.flags & SAMPLED;
+        } else if (WorkerOtel.current(methodId, thread)) {
+            hi = thread.workerHi;
+            lo = thread.workerLo;
+            parent = thread.workerSpan;
+            flags = (thread.workerFlags & SAMPLED) | FROM_WORKER;
+        } else {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            do {
+                hi = random.nextLong();
+                lo = random.nextLong();
+            } while (hi == 0 && lo == 0);
+            parent = 0;
+            flags = 0;
+        }
+        if (parent == 0 || !parentBased) {
+            flags = (flags & ~SAMPLED) | (rootSampled(lo) ? SAMPLED : 0);
+        }
+        long span;
+        do {
+            span = ThreadLocalRandom.current().nextLong();
+        } while (span == 0);
+        TRACE_HI[slot] = hi;
+        TRACE_LO[slot] = lo;
+        SPAN[slot] = span;
+        PARENT[slot] = parent;
+        FLAGS[slot] = flags;
+        OUTER[slot] = outer;
+        METHOD[slot] = methodId;
+        thread.current = slot;
+    }
+
+    private static boolean rootSampled(long traceLo) {
+        switch (sampler) {
+            case ALWAYS_ON:
+                return true;
+            case RATIO:
+                return Math.abs(traceLo) < ratioBound; // Math.abs(MIN_VALUE) is negative: sampled, as in the SDK
+            default:
+                return false;
+        }
+    }
+
+    /** The run in {@code slot} ended: hand a sampled one to the exporter; its outer run is innermost again. */
+    static void finished(int probeId, int slot, long startNanos, long elapsedNanos, Throwable thrown, boolean late) {
+        TraceThread.get().current = OUTER[slot];
+        int flags = FLAGS[slot];
+        if ((flags & SAMPLED) != 0) {
+            SpanRing.record(probeId, METHOD[slot], TRACE_HI[slot], TRACE_LO[slot], SPAN[slot], PARENT[slot],
+                    (late ? SpanRing.LATE : 0) | ((flags & FROM_WORKER) != 0 ? SpanRing.WORKER_PARENT : 0), startNanos, elapsedNanos, thrown);
+        }
+    }
+
+    /**
+     * On the submitting thread: {@code task} is being handed to an executor; it carries this
+     * thread's context (its innermost run, else what it inherited) to whichever thread runs it.
+     */
+    public static void capture(Object task) {
+        if (!enabled || task == null) {
+            return;
+        }
+        TraceThread thread = TraceThread.get();
+        int current = thread.current;
+        if (current >= 0 && InFlight.thread(current) == Thread.currentThread()) {
+            Handoffs.put(task, TRACE_HI[current], TRACE_LO[current], SPAN[current], FLAGS[current] & SAMPLED);
+        } else if (thread.inherited) {
+            Handoffs.put(task, thread.traceHi, thread.traceLo, thread.spanId, thread.flags & SAMPLED);
+        }
+    }
+
+    /**
+     * On a pool thread about to run {@code task}: it inherits the context captured with the
+     * task, or none. Holds until the next {@link #resume} on this thread.
+     */
+    public static void resume(Object task) {
+        if (!enabled) {
+            return;
+        }
+        TraceThread thread = TraceThread.get();
+        if (task == null || !Handoffs.take(task, thread)) {
+            thread.inherited = false;
+        }
+    }
+
+    /**
+     * Like {@link #resume}, for a task run by whatever thread the executor chose (possibly the
+     * caller itself): what it replaces comes back at {@link #resumeEnded}. Only a task with a
+     * captured context changes anything.
+     */
+    public static void resumeNested(Object task) {
+        if (!enabled || task == null) {
+            return;
+        }
+        TraceThread thread = TraceThread.get();
+        thread.save();
+        Handoffs.take(task, thread); // none captured: the thread keeps what it had, saved or not
+    }
+
+    /** The task given to {@link #resumeNested} finished. */
+    public static void resumeEnded() {
+        if (enabled) {
+            TraceThread.get().restore();
+        }
+    }
+
+    /** {@code task} will not run (rejected, removed, drained): forget its context. */
+    public static void discard(Object task) {
+        if (enabled && task != null) {
+            Handoffs.discard(task);
+        }
+    }
+
+    /** Frees hop contexts of tasks that never ran within {@code maxNanos}; for an agent thread. */
+    public static void sweepOlderThan(long maxNanos) {
+        Handoffs.sweepOlderThan(maxNanos);
+    }
+
+    /** Hops whose context was not carried (the hop table was full near the task's hash). */
+    public static long handoffOverflows() {
+        return Handoffs.overflows();
+    }
+}
