@@ -109,6 +109,7 @@ public final class SampleWorker {
                 System.err.println("sample-worker: jobs still running after " + STOP_TIMEOUT_SECONDS
                         + " s; the tally does not include them");
             }
+            remote.shutdown();
             System.out.printf("stopped after %d jobs in %.1f s%n", tally.finished(), secondsSinceStart());
             report();
         } catch (InterruptedException e) {
@@ -130,6 +131,8 @@ public final class SampleWorker {
             entries.put("containers.allocated", allocator.allocatedCount());
             entries.put("containers.released", allocator.releasedCount());
             entries.put("containers.failed", allocator.failedCount());
+            entries.put("remote.answered", remote.answered());
+            entries.put("remote.interrupted", remote.interrupted());
             TallyFile.write(options.tally(), entries);
             System.out.println("tally written to " + options.tally());
         }

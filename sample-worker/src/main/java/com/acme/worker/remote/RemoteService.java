@@ -5,6 +5,8 @@ import com.acme.worker.NamedThreadFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A simulated remote service: each call is answered on the client's own small thread pool
@@ -14,6 +16,8 @@ import java.util.concurrent.Future;
 public final class RemoteService {
 
     private final ExecutorService connections;
+    private final AtomicLong answered = new AtomicLong();
+    private final AtomicLong interrupted = new AtomicLong();
 
     public RemoteService(int connections) {
         // Daemon threads: an abandoned call must never keep the JVM alive.
@@ -22,14 +26,34 @@ public final class RemoteService {
 
     /** Sends a request; the reply arrives after {@code latencyMillis}. Cancelling interrupts the call. */
     public Future<String> call(String request, long latencyMillis) {
-        return connections.submit(() -> {
-            Thread.sleep(latencyMillis);
-            return "reply to " + request;
-        });
+        return connections.submit(() -> answer(request, latencyMillis));
     }
 
-    /** Drops any calls still in flight. */
-    public void shutdown() {
+    /** The remote side of one call, on a connection thread; a cancelled call is interrupted. */
+    public String answer(String request, long latencyMillis) throws InterruptedException {
+        try {
+            Thread.sleep(latencyMillis);
+        } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+            throw e;
+        }
+        answered.incrementAndGet();
+        return "reply to " + request;
+    }
+
+    /** Calls answered. */
+    public long answered() {
+        return answered.get();
+    }
+
+    /** Calls interrupted while being answered (their caller gave up and cancelled them). */
+    public long interrupted() {
+        return interrupted.get();
+    }
+
+    /** Drops any calls still in flight and waits (briefly) for their threads, so the counts are final. */
+    public void shutdown() throws InterruptedException {
         connections.shutdownNow();
+        connections.awaitTermination(10, TimeUnit.SECONDS);
     }
 }
