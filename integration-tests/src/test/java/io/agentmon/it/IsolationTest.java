@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentmon.it.fixtures.OwnLibrariesWorker;
 import io.agentmon.it.support.Jdks;
+import io.agentmon.it.support.LibraryJars;
 import io.agentmon.it.support.Scrape;
 import io.agentmon.it.support.WorkerProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
@@ -47,8 +47,8 @@ class IsolationTest {
     @MethodSource("jdks")
     void workerKeepsItsOwnMicrometerAndByteBuddy(Path java) throws Exception {
         List<Path> classpath = Arrays.asList(
-                jar("worker.micrometer.jar"), jar("worker.hdrhistogram.jar"), jar("worker.latencyutils.jar"),
-                jar("worker.bytebuddy.jar"));
+                LibraryJars.of("worker.micrometer.jar"), LibraryJars.of("worker.hdrhistogram.jar"), LibraryJars.of("worker.latencyutils.jar"),
+                LibraryJars.of("worker.bytebuddy.jar"));
 
         String withoutAgent;
         try (WorkerProcess worker = WorkerProcess.builder(java).withoutAgent()
@@ -103,21 +103,21 @@ class IsolationTest {
 
         // ... and its library classes are its own: from its jars, in its versions, by its class loader.
         assertLoadedFrom(out, "micrometer", "io.micrometer.core.instrument.MeterRegistry",
-                jar("worker.micrometer.jar"), System.getProperty("worker.micrometer.version"));
+                LibraryJars.of("worker.micrometer.jar"), System.getProperty("worker.micrometer.version"));
         assertLoadedFrom(out, "bytebuddy", "net.bytebuddy.ByteBuddy",
-                jar("worker.bytebuddy.jar"), System.getProperty("worker.bytebuddy.version"));
-        assertLoadedFrom(out, "hdrhistogram", "org.HdrHistogram.Histogram", jar("worker.hdrhistogram.jar"), null);
+                LibraryJars.of("worker.bytebuddy.jar"), System.getProperty("worker.bytebuddy.version"));
+        assertLoadedFrom(out, "hdrhistogram", "org.HdrHistogram.Histogram", LibraryJars.of("worker.hdrhistogram.jar"), null);
 
         // Under these libraries' names its class loader finds its own jars only (relocated
         // copies live under io.agentmon.shaded), and nothing of the libraries it does not ship.
-        String micrometer = "[" + jar("worker.micrometer.jar").getFileName() + "]";
-        String byteBuddy = "[" + jar("worker.bytebuddy.jar").getFileName() + "]";
+        String micrometer = "[" + LibraryJars.of("worker.micrometer.jar").getFileName() + "]";
+        String byteBuddy = "[" + LibraryJars.of("worker.bytebuddy.jar").getFileName() + "]";
         assertEquals(micrometer, out.get("resource.io/micrometer/core/instrument/MeterRegistry.class"));
         assertEquals(micrometer, out.get("resource.io/micrometer/core/instrument/binder/jvm/JvmMemoryMetrics.class"));
         assertEquals(micrometer, out.get("resource.META-INF/micrometer-core.properties"));
         assertEquals(byteBuddy, out.get("resource.net/bytebuddy/ByteBuddy.class"));
         assertEquals(byteBuddy, out.get("resource.net/bytebuddy/agent/builder/AgentBuilder.class"));
-        assertEquals("[" + jar("worker.hdrhistogram.jar").getFileName() + "]", out.get("resource.org/HdrHistogram/Histogram.class"));
+        assertEquals("[" + LibraryJars.of("worker.hdrhistogram.jar").getFileName() + "]", out.get("resource.org/HdrHistogram/Histogram.class"));
         int notShipped = 0;
         for (Map.Entry<String, String> entry : out.entrySet()) {
             if (entry.getKey().startsWith("visible.")) {
@@ -148,13 +148,5 @@ class IsolationTest {
             }
         }
         return values;
-    }
-
-    private static Path jar(String property) {
-        String path = System.getProperty(property);
-        assertTrue(path != null && !path.contains("${"), property + " is not set: run through Maven, which sets it");
-        Path jar = Paths.get(path);
-        assertTrue(Files.isRegularFile(jar), property + ": no file " + jar);
-        return jar;
     }
 }
