@@ -13,6 +13,10 @@ public final class ContainerProbes {
     /** A configured allocation method returned ({@code thrown == null}) or threw; it is running at once. */
     public static void allocated(long startNanos, Object container, Throwable thrown, double cpus, long memoryBytes) {
         Containers.allocated(startNanos, thrown == null, container, cpus, memoryBytes, true);
+        if (Traces.enabled) {
+            Traces.containerAllocated(startNanos, System.nanoTime() - startNanos, thrown, cpus, memoryBytes, null,
+                    container instanceof String ? (String) container : null);
+        }
         if (EventStream.active) {
             EventStream.containerAllocated(startNanos, thrown == null, container, cpus, memoryBytes);
         }
@@ -26,9 +30,12 @@ public final class ContainerProbes {
         }
     }
 
-    /** docker-java created a container (or failed to); it is alive once started. */
-    public static void dockerCreated(long startNanos, String id, Throwable thrown, double cpus, long memoryBytes) {
+    /** docker-java created a container from {@code image} (or failed to); it is alive once started. */
+    public static void dockerCreated(long startNanos, String image, String id, Throwable thrown, double cpus, long memoryBytes) {
         Containers.allocated(startNanos, thrown == null, id, cpus, memoryBytes, false);
+        if (Traces.enabled) {
+            Traces.containerAllocated(startNanos, System.nanoTime() - startNanos, thrown, cpus, memoryBytes, image, id);
+        }
         if (EventStream.active) {
             EventStream.containerAllocated(startNanos, thrown == null, id, cpus, memoryBytes);
         }

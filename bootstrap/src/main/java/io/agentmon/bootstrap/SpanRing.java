@@ -1,7 +1,7 @@
 package io.agentmon.bootstrap;
 
 /**
- * Finished, sampled task runs on their way to the exporter: a fixed, bounded, lock-free,
+ * Finished, sampled task runs (and container allocations) on their way to the exporter: a fixed, bounded, lock-free,
  * allocation-free ring of {@link #CAPACITY} slots (one array per field; see {@link MpscSlots}
  * for the algorithm). Producers are the worker's threads, in {@link Traces#finished}; the one
  * consumer is the agent's span exporter thread, through {@link #poll}.
@@ -15,12 +15,18 @@ public final class SpanRing {
     /** Slots in the ring; a power of two. */
     public static final int CAPACITY = 8192;
 
+    /** {@link Span#kind}: a task run. */
+    public static final int TASK = 0;
+    /** {@link Span#kind}: a container allocation. */
+    public static final int CONTAINER = 1;
+
     /** {@link Span#flags}: the run finished after its deadline. */
     public static final int LATE = 1;
     /** {@link Span#flags}: the parent came from the worker's own OpenTelemetry context (a remote parent, say). */
     public static final int WORKER_PARENT = 2;
 
     private static final MpscSlots SLOTS = new MpscSlots(CAPACITY);
+    private static final int[] KINDS = new int[CAPACITY];
     private static final int[] PROBES = new int[CAPACITY];
     private static final int[] METHODS = new int[CAPACITY];
     private static final int[] FLAGS = new int[CAPACITY];
@@ -33,6 +39,10 @@ public final class SpanRing {
     private static final long[] THREAD_IDS = new long[CAPACITY];
     private static final String[] THREAD_NAMES = new String[CAPACITY];
     private static final Throwable[] THROWN = new Throwable[CAPACITY];
+    private static final double[] CPUS = new double[CAPACITY];
+    private static final long[] MEMORY = new long[CAPACITY];
+    private static final String[] IMAGES = new String[CAPACITY];
+    private static final String[] CONTAINERS = new String[CAPACITY];
 
     private SpanRing() {
     }
@@ -44,8 +54,32 @@ public final class SpanRing {
         if (sequence < 0) {
             return;
         }
+        fill(SLOTS.slot(sequence), TASK, probeId, methodId, traceHi, traceLo, spanId, parentSpanId, flags, startNanos,
+                durationNanos, thrown);
+        SLOTS.publish(sequence);
+    }
+
+    /** Records one container allocation; drops and counts it when the ring is full. Never blocks. */
+    static void recordContainer(long traceHi, long traceLo, long spanId, long parentSpanId, long startNanos,
+            long durationNanos, Throwable thrown, double cpus, long memoryBytes, String image, String id) {
+        long sequence = SLOTS.claim();
+        if (sequence < 0) {
+            return;
+        }
         int slot = SLOTS.slot(sequence);
+        fill(slot, CONTAINER, -1, TaskMethods.UNKNOWN, traceHi, traceLo, spanId, parentSpanId, 0, startNanos,
+                durationNanos, thrown);
+        CPUS[slot] = cpus;
+        MEMORY[slot] = memoryBytes;
+        IMAGES[slot] = image;
+        CONTAINERS[slot] = id;
+        SLOTS.publish(sequence);
+    }
+
+    private static void fill(int slot, int kind, int probeId, int methodId, long traceHi, long traceLo, long spanId,
+            long parentSpanId, int flags, long startNanos, long durationNanos, Throwable thrown) {
         Thread thread = Thread.currentThread();
+        KINDS[slot] = kind;
         PROBES[slot] = probeId;
         METHODS[slot] = methodId;
         FLAGS[slot] = flags;
@@ -60,11 +94,13 @@ public final class SpanRing {
         THREAD_IDS[slot] = threadId;
         THREAD_NAMES[slot] = thread.getName(); // the thread's own String: no copy
         THROWN[slot] = thrown; // already allocated by the worker; held only until drained
-        SLOTS.publish(sequence);
     }
 
     /** One span, copied out of the ring by {@link #poll}; reused by the consumer. */
     public static final class Span {
+        /** {@link #TASK} or {@link #CONTAINER}. */
+        public int kind;
+        /** The task's probe id; -1 for a container allocation. */
         public int probeId;
         /** A {@link TaskMethods} id. */
         public int methodId;
@@ -82,6 +118,11 @@ public final class SpanRing {
         public String threadName;
         /** What the run threw, or null when it returned. */
         public Throwable thrown;
+        /** For a container allocation: its size, and docker-java's image and container id (else null). */
+        public double cpus;
+        public long memoryBytes;
+        public String image;
+        public String containerId;
     }
 
     /** Copies the oldest span into {@code into} and frees its slot; false when none is waiting. One thread only. */
@@ -91,6 +132,7 @@ public final class SpanRing {
             return false;
         }
         int slot = SLOTS.slot(head);
+        into.kind = KINDS[slot];
         into.probeId = PROBES[slot];
         into.methodId = METHODS[slot];
         into.flags = FLAGS[slot];
@@ -103,8 +145,16 @@ public final class SpanRing {
         into.threadId = THREAD_IDS[slot];
         into.threadName = THREAD_NAMES[slot];
         into.thrown = THROWN[slot];
-        THREAD_NAMES[slot] = null; // let them go; release() orders these before any producer's write
+        into.cpus = CPUS[slot];
+        into.memoryBytes = MEMORY[slot];
+        into.image = IMAGES[slot];
+        into.containerId = CONTAINERS[slot];
+        // Let the references go (and a task record must not show a container's strings); release()
+        // orders these stores before any producer's write.
+        THREAD_NAMES[slot] = null;
         THROWN[slot] = null;
+        IMAGES[slot] = null;
+        CONTAINERS[slot] = null;
         SLOTS.release(head);
         return true;
     }

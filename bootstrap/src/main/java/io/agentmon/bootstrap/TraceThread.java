@@ -24,11 +24,11 @@ final class TraceThread {
     long spanId;
     int flags;
 
-    /** Scratch for {@link WorkerOtel}: the worker's current span context, read at a root run's start. */
-    long workerHi;
-    long workerLo;
-    long workerSpan;
-    int workerFlags;
+    /** Scratch for {@link Traces}: the parent context found for a new span (and {@link WorkerOtel}'s answer). */
+    long parentHi;
+    long parentLo;
+    long parentSpan;
+    int parentFlags;
 
     /** One level of what {@link Traces#resume} replaced, restored by {@link Traces#resumeEnded}. */
     private boolean savedInherited;
@@ -49,11 +49,11 @@ final class TraceThread {
         flags = contextFlags;
     }
 
-    void worker(long hi, long lo, long span, int contextFlags) {
-        workerHi = hi;
-        workerLo = lo;
-        workerSpan = span;
-        workerFlags = contextFlags;
+    void parent(long hi, long lo, long span, int contextFlags) {
+        parentHi = hi;
+        parentLo = lo;
+        parentSpan = span;
+        parentFlags = contextFlags;
     }
 
     void save() {

@@ -69,53 +69,63 @@ public final class Traces {
     /** A task run got {@code slot}: give it ids and a parent, and make it the thread's innermost run. */
     static void started(int methodId, int slot) {
         TraceThread thread = TraceThread.get();
-        int outer = thread.current;
-        if (outer >= 0 && InFlight.thread(outer) != Thread.currentThread()) {
-            outer = -1; // stale: that run ended without us seeing it (cannot happen unless an exit was lost)
-        }
-        long hi;
-        long lo;
-        long parent;
-        int flags;
-        if (outer >= 0) {
-            hi = TRACE_HI[outer];
-            lo = TRACE_LO[outer];
-            parent = SPAN[outer];
-            flags = FLAGS[outer] & SAMPLED;
-        } else if (thread.inherited) {
-            hi = thread.traceHi;
-            lo = thread.traceLo;
-            parent = thread.spanId;
-            flags = thread.flags & SAMPLED;
-        } else if (WorkerOtel.current(methodId, thread)) {
-            hi = thread.workerHi;
-            lo = thread.workerLo;
-            parent = thread.workerSpan;
-            flags = (thread.workerFlags & SAMPLED) | FROM_WORKER;
-        } else {
-            ThreadLocalRandom random = ThreadLocalRandom.current();
-            do {
-                hi = random.nextLong();
-                lo = random.nextLong();
-            } while (hi == 0 && lo == 0);
-            parent = 0;
-            flags = 0;
-        }
-        if (parent == 0 || !parentBased) {
-            flags = (flags & ~SAMPLED) | (rootSampled(lo) ? SAMPLED : 0);
-        }
-        long span;
-        do {
-            span = ThreadLocalRandom.current().nextLong();
-        } while (span == 0);
-        TRACE_HI[slot] = hi;
-        TRACE_LO[slot] = lo;
-        SPAN[slot] = span;
-        PARENT[slot] = parent;
+        int outer = innermost(thread);
+        int flags = parentOf(thread, outer, methodId);
+        TRACE_HI[slot] = thread.parentHi;
+        TRACE_LO[slot] = thread.parentLo;
+        SPAN[slot] = newSpanId();
+        PARENT[slot] = thread.parentSpan;
         FLAGS[slot] = flags;
         OUTER[slot] = outer;
         METHOD[slot] = methodId;
         thread.current = slot;
+    }
+
+    /** The thread's innermost traced run, or -1. */
+    private static int innermost(TraceThread thread) {
+        int current = thread.current;
+        // A slot no longer ours: its run ended without us seeing it (cannot happen unless an exit was lost).
+        return current >= 0 && InFlight.thread(current) == Thread.currentThread() ? current : -1;
+    }
+
+    /**
+     * Finds the parent of a new span on this thread and leaves its trace id and span id (0 for a
+     * root, with a new trace id) in {@code thread}'s parent fields; returns the new span's flags,
+     * with the sampling decision made.
+     */
+    private static int parentOf(TraceThread thread, int outer, int methodId) {
+        int flags;
+        if (outer >= 0) {
+            thread.parent(TRACE_HI[outer], TRACE_LO[outer], SPAN[outer], FLAGS[outer]);
+            flags = FLAGS[outer] & SAMPLED;
+        } else if (thread.inherited) {
+            thread.parent(thread.traceHi, thread.traceLo, thread.spanId, thread.flags);
+            flags = thread.flags & SAMPLED;
+        } else if (methodId != TaskMethods.UNKNOWN && WorkerOtel.current(methodId, thread)) {
+            flags = (thread.parentFlags & SAMPLED) | FROM_WORKER;
+        } else {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            long hi;
+            long lo;
+            do {
+                hi = random.nextLong();
+                lo = random.nextLong();
+            } while (hi == 0 && lo == 0);
+            thread.parent(hi, lo, 0, 0);
+            flags = 0;
+        }
+        if (thread.parentSpan == 0 || !parentBased) {
+            flags = (flags & ~SAMPLED) | (rootSampled(thread.parentLo) ? SAMPLED : 0);
+        }
+        return flags;
+    }
+
+    private static long newSpanId() {
+        long span;
+        do {
+            span = ThreadLocalRandom.current().nextLong();
+        } while (span == 0);
+        return span;
     }
 
     private static boolean rootSampled(long traceLo) {
@@ -136,6 +146,21 @@ public final class Traces {
         if ((flags & SAMPLED) != 0) {
             SpanRing.record(probeId, METHOD[slot], TRACE_HI[slot], TRACE_LO[slot], SPAN[slot], PARENT[slot],
                     (late ? SpanRing.LATE : 0) | ((flags & FROM_WORKER) != 0 ? SpanRing.WORKER_PARENT : 0), startNanos, elapsedNanos, thrown);
+        }
+    }
+
+    /**
+     * A container allocation finished on this thread: a span of its own, the child of the task
+     * running here (or of the context the thread inherited), sampled like any other.
+     * {@code image} and {@code id} are docker-java's, else null.
+     */
+    static void containerAllocated(long startNanos, long elapsedNanos, Throwable thrown, double cpus, long memoryBytes,
+            String image, String id) {
+        TraceThread thread = TraceThread.get();
+        int flags = parentOf(thread, innermost(thread), TaskMethods.UNKNOWN);
+        if ((flags & SAMPLED) != 0) {
+            SpanRing.recordContainer(thread.parentHi, thread.parentLo, newSpanId(), thread.parentSpan, startNanos,
+                    elapsedNanos, thrown, cpus, memoryBytes, image, id);
         }
     }
 

@@ -28,7 +28,7 @@ final class WorkerOtel {
     }
 
     /**
-     * Reads the worker's current span context into {@code into}'s worker fields;
+     * Reads the worker's current span context into {@code into}'s parent fields;
      * returns false when the method's class loader has no OpenTelemetry API or no valid span is current.
      */
     static boolean current(int methodId, TraceThread into) {
@@ -103,7 +103,7 @@ final class WorkerOtel {
                 if (trace.length() != 32 || span.length() != 16) {
                     return false;
                 }
-                into.worker(hex(trace, 0), hex(trace, 16), hex(span, 0),
+                into.parent(hex(trace, 0), hex(trace, 16), hex(span, 0),
                         (boolean) isSampled.invokeExact(context) ? Traces.SAMPLED : 0);
                 return true;
             } catch (Throwable e) {

@@ -19,8 +19,8 @@ class ContainersTest {
         double before = Containers.readActive(totals, DAY);
         long activeBefore = totals[0];
         long memoryBefore = totals[1];
-        ContainerProbes.dockerCreated(System.nanoTime(), "c-1", null, 1.5, 100);
-        ContainerProbes.dockerCreated(System.nanoTime(), "c-2", null, 0.5, 50);
+        ContainerProbes.dockerCreated(System.nanoTime(), "busybox", "c-1", null, 1.5, 100);
+        ContainerProbes.dockerCreated(System.nanoTime(), "busybox", "c-2", null, 0.5, 50);
         assertEquals(before, Containers.readActive(totals, DAY), 1e-9, "created is not alive");
         ContainerProbes.dockerStarted("c-1");
         ContainerProbes.dockerStarted(new String("c-2")); // found by equals, not identity

@@ -155,7 +155,7 @@ class EventStreamTest {
         TaskProbes.exit(id, TaskProbes.enter(id, TaskMethods.UNKNOWN, start), start, new TimeoutException());
         TaskProbes.exit(id, TaskProbes.enter(id, TaskMethods.UNKNOWN, start), start, new IllegalStateException());
         TimeoutProbes.labelledHandlerCalled(id);
-        ContainerProbes.dockerCreated(start, "abc", null, 1.5, 1024);
+        ContainerProbes.dockerCreated(start, "busybox", "abc", null, 1.5, 1024);
         ContainerProbes.dockerStarted("abc");
         ContainerProbes.dockerStopped("abc");
         ContainerProbes.dockerRemoved("abc");

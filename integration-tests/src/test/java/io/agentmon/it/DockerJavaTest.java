@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.agentmon.it.fixtures.docker.DockerJavaFixture;
 import io.agentmon.it.support.DockerEngineStandIn;
 import io.agentmon.it.support.Jdks;
+import io.agentmon.it.support.OtlpReceiver;
 import io.agentmon.it.support.Scrape;
 import io.agentmon.it.support.WorkerProcess;
 import java.io.File;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -32,9 +35,11 @@ class DockerJavaTest {
     void containerGaugesFollowWhatTheEngineHasRunning(Path java) throws Exception {
         Path doneFile = Files.createTempDirectory("docker").resolve("done.properties");
         try (DockerEngineStandIn engine = new DockerEngineStandIn();
+                OtlpReceiver receiver = OtlpReceiver.start();
                 WorkerProcess fixture = WorkerProcess.builder(java)
                         .property("agentmon.port", "0")
                         .property("agentmon.host", "127.0.0.1")
+                        .property("otel.exporter.otlp.endpoint", receiver.httpEndpoint())
                         .fixture(DockerJavaFixture.class, testClasspath(), engine.host(), doneFile.toString())
                         .start()) {
             int port = fixture.agentPort();
@@ -62,7 +67,36 @@ class DockerJavaTest {
             assertEquals(2, running);
             assertEquals(2.5, cpus, 1e-9);
             assertEquals((256L << 20) + (1L << 30), memory);
+
+            // With tracing on, each create is a span carrying the image, the id and the size the engine got.
+            List<OtlpReceiver.ReceivedSpan> spans = receiver.awaitSpans(5, 30);
+            WorkerProcess.Http.pause(300); // nothing more may come
+            assertEquals(5, receiver.spans().size(), receiver.spans().toString());
+            Map<String, Long> images = new TreeMap<>();
+            Map<String, String> sizes = new TreeMap<>();
+            for (OtlpReceiver.ReceivedSpan span : spans) {
+                assertEquals("container.allocate", span.name());
+                Map<String, Object> attributes = span.attributes();
+                images.merge((String) attributes.get("container.image.name"), 1L, Long::sum);
+                String id = (String) attributes.get("container.id");
+                assertEquals(id == null ? "failure" : "success", attributes.get("agentmon.outcome"), span.toString());
+                if (id != null) {
+                    sizes.put(id, attributes.get("agentmon.container.cpus") + " cpus " + attributes.get("agentmon.container.memory_bytes"));
+                }
+            }
+            // The sizes the fixture asked for, each under the id the engine gave.
+            assertEquals(Map.of(id(1), "1.5 cpus " + (512L << 20), id(2), "0.5 cpus " + (256L << 20),
+                    id(3), "2.0 cpus " + (1L << 30), id(4), "0.0 cpus 0"), sizes);
+            for (Map.Entry<String, DockerEngineStandIn.Container> container : engine.containers().entrySet()) {
+                assertEquals(container.getValue().cpus + " cpus " + container.getValue().memoryBytes, sizes.get(container.getKey()));
+            }
+            assertEquals(Map.of("alpine:3", 4L, "missing:latest", 1L), images);
         }
+    }
+
+    /** The stand-in engine's n-th container id. */
+    private static String id(int n) {
+        return String.format("%064x", n);
     }
 
     /** docker-java and everything it needs: the test's own classpath, less the agent's unshaded build. */

@@ -74,7 +74,8 @@ class TracingOutageTest {
                 }
             }
             spansOffered += scrape.sum("agentmon_task_duration_seconds_count", "task", "checksum")
-                    + scrape.sum("agentmon_task_duration_seconds_count", "task", "answer");
+                    + scrape.sum("agentmon_task_duration_seconds_count", "task", "answer")
+                    + TracingTest.count(tally, "containers.allocated") + TracingTest.count(tally, "containers.failed");
             assertEquals(JOBS, Long.parseLong(tally.getProperty("total.count")));
             // ... at their pace: the producer's rate held while the collector was away.
             double rate = Double.parseDouble(RATE);

@@ -91,14 +91,15 @@ class TracingTest {
                 transforms += kind.equals("TransformJob") ? total(tally, kind) : 0;
             }
             long answers = count(tally, "remote.answered") + count(tally, "remote.interrupted");
-            expected += transforms + answers;
+            long allocations = count(tally, "containers.allocated") + count(tally, "containers.failed");
+            expected += transforms + answers + allocations;
             List<ReceivedSpan> spans = receiver.awaitSpans((int) expected, 60);
             WorkerProcess.Http.pause(300); // nothing more may come: a span too many would fail below
             spans = receiver.spans();
             assertEquals(expected, spans.size(), "one span per run: " + JOBS + " jobs, " + transforms
-                    + " checksums, " + answers + " answers");
+                    + " checksums, " + answers + " answers, " + allocations + " container allocations");
             System.out.println("TracingTest " + protocol + ": " + spans.size() + " spans = " + JOBS + " jobs + "
-                    + transforms + " checksums + " + answers + " answers");
+                    + transforms + " checksums + " + answers + " answers + " + allocations + " allocations");
 
             // Per task and outcome, exactly the worker's own count.
             for (String kind : KINDS) {
@@ -130,6 +131,20 @@ class TracingTest {
             // Across the hops: each child's parent is the job that submitted it, in the same trace, on another thread.
             assertChildrenOf(named(spans, "checksum"), "TransformJob.execute", byId);
             assertChildrenOf(named(spans, "answer"), "FetchJob.execute", byId);
+
+            // Container allocations: children of the build that asked, sized, failed ones in error.
+            List<ReceivedSpan> containers = named(spans, "container.allocate");
+            assertEquals(count(tally, "containers.failed"), containers.stream()
+                    .filter(s -> s.statusCode() == StatusCode.STATUS_CODE_ERROR).count(), "failed allocations");
+            for (ReceivedSpan container : containers) {
+                ReceivedSpan build = byId.get(container.parentSpanId());
+                assertNotNull(build, "the build that allocated " + container);
+                assertEquals("BuildJob.execute", build.name());
+                assertEquals(build.traceId(), container.traceId());
+                assertTrue((Double) container.attributes().get("agentmon.container.cpus") > 0, container.toString());
+                assertTrue((Long) container.attributes().get("agentmon.container.memory_bytes") > 0, container.toString());
+            }
+            spans = spans.stream().filter(s -> !s.name().equals("container.allocate")).collect(Collectors.toList());
 
             // Attributes, status and the exception event.
             for (ReceivedSpan span : spans) {

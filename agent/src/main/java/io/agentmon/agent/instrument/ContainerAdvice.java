@@ -79,7 +79,7 @@ final class ContainerAdvice {
                     cpus = host.getCpuQuota() / (double) (period == null || period <= 0 ? 100_000L : period);
                 }
                 String id = result instanceof CreateContainerResponse ? ((CreateContainerResponse) result).getId() : null;
-                ContainerProbes.dockerCreated(startNanos, id, thrown, cpus, memory);
+                ContainerProbes.dockerCreated(startNanos, ((CreateContainerCmd) command).getImage(), id, thrown, cpus, memory);
             } else if (thrown != null) {
                 return;
             } else if (command instanceof StartContainerCmd) {

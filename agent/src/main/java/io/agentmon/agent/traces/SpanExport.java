@@ -59,6 +59,12 @@ public final class SpanExport implements Runnable {
     private static final AttributeKey<String> CODE_FUNCTION = AttributeKey.stringKey("code.function");
     private static final AttributeKey<Long> THREAD_ID = AttributeKey.longKey("thread.id");
     private static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
+    /** The name of a container allocation's span. */
+    static final String CONTAINER_SPAN = "container.allocate";
+    private static final AttributeKey<Double> CONTAINER_CPUS = AttributeKey.doubleKey("agentmon.container.cpus");
+    private static final AttributeKey<Long> CONTAINER_MEMORY = AttributeKey.longKey("agentmon.container.memory_bytes");
+    private static final AttributeKey<String> CONTAINER_IMAGE = AttributeKey.stringKey("container.image.name");
+    private static final AttributeKey<String> CONTAINER_ID = AttributeKey.stringKey("container.id");
     private static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
     private static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
     private static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
@@ -154,13 +160,13 @@ public final class SpanExport implements Runnable {
     }
 
     private SpanData toSpan(SpanRing.Span record) {
+        return record.kind == SpanRing.CONTAINER ? containerSpan(record) : taskSpan(record);
+    }
+
+    private SpanData taskSpan(SpanRing.Span record) {
         String traceId = TraceId.fromLongs(record.traceIdHigh, record.traceIdLow);
         String spanId = SpanId.fromLong(record.spanId);
         SpanContext context = SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault());
-        SpanContext parent = record.parentSpanId == 0 ? SpanContext.getInvalid()
-                : (record.flags & SpanRing.WORKER_PARENT) != 0
-                ? SpanContext.createFromRemoteParent(traceId, SpanId.fromLong(record.parentSpanId), TraceFlags.getSampled(), TraceState.getDefault())
-                : SpanContext.create(traceId, SpanId.fromLong(record.parentSpanId), TraceFlags.getSampled(), TraceState.getDefault());
         long start = record.startNanos + epochOffsetNanos;
         long end = start + record.durationNanos;
         TaskRecorder recorder = TaskRecorders.recorder(record.probeId);
@@ -182,22 +188,66 @@ public final class SpanExport implements Runnable {
             attributes.put(DEADLINE, recorder.deadlineNanos() / 1e9)
                     .put(DEADLINE_EXCEEDED, (record.flags & SpanRing.LATE) != 0);
         }
-        List<EventData> events = Collections.emptyList();
-        StatusData status = StatusData.unset();
-        if (thrown != null) {
-            String message = thrown.getMessage();
-            status = StatusData.create(StatusCode.ERROR, message == null ? thrown.getClass().getName() : message);
-            AttributesBuilder exception = Attributes.builder()
-                    .put(EXCEPTION_TYPE, thrown.getClass().getName())
-                    .put(EXCEPTION_STACKTRACE, stackTrace(thrown));
-            if (message != null) {
-                exception.put(EXCEPTION_MESSAGE, message);
-            }
-            events = Collections.singletonList(EventData.create(end, "exception", exception.build()));
-        }
         TaskExemplars.offer(record.probeId, outcome, record.durationNanos, traceId, spanId, end / 1_000_000);
-        return new TaskSpan(recorder.label(), context, parent, status, start, end, attributes.build(), events,
-                resource, scope);
+        return new TaskSpan(recorder.label(), context, parent(record, traceId), status(thrown), start, end,
+                attributes.build(), exceptionEvents(thrown, end), resource, scope);
+    }
+
+    /** A container allocation: the worker's own allocator, or docker-java's create command. */
+    private SpanData containerSpan(SpanRing.Span record) {
+        String traceId = TraceId.fromLongs(record.traceIdHigh, record.traceIdLow);
+        SpanContext context = SpanContext.create(traceId, SpanId.fromLong(record.spanId), TraceFlags.getSampled(),
+                TraceState.getDefault());
+        long start = record.startNanos + epochOffsetNanos;
+        long end = start + record.durationNanos;
+        AttributesBuilder attributes = Attributes.builder()
+                .put(OUTCOME, record.thrown == null ? "success" : "failure")
+                .put(CONTAINER_CPUS, record.cpus)
+                .put(CONTAINER_MEMORY, record.memoryBytes)
+                .put(THREAD_ID, record.threadId);
+        if (record.threadName != null) {
+            attributes.put(THREAD_NAME, record.threadName);
+        }
+        if (record.image != null) {
+            attributes.put(CONTAINER_IMAGE, record.image);
+        }
+        if (record.containerId != null) {
+            attributes.put(CONTAINER_ID, record.containerId);
+        }
+        return new TaskSpan(CONTAINER_SPAN, context, parent(record, traceId), status(record.thrown), start, end,
+                attributes.build(), exceptionEvents(record.thrown, end), resource, scope);
+    }
+
+    private static SpanContext parent(SpanRing.Span record, String traceId) {
+        if (record.parentSpanId == 0) {
+            return SpanContext.getInvalid();
+        }
+        String parentId = SpanId.fromLong(record.parentSpanId);
+        return (record.flags & SpanRing.WORKER_PARENT) != 0
+                ? SpanContext.createFromRemoteParent(traceId, parentId, TraceFlags.getSampled(), TraceState.getDefault())
+                : SpanContext.create(traceId, parentId, TraceFlags.getSampled(), TraceState.getDefault());
+    }
+
+    private static StatusData status(Throwable thrown) {
+        if (thrown == null) {
+            return StatusData.unset();
+        }
+        String message = thrown.getMessage();
+        return StatusData.create(StatusCode.ERROR, message == null ? thrown.getClass().getName() : message);
+    }
+
+    /** The semantic-convention {@code exception} event, or none. */
+    private static List<EventData> exceptionEvents(Throwable thrown, long epochNanos) {
+        if (thrown == null) {
+            return Collections.emptyList();
+        }
+        AttributesBuilder exception = Attributes.builder()
+                .put(EXCEPTION_TYPE, thrown.getClass().getName())
+                .put(EXCEPTION_STACKTRACE, stackTrace(thrown));
+        if (thrown.getMessage() != null) {
+            exception.put(EXCEPTION_MESSAGE, thrown.getMessage());
+        }
+        return Collections.singletonList(EventData.create(epochNanos, "exception", exception.build()));
     }
 
     private static String stackTrace(Throwable thrown) {
