@@ -62,6 +62,14 @@ public final class Traces {
         enabled = true;
     }
 
+    /** For tests: tracing off again, the default sampler back. */
+    static void disable() {
+        enabled = false;
+        sampler = ALWAYS_ON;
+        parentBased = true;
+        ratioBound = Long.MAX_VALUE;
+    }
+
     public static boolean enabled() {
         return enabled;
     }
