@@ -106,6 +106,44 @@ class BadConfigurationTest {
         }
     }
 
+    // ------------------------------------------------------------ a bad otel.* setting: tracing off, metrics on
+
+    /**
+     * OTEL_* variables are often meant for some other tool in the same container: one agentmon
+     * cannot use switches tracing off, says which, and leaves the metrics alone.
+     */
+    @Test
+    void badOtelSettingSwitchesOnlyTracingOff() throws Exception {
+        Path tally = dir.resolve("tally.properties");
+        try (WorkerProcess worker = worker()
+                .property("agentmon.port", "0")
+                .property("agentmon.host", "127.0.0.1")
+                .property("agentmon.tasks", TASKS)
+                .env("OTEL_TRACES_EXPORTER", "zipkin")
+                .sampleWorker(workerArgs(tally, "60"))
+                .start()) {
+            int port = worker.agentPort();
+            worker.awaitProperties(tally, 120);
+            Scrape scrape = WorkerProcess.Http.scrape(port);
+            assertEquals(JOBS, scrape.sum("agentmon_task_duration_seconds_count"), "every job counted:\n" + scrape.text());
+            List<String> lines = agentmonLines(worker.stderr());
+            assertEquals(2, lines.size(), "the otel line and the serving line:\n" + worker.stderr());
+            assertTrue(lines.get(0).contains("otel.traces.exporter='zipkin' (environment variable OTEL_TRACES_EXPORTER)"),
+                    lines.get(0));
+            assertTrue(lines.get(0).endsWith("; tracing is off, metrics are recorded"), lines.get(0));
+            assertTrue(lines.get(1).contains("serving http://127.0.0.1:"), lines.get(1));
+        }
+    }
+
+    @Test
+    void strictWithBadOtelSetting() throws Exception {
+        String output = refusesToStart(worker()
+                .property("agentmon.strict", "true")
+                .property("otel.traces.exporter", "otlp")
+                .property("otel.exporter.otlp.protocol", "http/json"));
+        assertTrue(output.contains("otel.exporter.otlp.protocol='http/json'"), output);
+    }
+
     // ------------------------------------------------------------ strict: the JVM refuses to start
 
     @Test
