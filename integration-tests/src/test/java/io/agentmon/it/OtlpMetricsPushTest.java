@@ -11,16 +11,20 @@ import io.agentmon.it.support.OtlpReceiver.Protocol;
 import io.agentmon.it.support.OtlpReceiver.ReceivedMetrics;
 import io.agentmon.it.support.Scrape;
 import io.agentmon.it.support.WorkerProcess;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,8 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Metrics pushed over OTLP ({@code otel.metrics.exporter=otlp}) by the sample worker under the
  * agent, into a real OTLP receiver: the task histogram's counts per task and outcome equal the
  * worker's own tally exactly, and every pushed number of agentmon's task metrics equals what
- * {@code /metrics} says at the same time. Without {@code otel.metrics.exporter=otlp} nothing is
- * pushed and nothing is said about it.
+ * {@code /metrics} says at the same time. A taken port does not stop the push. Without
+ * {@code otel.metrics.exporter=otlp} nothing is pushed and nothing is said about it.
  */
 class OtlpMetricsPushTest {
 
@@ -113,6 +117,28 @@ class OtlpMetricsPushTest {
                 }
             }
             assertEquals(1, pushLines, worker.stderr());
+        }
+    }
+
+    /** A taken port stops the endpoint, not the push: the registry is built before the port binds. */
+    @Test
+    void aTakenPortStillPushes() throws Exception {
+        Path tallyFile = Files.createTempDirectory("taken").resolve("tally.properties");
+        try (OtlpReceiver receiver = OtlpReceiver.start()) {
+            String takenPort = receiver.httpEndpoint().substring(receiver.httpEndpoint().lastIndexOf(':') + 1);
+            try (WorkerProcess worker = worker()
+                    .property("agentmon.port", takenPort) // the receiver's own HTTP port: taken
+                    .property("otel.metrics.exporter", "otlp")
+                    .property("otel.traces.exporter", "none")
+                    .property("otel.exporter.otlp.protocol", "grpc")
+                    .property("otel.exporter.otlp.endpoint", receiver.grpcEndpoint())
+                    .property("otel.metric.export.interval", "300")
+                    .sampleWorker("--jobs", "40", "--threads", "4", "--tally", tallyFile.toString(), "--hold-seconds", "60")
+                    .start()) {
+                worker.awaitProperties(tallyFile, 120);
+                receiver.awaitMetrics(p -> taskCounts(p).values().stream().mapToLong(Long::longValue).sum() == 40, 30);
+                assertTrue(worker.stderr().contains("; metrics are pushed over OTLP only"), worker.stderr());
+            }
         }
     }
 
@@ -208,7 +234,7 @@ class OtlpMetricsPushTest {
         for (NumberDataPoint point : metric.getSum().getDataPointsList()) {
             Map<String, Object> attributes = OtlpReceiver.attributes(point.getAttributesList());
             String[] labels = attributes.entrySet().stream()
-                    .flatMap(e -> java.util.stream.Stream.of(e.getKey(), String.valueOf(e.getValue())))
+                    .flatMap(e -> Stream.of(e.getKey(), String.valueOf(e.getValue())))
                     .toArray(String[]::new);
             assertEquals(scrape.value(scrapedName, labels), point.getAsDouble(), scrapedName + attributes);
         }
@@ -216,7 +242,7 @@ class OtlpMetricsPushTest {
 
     /** The scraped cumulative bucket whose {@code le} reads as {@code bound} (the text spells bounds its own way). */
     private static double bucket(Scrape scrape, String task, String outcome, double bound) {
-        List<Scrape.Sample> found = new java.util.ArrayList<>();
+        List<Scrape.Sample> found = new ArrayList<>();
         for (Scrape.Sample sample : scrape.find(HISTOGRAM + "_bucket", "task", task, "outcome", outcome)) {
             String le = sample.labels.get("le");
             if (("+Inf".equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le)) == bound) {
@@ -231,7 +257,7 @@ class OtlpMetricsPushTest {
         return label(point.getAttributesList(), name);
     }
 
-    private static String label(List<io.opentelemetry.proto.common.v1.KeyValue> attributes, String name) {
+    private static String label(List<KeyValue> attributes, String name) {
         return String.valueOf(OtlpReceiver.attributes(attributes).get(name));
     }
 
