@@ -1,6 +1,7 @@
 package io.agentmon.agent.metrics;
 
 import io.agentmon.agent.events.EventFanout;
+import io.agentmon.agent.traces.PushCounts;
 import io.agentmon.agent.traces.SpanCounts;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorRegistry;
@@ -33,7 +34,8 @@ public final class AgentSelfCollector implements MultiCollector {
                         + "executors = pools not tracked, queue_wait = queued tasks whose wait was not measured, "
                         + "containers = allocations not tracked as alive, events = live events lost to /events clients "
                         + "(event ring full, or a slow client's own queue full), spans = sampled task spans not exported "
-                        + "(span ring full, or the collector refused or did not answer).")
+                        + "(span ring full, or the collector refused or did not answer), metric_pushes = OTLP metric pushes "
+                        + "the collector refused or did not answer (each superseded by the next: totals are cumulative).")
                 .dataPoint(point(TaskRecorders.refused(), "tasks"))
                 .dataPoint(point(InFlight.overflows(), "inflight"))
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
@@ -41,6 +43,7 @@ public final class AgentSelfCollector implements MultiCollector {
                 .dataPoint(point(Containers.overflows(), "containers"))
                 .dataPoint(point(EventFanout.dropped(), "events"))
                 .dataPoint(point(SpanCounts.dropped(), "spans"))
+                .dataPoint(point(PushCounts.failed(), "metric_pushes"))
                 .build();
         CounterSnapshot exported = CounterSnapshot.builder()
                 .name("agentmon_spans_exported")

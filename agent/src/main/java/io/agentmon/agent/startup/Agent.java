@@ -25,24 +25,29 @@ final class Agent {
     private final OtelConfig otel;
     private final InstrumentationStats stats;
     private final int matcherCount;
+    /** When the agent began counting: the start of every cumulative total it pushes. */
+    private final long startEpochMillis;
     private final CountDownLatch started = new CountDownLatch(1);
     private volatile Throwable startFailure;
     private volatile boolean serving;
 
-    private Agent(AgentConfig config, OtelConfig otel, InstrumentationStats stats, int matcherCount) {
+    private Agent(AgentConfig config, OtelConfig otel, InstrumentationStats stats, int matcherCount,
+            long startEpochMillis) {
         this.config = config;
         this.otel = otel;
         this.stats = stats;
         this.matcherCount = matcherCount;
+        this.startEpochMillis = startEpochMillis;
     }
 
     /** The part that must run before the worker's classes load. */
     static Agent install(AgentConfig config, OtelConfig otel, Instrumentation instrumentation) throws IOException {
+        long startEpochMillis = System.currentTimeMillis(); // before weaving, so before the first count
         BootstrapJar.appendTo(instrumentation);
         Tracing.enableProbes(otel); // before weaving: woven code reads the switch
         InstrumentationStats stats = new InstrumentationStats();
         AgentInstrumentation.install(instrumentation, config, stats);
-        return new Agent(config, otel, stats, config.tasks().size());
+        return new Agent(config, otel, stats, config.tasks().size(), startEpochMillis);
     }
 
     void startInBackground() {
@@ -72,14 +77,23 @@ final class Agent {
         } catch (Throwable e) {
             AgentLog.warn("tracing could not start: " + e + "; metrics are recorded, spans are dropped");
         }
+        boolean pushing = false;
         try {
+            // Built before binding, so that a worker that pushes its metrics still does when the
+            // port is taken; binding later costs the endpoint the binders' start-up time, nothing else.
+            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config);
+            try {
+                Tracing.startMetricsPush(otel, registry, service, version(), startEpochMillis);
+                pushing = otel != null && otel.metrics() != null;
+            } catch (Throwable e) {
+                AgentLog.warn("metrics push could not start: " + e + "; metrics are still served");
+            }
             MetricsEndpoint endpoint;
             try {
                 endpoint = MetricsEndpoint.bind(config.host(), config.port());
             } catch (IOException e) {
                 throw new IOException("cannot serve metrics on " + where + " (agentmon.host, agentmon.port): " + e.getMessage(), e);
             }
-            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config);
             History history = new History(config.executorNames(), !config.docker().isEmpty());
             endpoint.history(history);
             endpoint.start(registry, this::readiness, config.taskStacks());
@@ -98,13 +112,14 @@ final class Agent {
                             + "start it with --add-modules jdk.httpserver", e)
                     : e;
             if (!config.strict()) {
-                AgentLog.warn(startFailure.getMessage() + "; tasks are recorded but not served");
+                AgentLog.warn(startFailure.getMessage() + "; tasks are recorded but not served"
+                        + (pushing ? " (still pushed over OTLP)" : ""));
             }
         } catch (Throwable e) {
             startFailure = e;
             if (!config.strict()) {
                 AgentLog.warn((e instanceof IOException ? e.getMessage() : "could not start: " + e)
-                        + "; the worker runs on unmonitored");
+                        + (pushing ? "; metrics are pushed over OTLP only" : "; the worker runs on unmonitored"));
             }
         } finally {
             started.countDown();

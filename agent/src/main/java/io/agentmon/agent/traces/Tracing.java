@@ -3,11 +3,14 @@ package io.agentmon.agent.traces;
 import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.OtelConfig;
 import io.agentmon.bootstrap.Traces;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Switches tracing on when {@code otel.traces.exporter} (or an OTLP endpoint) asks for it: the
- * probes first, before any method is woven, then the exporter thread. Touches no
- * OpenTelemetry SDK class unless tracing is on.
+ * probes first, before any method is woven, then the exporter thread; and metrics push when
+ * {@code otel.metrics.exporter=otlp} asks for it. Touches no OpenTelemetry SDK class unless
+ * one of them is on.
  */
 public final class Tracing {
 
@@ -25,7 +28,7 @@ public final class Tracing {
         Traces.enable(root, sampler.startsWith("parentbased_"), otel.samplerRatio());
     }
 
-    /** Once the endpoint is up: start exporting spans (and pushing metrics, if asked). */
+    /** Before the endpoint binds: start exporting spans. */
     public static void startExport(OtelConfig otel, String service, String version) {
         if (otel == null || otel.traces() == null) {
             return;
@@ -33,5 +36,20 @@ public final class Tracing {
         SpanExport.start(otel.traces(), Resources.of(service, version, otel.resourceAttributes()), version);
         AgentLog.info("tracing: task spans go to " + otel.traces() + " (sampler " + otel.sampler()
                 + (otel.sampler().endsWith("traceidratio") ? " " + otel.samplerRatio() : "") + ")");
+    }
+
+    /**
+     * Once the registry exists: push it over OTLP every {@code otel.metric.export.interval}, if
+     * {@code otel.metrics.exporter=otlp} asks for it. Cumulative totals start at
+     * {@code startEpochMillis}, when the agent started counting.
+     */
+    public static void startMetricsPush(OtelConfig otel, PrometheusRegistry registry, String service, String version,
+            long startEpochMillis) {
+        if (otel == null || otel.metrics() == null) {
+            return;
+        }
+        MetricsPush.start(otel, registry, Resources.of(service, version, otel.resourceAttributes()), version,
+                TimeUnit.MILLISECONDS.toNanos(startEpochMillis));
+        AgentLog.info("metrics: pushed every " + otel.metricIntervalMillis() + " ms to " + otel.metrics());
     }
 }

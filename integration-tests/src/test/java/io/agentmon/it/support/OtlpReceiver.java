@@ -6,12 +6,18 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -26,6 +32,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,17 +40,20 @@ import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A real OTLP trace receiver in the test JVM, on 127.0.0.1 with free ports: OTLP/gRPC
- * ({@code opentelemetry.proto.collector.trace.v1.TraceService/Export}, grpc-java over Netty) and
- * OTLP/HTTP ({@code POST /v1/traces}, {@code application/x-protobuf}, JDK {@code HttpServer}).
- * Both decode with the official generated protobuf classes, so what a test sees is what an
- * exporter actually put on the wire; nothing in the exporter is stubbed.
+ * A real OTLP trace and metrics receiver in the test JVM, on 127.0.0.1 with free ports: OTLP/gRPC
+ * ({@code opentelemetry.proto.collector.trace.v1.TraceService/Export} and
+ * {@code opentelemetry.proto.collector.metrics.v1.MetricsService/Export}, grpc-java over Netty) and
+ * OTLP/HTTP ({@code POST /v1/traces} and {@code POST /v1/metrics}, {@code application/x-protobuf},
+ * JDK {@code HttpServer}). All decode with the official generated protobuf classes, so what a test
+ * sees is what an exporter actually put on the wire; nothing in the exporter is stubbed.
  *
  * <p>Every received span is kept, flattened out of its resource and scope but with both
- * attached, in arrival order. A test of a dead collector has two levers: {@link
- * #setAvailable(boolean) setAvailable(false)} keeps the ports open but refuses every export with
- * the retryable answer a collector gives when it cannot take data (gRPC {@code UNAVAILABLE}, HTTP
- * 503), and {@link #stop()} closes the ports so connections are refused, until {@link
+ * attached, in arrival order. Every metrics export request is kept whole, as one {@link
+ * ReceivedMetrics}, in arrival order; metric requests are counted apart from trace requests.
+ *
+ * <p>A test of a dead collector has two levers: {@link #setAvailable(boolean) setAvailable(false)}
+ * keeps the ports open but refuses every export with the retryable answer a collector gives when
+ * it cannot take data (gRPC {@code UNAVAILABLE}, HTTP 503), and {@link #stop()} closes the ports so connections are refused, until {@link
  * #restart()} binds the same ports again (exporters keep their configured endpoint).
  */
 public final class OtlpReceiver implements AutoCloseable {
@@ -57,6 +67,9 @@ public final class OtlpReceiver implements AutoCloseable {
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final Map<Protocol, AtomicInteger> accepted = new EnumMap<>(Protocol.class);
     private final Map<Protocol, AtomicInteger> refused = new EnumMap<>(Protocol.class);
+    private final List<ReceivedMetrics> metricExports = new CopyOnWriteArrayList<>();
+    private final Map<Protocol, AtomicInteger> metricRequests = new EnumMap<>(Protocol.class);
+    private final Map<Protocol, AtomicInteger> metricRefusals = new EnumMap<>(Protocol.class);
     private volatile boolean available = true;
     private int grpcPort;
     private int httpPort;
@@ -67,6 +80,8 @@ public final class OtlpReceiver implements AutoCloseable {
         for (Protocol protocol : Protocol.values()) {
             accepted.put(protocol, new AtomicInteger());
             refused.put(protocol, new AtomicInteger());
+            metricRequests.put(protocol, new AtomicInteger());
+            metricRefusals.put(protocol, new AtomicInteger());
         }
     }
 
@@ -100,7 +115,12 @@ public final class OtlpReceiver implements AutoCloseable {
         return httpEndpoint() + "/v1/traces";
     }
 
-    /** While false, every export is answered with a retryable refusal and its spans are dropped. */
+    /** The full metrics URL, for exporters configured with a signal-specific endpoint. */
+    public String httpMetricsUrl() {
+        return httpEndpoint() + "/v1/metrics";
+    }
+
+    /** While false, every export (spans and metrics) is answered with a retryable refusal and its spans are dropped. */
     public void setAvailable(boolean available) {
         this.available = available;
     }
@@ -139,6 +159,42 @@ public final class OtlpReceiver implements AutoCloseable {
             Thread.sleep(20);
         }
         return spans();
+    }
+
+    /** Metrics export requests taken over {@code protocol} (not counted in {@link #requests}). */
+    public int metricRequests(Protocol protocol) {
+        return metricRequests.get(protocol).get();
+    }
+
+    /** Metrics export requests refused over {@code protocol} while unavailable. */
+    public int metricRefusals(Protocol protocol) {
+        return metricRefusals.get(protocol).get();
+    }
+
+    /** A snapshot of every metrics export received so far, in arrival order. */
+    public List<ReceivedMetrics> metricExports() {
+        return Collections.unmodifiableList(new ArrayList<>(metricExports));
+    }
+
+    /**
+     * Waits, polling, until a metrics push arrives (or has arrived) that {@code wanted} accepts, at
+     * most {@code seconds}; returns the latest such push. Fails naming how many pushes did arrive.
+     */
+    public ReceivedMetrics awaitMetrics(Predicate<ReceivedMetrics> wanted, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            List<ReceivedMetrics> pushes = metricExports();
+            for (int i = pushes.size() - 1; i >= 0; i--) {
+                if (wanted.test(pushes.get(i))) {
+                    return pushes.get(i);
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no wanted metrics push within " + seconds + " s among " + pushes.size()
+                        + " received" + (pushes.isEmpty() ? "" : "; the last had " + pushes.get(pushes.size() - 1).metricNames()));
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Closes both ports: exporters now get connection refused. {@link #restart()} reopens them. */
@@ -184,11 +240,15 @@ public final class OtlpReceiver implements AutoCloseable {
     private synchronized void bind() throws IOException {
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", grpcPort))
                 .addService(new TraceService())
+                .addService(new MetricsService())
                 .build();
         grpc.start();
         grpcPort = grpc.getPort();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 16);
-        http.createContext("/v1/traces", this::handleHttp);
+        HttpSignal traces = traceSignal();
+        HttpSignal metrics = metricsSignal();
+        http.createContext("/v1/traces", exchange -> handleHttp(exchange, traces));
+        http.createContext("/v1/metrics", exchange -> handleHttp(exchange, metrics));
         http.start();
         httpPort = http.getAddress().getPort();
     }
@@ -219,7 +279,59 @@ public final class OtlpReceiver implements AutoCloseable {
         }
     }
 
-    private void handleHttp(HttpExchange exchange) throws IOException {
+    /** What the HTTP handler needs of one signal: how to decode and keep a body, what to answer, where refusals count. */
+    private static final class HttpSignal {
+        final String requestType;
+        final BodyReader reader;
+        final byte[] response;
+        final AtomicInteger refusals;
+
+        HttpSignal(String requestType, BodyReader reader, byte[] response, AtomicInteger refusals) {
+            this.requestType = requestType;
+            this.reader = reader;
+            this.response = response;
+            this.refusals = refusals;
+        }
+    }
+
+    /** Decodes a request body and keeps what it carries. */
+    private interface BodyReader {
+        void read(byte[] body) throws IOException;
+    }
+
+    private HttpSignal traceSignal() {
+        return new HttpSignal("ExportTraceServiceRequest",
+                body -> receive(Protocol.HTTP, ExportTraceServiceRequest.parseFrom(body)),
+                ExportTraceServiceResponse.getDefaultInstance().toByteArray(), refused.get(Protocol.HTTP));
+    }
+
+    private HttpSignal metricsSignal() {
+        return new HttpSignal("ExportMetricsServiceRequest",
+                body -> receiveMetrics(Protocol.HTTP, ExportMetricsServiceRequest.parseFrom(body)),
+                ExportMetricsServiceResponse.getDefaultInstance().toByteArray(), metricRefusals.get(Protocol.HTTP));
+    }
+
+    private void receiveMetrics(Protocol protocol, ExportMetricsServiceRequest request) {
+        metricExports.add(new ReceivedMetrics(protocol, request.getResourceMetricsList()));
+        metricRequests.get(protocol).incrementAndGet();
+    }
+
+    /** The generated metrics service base, like {@link TraceService}. */
+    private final class MetricsService extends MetricsServiceGrpc.MetricsServiceImplBase {
+        @Override
+        public void export(ExportMetricsServiceRequest request, StreamObserver<ExportMetricsServiceResponse> response) {
+            if (!available) {
+                metricRefusals.get(Protocol.GRPC).incrementAndGet();
+                response.onError(Status.UNAVAILABLE.withDescription("receiver set unavailable").asRuntimeException());
+                return;
+            }
+            receiveMetrics(Protocol.GRPC, request);
+            response.onNext(ExportMetricsServiceResponse.getDefaultInstance());
+            response.onCompleted();
+        }
+    }
+
+    private void handleHttp(HttpExchange exchange, HttpSignal signal) throws IOException {
         try {
             byte[] body;
             try (InputStream in = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
@@ -232,18 +344,16 @@ public final class OtlpReceiver implements AutoCloseable {
             } else if (type == null || !type.startsWith(PROTOBUF)) {
                 respond(exchange, 415, status(3, "only " + PROTOBUF + " is accepted, got " + type));
             } else if (!available) {
-                refused.get(Protocol.HTTP).incrementAndGet();
+                signal.refusals.incrementAndGet();
                 respond(exchange, 503, status(14, "receiver set unavailable"));
             } else {
-                ExportTraceServiceRequest request;
                 try {
-                    request = ExportTraceServiceRequest.parseFrom(body);
+                    signal.reader.read(body);
                 } catch (IOException e) {
-                    respond(exchange, 400, status(3, "not an ExportTraceServiceRequest: " + e.getMessage()));
+                    respond(exchange, 400, status(3, "not an " + signal.requestType + ": " + e.getMessage()));
                     return;
                 }
-                receive(Protocol.HTTP, request);
-                respond(exchange, 200, ExportTraceServiceResponse.getDefaultInstance().toByteArray());
+                respond(exchange, 200, signal.response);
             }
         } finally {
             exchange.close();
@@ -337,6 +447,78 @@ public final class OtlpReceiver implements AutoCloseable {
         public String toString() {
             return protocol + " " + name() + " " + traceId() + "/" + spanId() + " parent=" + parentSpanId();
         }
+    }
+
+    /** One metrics export request as received: its resources, with lookups by metric name. */
+    public static final class ReceivedMetrics {
+        private final Protocol protocol;
+        private final List<ResourceMetrics> resourceMetrics;
+
+        ReceivedMetrics(Protocol protocol, List<ResourceMetrics> resourceMetrics) {
+            this.protocol = protocol;
+            this.resourceMetrics = resourceMetrics;
+        }
+
+        public Protocol protocol() {
+            return protocol;
+        }
+
+        /** The request's resource metrics as decoded, for anything the helpers do not cover. */
+        public List<ResourceMetrics> proto() {
+            return resourceMetrics;
+        }
+
+        /** Attributes of each resource in the request, in order. */
+        public List<Map<String, Object>> resourceAttributes() {
+            return resourceMetrics.stream().map(r -> toMap(r.getResource().getAttributesList())).collect(Collectors.toList());
+        }
+
+        /** Every metric of that name, over all resources and scopes. */
+        public List<Metric> metrics(String name) {
+            List<Metric> found = new ArrayList<>();
+            for (ResourceMetrics resource : resourceMetrics) {
+                for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+                    for (Metric metric : scope.getMetricsList()) {
+                        if (metric.getName().equals(name)) {
+                            found.add(metric);
+                        }
+                    }
+                }
+            }
+            return found;
+        }
+
+        /** The one metric of that name, or null when there is none; fails if there are several. */
+        public Metric metric(String name) {
+            List<Metric> found = metrics(name);
+            if (found.size() > 1) {
+                throw new AssertionError(found.size() + " metrics named " + name + " in one export");
+            }
+            return found.isEmpty() ? null : found.get(0);
+        }
+
+        /** Names of every metric in the request, in order. */
+        public List<String> metricNames() {
+            List<String> names = new ArrayList<>();
+            for (ResourceMetrics resource : resourceMetrics) {
+                for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+                    for (Metric metric : scope.getMetricsList()) {
+                        names.add(metric.getName());
+                    }
+                }
+            }
+            return names;
+        }
+
+        @Override
+        public String toString() {
+            return protocol + " " + metricNames();
+        }
+    }
+
+    /** A data point's (or resource's) attributes as plain Java values, as {@link ReceivedSpan#attributes()} gives them. */
+    public static Map<String, Object> attributes(List<KeyValue> attributes) {
+        return toMap(attributes);
     }
 
     /** A span event: its name and attributes. */

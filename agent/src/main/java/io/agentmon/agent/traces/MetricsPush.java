@@ -1,0 +1,118 @@
+package io.agentmon.agent.traces;
+
+import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.config.OtelConfig;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pushes what {@code /metrics} shows to an OTLP collector, for workers nobody scrapes: a daemon
+ * thread that every {@code otel.metric.export.interval} scrapes the same registry the endpoint
+ * serves, converts it ({@link PrometheusToOtlp}) and waits for the export. Only this thread
+ * does the work; the worker's threads never notice a slow or absent collector. A failed push is
+ * counted and warned about at most once a minute; the next push carries the same cumulative
+ * totals, so nothing is retried here.
+ */
+public final class MetricsPush implements Runnable {
+
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final OtelConfig.Export export;
+    private final long intervalNanos;
+    private final PrometheusRegistry registry;
+    private final PrometheusToOtlp converter;
+    private MetricExporter exporter;
+    private long lastWarning;
+    private boolean failing;
+    private boolean toldSkipped;
+
+    private MetricsPush(OtelConfig.Export export, long intervalMillis, PrometheusRegistry registry,
+            Resource resource, String version, long startEpochNanos) {
+        this.export = export;
+        this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+        this.registry = registry;
+        InstrumentationScopeInfo scope = InstrumentationScopeInfo.builder("io.agentmon").setVersion(version).build();
+        this.converter = new PrometheusToOtlp(resource, scope, startEpochNanos);
+    }
+
+    /** Starts the push thread; the first push is one interval from now. */
+    static void start(OtelConfig otel, PrometheusRegistry registry, Resource resource, String version,
+            long startEpochNanos) {
+        Thread thread = new Thread(new MetricsPush(otel.metrics(), otel.metricIntervalMillis(), registry, resource,
+                version, startEpochNanos), "agentmon-metrics-push");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        long next = System.nanoTime() + intervalNanos;
+        while (true) {
+            try {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                // A push that overran its interval is not caught up with a burst: totals are cumulative.
+                next = Math.max(next + intervalNanos, System.nanoTime());
+                push();
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable e) { // never let the thread die: pushing would stop for good
+                PushCounts.FAILED.incrementAndGet();
+                failing = true;
+                warn("metrics push failed: " + e);
+            }
+        }
+    }
+
+    private void push() {
+        if (exporter == null) {
+            // Built on first use, as for spans: the SDK brings java.util.logging up, and the
+            // worker's main should get the chance to install its own LogManager first.
+            exporter = OtlpExporters.metrics(export);
+        }
+        List<String> skipped = new ArrayList<>();
+        List<MetricData> metrics = converter.convert(registry.scrape(), epochNanos(), skipped);
+        if (!skipped.isEmpty() && !toldSkipped) {
+            toldSkipped = true;
+            AgentLog.warn("metrics push leaves out what it cannot convert: " + skipped);
+        }
+        CompletableResultCode result = exporter.export(metrics);
+        // Bounded: the exporter's own timeout and retries end every export; this is a backstop.
+        result.join(export.timeoutMillis * 6 + 1000, TimeUnit.MILLISECONDS);
+        if (result.isSuccess()) {
+            if (failing) {
+                failing = false;
+                AgentLog.info("metrics push to " + export + " works again");
+            }
+        } else {
+            PushCounts.FAILED.incrementAndGet();
+            failing = true;
+            Throwable why = result.getFailureThrowable();
+            warn("metrics push to " + export + " failed" + (why == null ? "" : " (" + why + ")") + "; "
+                    + PushCounts.failed() + " pushes failed so far, counted in agentmon_dropped_total{what=\"metric_pushes\"}");
+        }
+    }
+
+    private static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private void warn(String message) {
+        long now = System.nanoTime();
+        if (lastWarning == 0 || now - lastWarning > WARN_EVERY_NANOS) {
+            lastWarning = now;
+            AgentLog.warn(message);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.agentmon.agent.traces;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.DoublePointData;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.SummaryPointData;
+import io.opentelemetry.sdk.metrics.data.ValueAtQuantile;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableDoublePointData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableGaugeData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramPointData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableMetricData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableSumData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableSummaryData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableSummaryPointData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableValueAtQuantile;
+import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.InfoSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One scrape of the Prometheus registry as OTLP metric data, so that a push carries exactly the
+ * numbers {@code /metrics} shows. Names stay the Prometheus names (a counter's without
+ * {@code _total}, as the snapshot has it; an info metric's with {@code _info}); labels become
+ * attributes. Everything is cumulative from the agent's start: the recorders only ever grow,
+ * so no state is kept between pushes.
+ *
+ * <ul>
+ *   <li>counter: monotonic cumulative sum</li>
+ *   <li>gauge, unknown: gauge</li>
+ *   <li>classic histogram: cumulative explicit-bucket histogram (the finite upper bounds, per-bucket
+ *       counts, sum and count); a native-only histogram is skipped (agentmon makes none)</li>
+ *   <li>summary: summary (count, sum, quantiles), the OTLP type made for it</li>
+ *   <li>info: gauge of value 1 with the info labels, as Prometheus shows it</li>
+ *   <li>state set: gauge per state, 1 or 0, the state in an attribute named like the metric</li>
+ * </ul>
+ */
+final class PrometheusToOtlp {
+
+    private final Resource resource;
+    private final InstrumentationScopeInfo scope;
+    private final long startEpochNanos;
+
+    PrometheusToOtlp(Resource resource, InstrumentationScopeInfo scope, long startEpochNanos) {
+        this.resource = resource;
+        this.scope = scope;
+        this.startEpochNanos = startEpochNanos;
+    }
+
+    /**
+     * The metrics of one scrape, taken at {@code epochNanos}. A metric that cannot be converted
+     * is left out and named in {@code skipped}, so one odd meter cannot stop every push.
+     */
+    List<MetricData> convert(MetricSnapshots snapshots, long epochNanos, List<String> skipped) {
+        List<MetricData> metrics = new ArrayList<>(snapshots.size());
+        for (MetricSnapshot snapshot : snapshots) {
+            try {
+                MetricData metric = convert(snapshot, epochNanos);
+                if (metric != null) {
+                    metrics.add(metric);
+                }
+            } catch (RuntimeException e) {
+                skipped.add(snapshot.getMetadata().getPrometheusName() + " (" + e + ")");
+            }
+        }
+        return metrics;
+    }
+
+    private MetricData convert(MetricSnapshot snapshot, long now) {
+        MetricMetadata meta = snapshot.getMetadata();
+        String name = meta.getPrometheusName();
+        String help = meta.getHelp() == null ? "" : meta.getHelp();
+        String unit = unit(meta);
+        if (snapshot instanceof CounterSnapshot) {
+            List<DoublePointData> points = new ArrayList<>();
+            for (CounterSnapshot.CounterDataPointSnapshot point : ((CounterSnapshot) snapshot).getDataPoints()) {
+                points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), point.getValue()));
+            }
+            return ImmutableMetricData.createDoubleSum(resource, scope, name, help, unit,
+                    ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE, points));
+        }
+        if (snapshot instanceof GaugeSnapshot) {
+            List<DoublePointData> points = new ArrayList<>();
+            for (GaugeSnapshot.GaugeDataPointSnapshot point : ((GaugeSnapshot) snapshot).getDataPoints()) {
+                points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), point.getValue()));
+            }
+            return gauge(name, help, unit, points);
+        }
+        if (snapshot instanceof UnknownSnapshot) {
+            List<DoublePointData> points = new ArrayList<>();
+            for (UnknownSnapshot.UnknownDataPointSnapshot point : ((UnknownSnapshot) snapshot).getDataPoints()) {
+                points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), point.getValue()));
+            }
+            return gauge(name, help, unit, points);
+        }
+        if (snapshot instanceof HistogramSnapshot) {
+            return histogram((HistogramSnapshot) snapshot, name, help, unit, now);
+        }
+        if (snapshot instanceof SummarySnapshot) {
+            return summary((SummarySnapshot) snapshot, name, help, unit, now);
+        }
+        if (snapshot instanceof InfoSnapshot) {
+            List<DoublePointData> points = new ArrayList<>();
+            for (InfoSnapshot.InfoDataPointSnapshot point : ((InfoSnapshot) snapshot).getDataPoints()) {
+                points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), 1));
+            }
+            return gauge(name + "_info", help, "", points);
+        }
+        if (snapshot instanceof StateSetSnapshot) {
+            List<DoublePointData> points = new ArrayList<>();
+            for (StateSetSnapshot.StateSetDataPointSnapshot point : ((StateSetSnapshot) snapshot).getDataPoints()) {
+                for (int i = 0; i < point.size(); i++) {
+                    Attributes attributes = attributes(point.getLabels()).toBuilder().put(name, point.getName(i)).build();
+                    points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes, point.isTrue(i) ? 1 : 0));
+                }
+            }
+            return gauge(name, help, "", points);
+        }
+        return null; // a snapshot type newer than this code: left out rather than guessed at
+    }
+
+    private MetricData gauge(String name, String help, String unit, List<DoublePointData> points) {
+        return ImmutableMetricData.createDoubleGauge(resource, scope, name, help, unit, ImmutableGaugeData.create(points));
+    }
+
+    private MetricData histogram(HistogramSnapshot snapshot, String name, String help, String unit, long now) {
+        List<HistogramPointData> points = new ArrayList<>();
+        for (HistogramSnapshot.HistogramDataPointSnapshot point : snapshot.getDataPoints()) {
+            if (!point.hasClassicHistogramData()) {
+                continue;
+            }
+            ClassicHistogramBuckets buckets = point.getClassicBuckets();
+            // Prometheus's last bucket is +Inf; OTLP leaves it implicit: n bounds, n + 1 counts.
+            List<Double> bounds = new ArrayList<>(buckets.size());
+            List<Long> counts = new ArrayList<>(buckets.size() + 1);
+            for (int i = 0; i < buckets.size(); i++) {
+                if (buckets.getUpperBound(i) != Double.POSITIVE_INFINITY) {
+                    bounds.add(buckets.getUpperBound(i));
+                }
+                counts.add(buckets.getCount(i)); // already per bucket, not cumulative
+            }
+            if (counts.size() == bounds.size()) {
+                counts.add(0L); // no +Inf bucket given: nothing lies above the last bound
+            }
+            double sum = point.hasSum() ? point.getSum() : 0;
+            points.add(ImmutableHistogramPointData.create(startEpochNanos, now, attributes(point.getLabels()),
+                    sum, false, 0, false, 0, bounds, counts));
+        }
+        return ImmutableMetricData.createDoubleHistogram(resource, scope, name, help, unit,
+                ImmutableHistogramData.create(AggregationTemporality.CUMULATIVE, points));
+    }
+
+    private MetricData summary(SummarySnapshot snapshot, String name, String help, String unit, long now) {
+        List<SummaryPointData> points = new ArrayList<>();
+        for (SummarySnapshot.SummaryDataPointSnapshot point : snapshot.getDataPoints()) {
+            List<ValueAtQuantile> quantiles = new ArrayList<>(point.getQuantiles().size());
+            for (Quantile quantile : point.getQuantiles()) {
+                quantiles.add(ImmutableValueAtQuantile.create(quantile.getQuantile(), quantile.getValue()));
+            }
+            points.add(ImmutableSummaryPointData.create(startEpochNanos, now, attributes(point.getLabels()),
+                    point.hasCount() ? point.getCount() : 0, point.hasSum() ? point.getSum() : 0,
+                    quantiles.isEmpty() ? Collections.emptyList() : quantiles));
+        }
+        return ImmutableMetricData.createDoubleSummary(resource, scope, name, help, unit, ImmutableSummaryData.create(points));
+    }
+
+    private static Attributes attributes(Labels labels) {
+        AttributesBuilder attributes = Attributes.builder();
+        for (int i = 0; i < labels.size(); i++) {
+            attributes.put(labels.getPrometheusName(i), labels.getValue(i));
+        }
+        return attributes.build();
+    }
+
+    /** The UCUM unit OTLP expects for the Prometheus base units agentmon and Micrometer use. */
+    private static String unit(MetricMetadata meta) {
+        if (!meta.hasUnit()) {
+            return "";
+        }
+        String unit = meta.getUnit().toString();
+        switch (unit) {
+            case "seconds": return "s";
+            case "bytes": return "By";
+            case "ratio": return "1";
+            default: return unit;
+        }
+    }
+}
