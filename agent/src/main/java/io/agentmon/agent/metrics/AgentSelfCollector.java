@@ -1,8 +1,8 @@
 package io.agentmon.agent.metrics;
 
 import io.agentmon.agent.events.EventFanout;
-import io.agentmon.agent.traces.PushCounts;
-import io.agentmon.agent.traces.SpanCounts;
+import io.agentmon.agent.otlp.PushCounts;
+import io.agentmon.agent.otlp.SpanCounts;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.InFlight;

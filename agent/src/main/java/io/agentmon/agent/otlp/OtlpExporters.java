@@ -1,4 +1,4 @@
-package io.agentmon.agent.traces;
+package io.agentmon.agent.otlp;
 
 import io.agentmon.agent.config.OtelConfig;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -78,7 +78,7 @@ final class OtlpExporters {
     private static synchronized void silenceSdkLogging() {
         if (sdkLoggers == null) {
             // The parent of every relocated SDK and OkHttp logger.
-            sdkLoggers = Logger.getLogger(OtlpExporters.class.getPackage().getName().replace("agent.traces", "shaded"));
+            sdkLoggers = Logger.getLogger(OtlpExporters.class.getPackage().getName().replace("agent.otlp", "shaded"));
             sdkLoggers.setLevel(Level.OFF);
             sdkLoggers.setUseParentHandlers(false);
         }

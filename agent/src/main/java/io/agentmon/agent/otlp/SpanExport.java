@@ -1,4 +1,4 @@
-package io.agentmon.agent.traces;
+package io.agentmon.agent.otlp;
 
 import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.OtelConfig;

@@ -1,4 +1,4 @@
-package io.agentmon.agent.traces;
+package io.agentmon.agent.otlp;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;

@@ -1,4 +1,4 @@
-package io.agentmon.agent.traces;
+package io.agentmon.agent.otlp;
 
 import java.util.concurrent.atomic.AtomicLong;
 

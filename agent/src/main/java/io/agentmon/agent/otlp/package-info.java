@@ -1,0 +1,8 @@
+/**
+ * Everything that leaves over OTLP, built on the OpenTelemetry SDK's exporters (relocated):
+ * task spans from the bootstrap's span ring ({@link io.agentmon.agent.otlp.SpanExport}) and,
+ * when asked for, the metrics registry pushed on a timer ({@link io.agentmon.agent.otlp.MetricsPush}).
+ * Only {@link io.agentmon.agent.otlp.Tracing} and the counters are touched when neither is
+ * configured, so no SDK class loads then.
+ */
+package io.agentmon.agent.otlp;
