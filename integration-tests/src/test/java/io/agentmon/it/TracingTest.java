@@ -197,6 +197,31 @@ class TracingTest {
     }
 
     /**
+     * A worker that finishes its jobs and exits at once: its last spans (and the exporter's
+     * last batch) leave before the JVM does, so every run still arrives.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.agentmon.it.support.Jdks#all")
+    void theLastSpansLeaveWithTheWorker(Path java) throws Exception {
+        Path tallyFile = dir.resolve("tally.properties");
+        try (OtlpReceiver receiver = OtlpReceiver.start();
+                WorkerProcess worker = tracedWorker(java, receiver, "http/protobuf")
+                        .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
+                        .sampleWorker("--jobs", "100", "--threads", "4", "--tally", tallyFile.toString())
+                        .start()) {
+            assertEquals(0, worker.awaitExit(120), worker.stderr());
+            Properties tally = worker.awaitProperties(tallyFile, 1);
+            assertEquals("100", tally.getProperty("total.count"));
+            // No waiting for more: the JVM is gone, whatever arrived has arrived.
+            List<ReceivedSpan> spans = receiver.spans();
+            assertEquals(100, spans.stream().filter(s -> s.name().endsWith(".execute")).count(),
+                    "every job's span, the last ones included");
+            assertEquals(count(tally, "containers.allocated") + count(tally, "containers.failed"),
+                    named(spans, "container.allocate").size(), "every allocation's span");
+        }
+    }
+
+    /**
      * The histogram's buckets carry exemplars in OpenMetrics, each the trace and span of a run
      * that fell in that bucket, and Prometheus's own OpenMetrics parser accepts the scrape.
      */

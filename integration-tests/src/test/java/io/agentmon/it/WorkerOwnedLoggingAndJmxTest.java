@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentmon.it.fixtures.AppServerStyleWorker;
 import io.agentmon.it.support.Jdks;
+import io.agentmon.it.support.OtlpReceiver;
 import io.agentmon.it.support.Scrape;
 import io.agentmon.it.support.WorkerProcess;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -34,17 +37,29 @@ class WorkerOwnedLoggingAndJmxTest {
     private static final int FAILING = JOBS / 7; // every seventh job throws
     private static final String TASK = "AppServerStyleWorker.handle";
 
-    static List<Path> jdks() {
-        return Jdks.all();
+    /**
+     * Each JDK, without and with tracing: the OpenTelemetry SDK inside the agent uses
+     * java.util.logging, so with tracing configured it must still wait for the first export.
+     */
+    static List<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Path java : Jdks.all()) {
+            cases.add(Arguments.of(java, false));
+            cases.add(Arguments.of(java, true));
+        }
+        return cases;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    void workerInstallsItsOwnLogManagerAndMBeanServerAfterTheAgentIsUp(Path java) throws Exception {
-        try (WorkerProcess worker = WorkerProcess.builder(java)
+    @ParameterizedTest(name = "{0} tracing={1}")
+    @MethodSource("cases")
+    void workerInstallsItsOwnLogManagerAndMBeanServerAfterTheAgentIsUp(Path java, boolean tracing) throws Exception {
+        try (OtlpReceiver receiver = OtlpReceiver.start();
+                WorkerProcess worker = WorkerProcess.builder(java)
                 .property("agentmon.port", "0")
                 .property("agentmon.host", "127.0.0.1")
                 .property("agentmon.tasks", AppServerStyleWorker.class.getName() + "#handle")
+                .property("otel.traces.exporter", tracing ? "otlp" : "none")
+                .property("otel.exporter.otlp.endpoint", receiver.httpEndpoint())
                 .fixture(AppServerStyleWorker.class, Collections.emptyList(), String.valueOf(JOBS))
                 .start()) {
             worker.waitFor(30, "the worker's 'waiting' line", () -> worker.stdout().startsWith("waiting\n"));
@@ -96,6 +111,11 @@ class WorkerOwnedLoggingAndJmxTest {
                     "task", TASK, "exception", "IllegalStateException"), "failures by exception");
             assertEquals(FAILING, after.sum("agentmon_task_failures_total", "task", TASK));
             assertEquals(0, after.value("agentmon_tasks_active", "task", TASK));
+            if (tracing) {
+                assertEquals(JOBS, receiver.awaitSpans(JOBS, 30).size(), "a span per job, exported after the worker set up");
+            } else {
+                assertEquals(0, receiver.spans().size());
+            }
 
             worker.writeLine("exit");
             assertEquals(0, worker.awaitExit(30), diagnosis);

@@ -160,7 +160,30 @@ public final class AgentConfig {
             // The OpenTelemetry name, when the worker already has one: the same rule as the SDK's.
             service = systemProperties.getOrDefault("otel.service.name", environment.get("OTEL_SERVICE_NAME"));
         }
+        if (service == null || service.trim().isEmpty()) {
+            // Then service.name in otel.resource.attributes, which otel.service.name beats.
+            service = resourceServiceName(systemProperties.getOrDefault("otel.resource.attributes",
+                    environment.get("OTEL_RESOURCE_ATTRIBUTES")));
+        }
         return new AgentConfig(settings, service == null || service.trim().isEmpty() ? null : service.trim());
+    }
+
+    /** {@code service.name} from {@code k=v,...} resource attributes (URL-encoded), or null. */
+    private static String resourceServiceName(String attributes) {
+        if (attributes == null) {
+            return null;
+        }
+        for (String pair : attributes.split(",")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0 && pair.substring(0, equals).trim().equals("service.name")) {
+                try {
+                    return java.net.URLDecoder.decode(pair.substring(equals + 1).trim(), "UTF-8");
+                } catch (java.io.UnsupportedEncodingException | IllegalArgumentException e) {
+                    return null; // OtelConfig reports the bad value
+                }
+            }
+        }
+        return null;
     }
 
     private static long duration(ConfigLoader.Setting setting) throws ConfigException {

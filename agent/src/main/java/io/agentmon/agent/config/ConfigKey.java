@@ -19,7 +19,7 @@ public enum ConfigKey {
             "Port of the metrics endpoint; 0 picks a free port and prints it."),
     HOST("agentmon.host", "0.0.0.0", "127.0.0.1",
             "Address the endpoint binds to; 0.0.0.0 is every interface."),
-    SERVICE("agentmon.service", "otel.service.name, else the main class", "billing-worker",
+    SERVICE("agentmon.service", "otel.service.name, else service.name in otel.resource.attributes, else the main class", "billing-worker",
             "Value of the service label on every series."),
     STRICT("agentmon.strict", "false", "true",
             "When true, a configuration or start-up error stops the JVM instead of leaving the worker unmonitored."),

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Pushes what {@code /metrics} shows to an OTLP collector, for workers nobody scrapes: a daemon
@@ -28,23 +29,27 @@ public final class MetricsPush implements Runnable {
     private final OtelConfig.Export export;
     private final long intervalNanos;
     private final PrometheusRegistry registry;
-    private final PrometheusToOtlp converter;
+    private final Supplier<Resource> resource;
+    private final InstrumentationScopeInfo scope;
+    private final long startEpochNanos;
+    private PrometheusToOtlp converter;
     private MetricExporter exporter;
     private long lastWarning;
     private boolean failing;
     private boolean toldSkipped;
 
     private MetricsPush(OtelConfig.Export export, long intervalMillis, PrometheusRegistry registry,
-            Resource resource, String version, long startEpochNanos) {
+            Supplier<Resource> resource, String version, long startEpochNanos) {
         this.export = export;
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
         this.registry = registry;
-        InstrumentationScopeInfo scope = InstrumentationScopeInfo.builder("io.agentmon").setVersion(version).build();
-        this.converter = new PrometheusToOtlp(resource, scope, startEpochNanos);
+        this.resource = resource;
+        this.scope = InstrumentationScopeInfo.builder("io.agentmon").setVersion(version).build();
+        this.startEpochNanos = startEpochNanos;
     }
 
     /** Starts the push thread; the first push is one interval from now. */
-    static void start(OtelConfig otel, PrometheusRegistry registry, Resource resource, String version,
+    static void start(OtelConfig otel, PrometheusRegistry registry, Supplier<Resource> resource, String version,
             long startEpochNanos) {
         Thread thread = new Thread(new MetricsPush(otel.metrics(), otel.metricIntervalMillis(), registry, resource,
                 version, startEpochNanos), "agentmon-metrics-push");
@@ -81,6 +86,9 @@ public final class MetricsPush implements Runnable {
             exporter = OtlpExporters.metrics(export);
         }
         List<String> skipped = new ArrayList<>();
+        if (converter == null) { // on the first push, not at start: the SDK's Resource brings java.util.logging up
+            converter = new PrometheusToOtlp(resource.get(), scope, startEpochNanos);
+        }
         List<MetricData> metrics = converter.convert(registry.scrape(), epochNanos(), skipped);
         if (!skipped.isEmpty() && !toldSkipped) {
             toldSkipped = true;

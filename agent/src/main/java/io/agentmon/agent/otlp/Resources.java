@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.resources.Resource;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The OpenTelemetry resource of this worker: who sends the spans (and pushed metrics). */
 final class Resources {
@@ -17,6 +18,25 @@ final class Resources {
      * {@code service.name} = agentmon's service label, so that spans and metrics name the same
      * service, and agentmon as the distribution.
      */
+    /**
+     * The resource, built by the first caller of {@code get()}: the SDK's {@code Resource} class
+     * brings java.util.logging up, which must wait until an export actually happens (see
+     * {@link OtlpExporters}). Each exporting thread gets its own supplier.
+     */
+    static Supplier<Resource> lazily(String service, String version, Map<String, String> attributes) {
+        return new Supplier<Resource>() {
+            private Resource resource;
+
+            @Override
+            public Resource get() {
+                if (resource == null) {
+                    resource = of(service, version, attributes);
+                }
+                return resource;
+            }
+        };
+    }
+
     static Resource of(String service, String version, Map<String, String> attributes) {
         AttributesBuilder configured = Attributes.builder();
         for (Map.Entry<String, String> attribute : attributes.entrySet()) {

@@ -30,8 +30,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The one consumer of the {@link SpanRing}: a daemon thread that turns finished runs into
@@ -50,6 +52,8 @@ public final class SpanExport implements Runnable {
     /** A hop context whose task has not run in this long is forgotten. */
     private static final long HOP_MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** The most a worker's exit waits for its last spans. */
+    private static final long FLUSH_AT_EXIT_MILLIS = 3000;
 
     private static final AttributeKey<String> TASK = AttributeKey.stringKey("agentmon.task");
     private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("agentmon.outcome");
@@ -70,14 +74,16 @@ public final class SpanExport implements Runnable {
     private static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
 
     private final OtelConfig.Export export;
-    private final Resource resource;
+    private final Supplier<Resource> resource;
     private final InstrumentationScopeInfo scope;
     private final long epochOffsetNanos;
     private SpanExporter exporter;
+    private final CountDownLatch flushed = new CountDownLatch(1);
+    private volatile boolean exiting;
     private long lastWarning;
     private boolean failing;
 
-    private SpanExport(OtelConfig.Export export, Resource resource, String version) {
+    private SpanExport(OtelConfig.Export export, Supplier<Resource> resource, String version) {
         this.export = export;
         this.resource = resource;
         this.scope = InstrumentationScopeInfo.builder("io.agentmon").setVersion(version).build();
@@ -85,11 +91,26 @@ public final class SpanExport implements Runnable {
         this.epochOffsetNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
     }
 
-    /** Starts the exporter thread. */
-    public static void start(OtelConfig.Export export, Resource resource, String version) {
-        Thread thread = new Thread(new SpanExport(export, resource, version), "agentmon-spans");
+    /**
+     * Starts the exporter thread, and a shutdown hook that sends what is still in the ring when
+     * the worker exits (waiting at most {@link #FLUSH_AT_EXIT_MILLIS}), so that the last runs of a
+     * worker that finishes and exits are not lost.
+     */
+    public static void start(OtelConfig.Export export, Supplier<Resource> resource, String version) {
+        SpanExport exporter = new SpanExport(export, resource, version);
+        Thread thread = new Thread(exporter, "agentmon-spans");
         thread.setDaemon(true);
         thread.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(exporter::flushAtExit, "agentmon-spans-flush"));
+    }
+
+    private void flushAtExit() {
+        exiting = true;
+        try {
+            flushed.await(Math.min(FLUSH_AT_EXIT_MILLIS, export.timeoutMillis + 500), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -100,6 +121,8 @@ public final class SpanExport implements Runnable {
         long lastSweep = System.nanoTime();
         while (true) {
             try {
+                // Read before the ring: every span recorded before the exit began is polled below.
+                boolean exit = exiting;
                 while (batch.size() < BATCH && SpanRing.poll(record)) {
                     if (batch.isEmpty()) {
                         batchStarted = System.nanoTime();
@@ -107,9 +130,12 @@ public final class SpanExport implements Runnable {
                     batch.add(toSpan(record));
                 }
                 long now = System.nanoTime();
-                if (batch.size() >= BATCH || !batch.isEmpty() && now - batchStarted >= FLUSH_NANOS) {
+                if (batch.size() >= BATCH || !batch.isEmpty() && (exit || now - batchStarted >= FLUSH_NANOS)) {
                     send(batch);
                     batch = new ArrayList<>(BATCH); // the exporter may still hold the old list
+                } else if (exit) {
+                    flushed.countDown(); // the ring is empty and everything before the exit was sent
+                    Thread.sleep(IDLE_PARK_MILLIS);
                 } else {
                     Thread.sleep(IDLE_PARK_MILLIS);
                 }
@@ -190,7 +216,7 @@ public final class SpanExport implements Runnable {
         }
         TaskExemplars.offer(record.probeId, outcome, record.durationNanos, traceId, spanId, end / 1_000_000);
         return new TaskSpan(recorder.label(), context, parent(record, traceId), status(thrown), start, end,
-                attributes.build(), exceptionEvents(thrown, end), resource, scope);
+                attributes.build(), exceptionEvents(thrown, end), resource.get(), scope);
     }
 
     /** A container allocation: the worker's own allocator, or docker-java's create command. */
@@ -215,7 +241,7 @@ public final class SpanExport implements Runnable {
             attributes.put(CONTAINER_ID, record.containerId);
         }
         return new TaskSpan(CONTAINER_SPAN, context, parent(record, traceId), status(record.thrown), start, end,
-                attributes.build(), exceptionEvents(record.thrown, end), resource, scope);
+                attributes.build(), exceptionEvents(record.thrown, end), resource.get(), scope);
     }
 
     private static SpanContext parent(SpanRing.Span record, String traceId) {

@@ -33,7 +33,7 @@ public final class Tracing {
         if (otel == null || otel.traces() == null) {
             return;
         }
-        SpanExport.start(otel.traces(), Resources.of(service, version, otel.resourceAttributes()), version);
+        SpanExport.start(otel.traces(), Resources.lazily(service, version, otel.resourceAttributes()), version);
         AgentLog.info("tracing: task spans go to " + otel.traces() + " (sampler " + otel.sampler()
                 + (otel.sampler().endsWith("traceidratio") ? " " + otel.samplerRatio() : "") + ")");
     }
@@ -48,7 +48,7 @@ public final class Tracing {
         if (otel == null || otel.metrics() == null) {
             return;
         }
-        MetricsPush.start(otel, registry, Resources.of(service, version, otel.resourceAttributes()), version,
+        MetricsPush.start(otel, registry, Resources.lazily(service, version, otel.resourceAttributes()), version,
                 TimeUnit.MILLISECONDS.toNanos(startEpochMillis));
         AgentLog.info("metrics: pushed every " + otel.metricIntervalMillis() + " ms to " + otel.metrics());
     }

@@ -250,6 +250,11 @@ class ConfigLoaderTest {
                 NONE).service());
         assertEquals("otel-prop", ConfigLoader.load(null, map("agentmon.service", " ", "otel.service.name", "otel-prop"),
                 NONE).service(), "a blank agentmon.service is not a name");
+        assertEquals("from-resource", ConfigLoader.load(null, NONE,
+                map("OTEL_RESOURCE_ATTRIBUTES", "team=a,service.name=from%2Dresource")).service());
+        assertEquals("otel-prop", ConfigLoader.load(null, map("otel.service.name", "otel-prop",
+                "otel.resource.attributes", "service.name=from-resource"), NONE).service(),
+                "otel.service.name beats service.name in the resource attributes");
     }
 
     // ---------------------------------------------------------------- unknown keys, in each source
