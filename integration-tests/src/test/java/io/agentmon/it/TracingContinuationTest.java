@@ -42,6 +42,7 @@ class TracingContinuationTest {
                         .property("agentmon.host", "127.0.0.1")
                         .property("agentmon.tasks", IncomingRequestWorker.class.getName() + "#handle")
                         .property("otel.exporter.otlp.endpoint", receiver.httpEndpoint()) // implies otlp traces
+                        .property("otel.exporter.otlp.compression", "gzip") // the receiver inflates it
                         .fixture(IncomingRequestWorker.class, classpath, String.valueOf(REQUESTS))
                         .start()) {
             worker.waitFor(60, "the worker to finish its requests", () -> worker.stdout().contains("done"));
@@ -57,6 +58,7 @@ class TracingContinuationTest {
             WorkerProcess.Http.pause(300); // nothing more may come: an unsampled span would fail below
             spans = receiver.spans();
             assertEquals(exported, spans.size(), "sampled and header-less requests only: " + spans);
+            assertTrue(receiver.gzippedRequests() > 0, "otel.exporter.otlp.compression=gzip was honoured");
 
             Map<String, ReceivedSpan> byTrace = spans.stream().collect(Collectors.toMap(ReceivedSpan::traceId, s -> s));
             for (String[] request : requests) {

@@ -14,6 +14,8 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,45 +36,38 @@ final class OtlpExporters {
     static SpanExporter spans(OtelConfig.Export export) {
         silenceSdkLogging();
         if (OtelConfig.GRPC.equals(export.protocol)) {
-            OtlpGrpcSpanExporterBuilder builder = OtlpGrpcSpanExporter.builder()
-                    .setEndpoint(export.endpoint)
-                    .setTimeout(export.timeoutMillis, TimeUnit.MILLISECONDS)
-                    .setMeterProvider(MeterProvider.noop());
-            for (Map.Entry<String, String> header : export.headers.entrySet()) {
-                builder.addHeader(header.getKey(), header.getValue());
-            }
-            return (export.gzip ? builder.setCompression("gzip") : builder).build();
+            OtlpGrpcSpanExporterBuilder builder = OtlpGrpcSpanExporter.builder().setMeterProvider(MeterProvider::noop);
+            configure(export, builder::setEndpoint, builder::setTimeout, builder::addHeader, builder::setCompression);
+            return builder.build();
         }
-        OtlpHttpSpanExporterBuilder builder = OtlpHttpSpanExporter.builder()
-                .setEndpoint(export.endpoint)
-                .setTimeout(export.timeoutMillis, TimeUnit.MILLISECONDS)
-                .setMeterProvider(MeterProvider.noop());
-        for (Map.Entry<String, String> header : export.headers.entrySet()) {
-            builder.addHeader(header.getKey(), header.getValue());
-        }
-        return (export.gzip ? builder.setCompression("gzip") : builder).build();
+        OtlpHttpSpanExporterBuilder builder = OtlpHttpSpanExporter.builder().setMeterProvider(MeterProvider::noop);
+        configure(export, builder::setEndpoint, builder::setTimeout, builder::addHeader, builder::setCompression);
+        return builder.build();
     }
 
     static MetricExporter metrics(OtelConfig.Export export) {
         silenceSdkLogging();
         if (OtelConfig.GRPC.equals(export.protocol)) {
-            OtlpGrpcMetricExporterBuilder builder = OtlpGrpcMetricExporter.builder()
-                    .setEndpoint(export.endpoint)
-                    .setTimeout(export.timeoutMillis, TimeUnit.MILLISECONDS)
-                    .setMeterProvider(MeterProvider::noop);
-            for (Map.Entry<String, String> header : export.headers.entrySet()) {
-                builder.addHeader(header.getKey(), header.getValue());
-            }
-            return (export.gzip ? builder.setCompression("gzip") : builder).build();
+            OtlpGrpcMetricExporterBuilder builder = OtlpGrpcMetricExporter.builder().setMeterProvider(MeterProvider::noop);
+            configure(export, builder::setEndpoint, builder::setTimeout, builder::addHeader, builder::setCompression);
+            return builder.build();
         }
-        OtlpHttpMetricExporterBuilder builder = OtlpHttpMetricExporter.builder()
-                .setEndpoint(export.endpoint)
-                .setTimeout(export.timeoutMillis, TimeUnit.MILLISECONDS)
-                .setMeterProvider(MeterProvider::noop);
-        for (Map.Entry<String, String> header : export.headers.entrySet()) {
-            builder.addHeader(header.getKey(), header.getValue());
+        OtlpHttpMetricExporterBuilder builder = OtlpHttpMetricExporter.builder().setMeterProvider(MeterProvider::noop);
+        configure(export, builder::setEndpoint, builder::setTimeout, builder::addHeader, builder::setCompression);
+        return builder.build();
+    }
+
+    /** The settings every OTLP exporter builder takes; the four builders share no interface for them. */
+    private static void configure(OtelConfig.Export export, Consumer<String> endpoint, BiConsumer<Long, TimeUnit> timeout,
+            BiConsumer<String, String> header, Consumer<String> compression) {
+        endpoint.accept(export.endpoint);
+        timeout.accept(export.timeoutMillis, TimeUnit.MILLISECONDS);
+        for (Map.Entry<String, String> entry : export.headers.entrySet()) {
+            header.accept(entry.getKey(), entry.getValue());
         }
-        return (export.gzip ? builder.setCompression("gzip") : builder).build();
+        if (export.gzip) {
+            compression.accept("gzip");
+        }
     }
 
     private static synchronized void silenceSdkLogging() {

@@ -70,6 +70,7 @@ public final class OtlpReceiver implements AutoCloseable {
     private final List<ReceivedMetrics> metricExports = new CopyOnWriteArrayList<>();
     private final Map<Protocol, AtomicInteger> metricRequests = new EnumMap<>(Protocol.class);
     private final Map<Protocol, AtomicInteger> metricRefusals = new EnumMap<>(Protocol.class);
+    private final AtomicInteger gzipped = new AtomicInteger();
     private volatile boolean available = true;
     private int grpcPort;
     private int httpPort;
@@ -133,6 +134,11 @@ public final class OtlpReceiver implements AutoCloseable {
     /** Export requests refused over {@code protocol} while unavailable. */
     public int refused(Protocol protocol) {
         return refused.get(protocol).get();
+    }
+
+    /** HTTP requests (either signal) that came gzip-compressed. */
+    public int gzippedRequests() {
+        return gzipped.get();
     }
 
     /** A snapshot of every span received so far, in arrival order. */
@@ -334,8 +340,11 @@ public final class OtlpReceiver implements AutoCloseable {
     private void handleHttp(HttpExchange exchange, HttpSignal signal) throws IOException {
         try {
             byte[] body;
-            try (InputStream in = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
-                    ? new GZIPInputStream(exchange.getRequestBody()) : exchange.getRequestBody()) {
+            boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+            if (gzip) {
+                gzipped.incrementAndGet();
+            }
+            try (InputStream in = gzip ? new GZIPInputStream(exchange.getRequestBody()) : exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
             String type = exchange.getRequestHeaders().getFirst("Content-Type");
