@@ -46,6 +46,15 @@ public final class ExecutorProbes {
         }
     }
 
+    /**
+     * A scheduled pool queued {@code task} (its wait is not measured: it waits for its time on
+     * purpose); with tracing on, it carries the caller's context. A periodic task's later runs
+     * are queued again by the pool itself and start traces of their own.
+     */
+    public static void scheduled(Object task) {
+        Traces.capture(task);
+    }
+
     /** A pool thread took {@code task}, from the queue or as its first task. */
     public static void started(Object pool, Object task) {
         Traces.resume(task); // the task runs in the context it was submitted from (null: none)

@@ -197,6 +197,66 @@ class TracingTest {
     }
 
     /**
+     * Ratio sampling decides per trace: about half the jobs are exported, and each exported
+     * job brings all its children across the hops, while no child of an unexported job is
+     * exported (parent-based, the decision travels with the context). The metrics count every run.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.agentmon.it.support.Jdks#all")
+    void ratioSamplingKeepsWholeTraces(Path java) throws Exception {
+        Path tallyFile = dir.resolve("tally.properties");
+        try (OtlpReceiver receiver = OtlpReceiver.start();
+                WorkerProcess worker = tracedWorker(java, receiver, "grpc")
+                        .property("otel.traces.sampler", "parentbased_traceidratio")
+                        .property("otel.traces.sampler.arg", "0.5")
+                        .sampleWorker("--jobs", String.valueOf(JOBS), "--threads", "4",
+                                "--tally", tallyFile.toString(), "--hold-seconds", "60")
+                        .start()) {
+            int port = worker.agentPort();
+            Properties tally = worker.awaitProperties(tallyFile, 120);
+            worker.waitFor(30, "the exporter to catch up", () -> {
+                try {
+                    return WorkerProcess.Http.scrape(port).value("agentmon_spans_exported_total") == receiver.spans().size()
+                            && !receiver.spans().isEmpty();
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            WorkerProcess.Http.pause(500); // a last batch may still be on its way
+            List<ReceivedSpan> spans = receiver.spans();
+            Scrape scrape = WorkerProcess.Http.scrape(port);
+            assertEquals(spans.size(), scrape.value("agentmon_spans_exported_total"));
+            assertEquals(0, scrape.value("agentmon_dropped_total", "what", "spans"));
+            for (String kind : KINDS) {
+                for (String outcome : OUTCOMES) {
+                    assertEquals(count(tally, kind + "." + outcome + ".count"), scrape.value(
+                            "agentmon_task_duration_seconds_count", "task", kind + ".execute", "outcome", outcome));
+                }
+            }
+            Map<String, ReceivedSpan> byId = new HashMap<>();
+            Map<String, Integer> children = new HashMap<>();
+            for (ReceivedSpan span : spans) {
+                byId.put(span.spanId(), span);
+            }
+            long jobs = 0;
+            for (ReceivedSpan span : spans) {
+                if (span.parentSpanId().isEmpty()) {
+                    jobs++;
+                } else {
+                    assertNotNull(byId.get(span.parentSpanId()), "no orphan: the parent of " + span + " was exported");
+                    children.merge(span.parentSpanId(), 1, Integer::sum);
+                }
+            }
+            // 300 coin flips: 150 expected, 4 standard deviations either side is still far from 0 and 300.
+            assertTrue(jobs > 115 && jobs < 185, jobs + " of " + JOBS + " jobs exported at ratio 0.5");
+            for (ReceivedSpan transform : named(spans, "TransformJob.execute")) {
+                assertEquals(1, children.getOrDefault(transform.spanId(), 0), "its checksum came along: " + transform);
+            }
+            System.out.println("TracingTest ratio 0.5: " + jobs + " of " + JOBS + " jobs exported, " + spans.size() + " spans");
+        }
+    }
+
+    /**
      * A worker that finishes its jobs and exits at once: its last spans (and the exporter's
      * last batch) leave before the JVM does, so every run still arrives.
      */

@@ -50,6 +50,17 @@ final class ExecutorAdvice {
         }
     }
 
+    /**
+     * {@code ScheduledThreadPoolExecutor.delayedExecute(task)}: what {@code schedule},
+     * {@code execute} and {@code submit} of a scheduled pool come to (periodic re-runs do not).
+     */
+    static final class Scheduled {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object task) {
+            ExecutorProbes.scheduled(task);
+        }
+    }
+
     /** {@code getTask()}: a pool thread took the returned task from the queue. */
     static final class TakenFromQueue {
         @Advice.OnMethodExit(suppress = Throwable.class)

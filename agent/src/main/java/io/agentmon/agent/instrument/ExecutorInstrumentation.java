@@ -28,6 +28,10 @@ final class ExecutorInstrumentation {
                         .advice(named("reject").and(takesArguments(Runnable.class)), name(ExecutorAdvice.Rejected.class))
                         .advice(named("remove").and(takesArguments(Runnable.class)), name(ExecutorAdvice.Removed.class))
                         .advice(named("drainQueue").and(takesArguments(0)), name(ExecutorAdvice.Drained.class)))
+                // Scheduled pools queue without execute(): their tasks carry trace context from here.
+                .type(named("java.util.concurrent.ScheduledThreadPoolExecutor"))
+                .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
+                        .advice(named("delayedExecute").and(takesArguments(1)), name(ExecutorAdvice.Scheduled.class)))
                 .type(named("java.util.concurrent.ThreadPoolExecutor$Worker"))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                         .advice(named("run").and(takesArguments(0)), name(ExecutorAdvice.WorkerStarted.class)))
