@@ -65,10 +65,7 @@ final class TraceThread {
     }
 
     void restore() {
+        inherit(savedHi, savedLo, savedSpan, savedFlags);
         inherited = savedInherited;
-        traceHi = savedHi;
-        traceLo = savedLo;
-        spanId = savedSpan;
-        flags = savedFlags;
     }
 }

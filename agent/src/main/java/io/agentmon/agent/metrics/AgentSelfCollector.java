@@ -8,6 +8,7 @@ import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.InFlight;
 import io.agentmon.bootstrap.QueueWaits;
 import io.agentmon.bootstrap.TaskRecorders;
+import io.agentmon.bootstrap.Traces;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
@@ -35,7 +36,9 @@ public final class AgentSelfCollector implements MultiCollector {
                         + "containers = allocations not tracked as alive, events = live events lost to /events clients "
                         + "(event ring full, or a slow client's own queue full), spans = sampled task spans not exported "
                         + "(span ring full, or the collector refused or did not answer), metric_pushes = OTLP metric pushes "
-                        + "the collector refused or did not answer (each superseded by the next: totals are cumulative).")
+                        + "the collector refused or did not answer (each superseded by the next: totals are cumulative), "
+                        + "trace_context = tasks handed to another thread whose parent could not be carried "
+                        + "(hand-over table full).")
                 .dataPoint(point(TaskRecorders.refused(), "tasks"))
                 .dataPoint(point(InFlight.overflows(), "inflight"))
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
@@ -43,6 +46,7 @@ public final class AgentSelfCollector implements MultiCollector {
                 .dataPoint(point(Containers.overflows(), "containers"))
                 .dataPoint(point(EventFanout.dropped(), "events"))
                 .dataPoint(point(SpanCounts.dropped(), "spans"))
+                .dataPoint(point(Traces.handoffOverflows(), "trace_context"))
                 .dataPoint(point(PushCounts.failed(), "metric_pushes"))
                 .build();
         CounterSnapshot exported = CounterSnapshot.builder()

@@ -16,8 +16,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class TaskExemplars {
 
-    private static final String[] OUTCOMES = {"success", "failure", "timeout"};
-
     /** Per probe id: [outcome * buckets + bucket], created on the first span of that task. */
     private static final AtomicReferenceArray<AtomicReferenceArray<Exemplar>> BY_PROBE =
             new AtomicReferenceArray<>(TaskRecorders.MAX_TASKS);
@@ -31,19 +29,28 @@ public final class TaskExemplars {
         int buckets = bounds.length + 1;
         AtomicReferenceArray<Exemplar> exemplars = BY_PROBE.get(probeId);
         if (exemplars == null) {
-            exemplars = new AtomicReferenceArray<>(OUTCOMES.length * buckets);
+            exemplars = new AtomicReferenceArray<>(TaskMetricsCollector.OUTCOMES.length * buckets);
             BY_PROBE.set(probeId, exemplars);
         }
         int bucket = Arrays.binarySearch(bounds, durationNanos);
         if (bucket < 0) {
             bucket = -bucket - 1; // the first bound above: "le" buckets
         }
-        exemplars.set(Arrays.asList(OUTCOMES).indexOf(outcome) * buckets + bucket, Exemplar.builder()
+        exemplars.set(outcomeIndex(outcome) * buckets + bucket, Exemplar.builder()
                 .value(durationNanos / 1e9)
                 .traceId(traceId)
                 .spanId(spanId)
                 .timestampMillis(epochMillis)
                 .build());
+    }
+
+    private static int outcomeIndex(String outcome) {
+        for (int i = 0; i < TaskMetricsCollector.OUTCOMES.length; i++) {
+            if (TaskMetricsCollector.OUTCOMES[i].equals(outcome)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no such outcome: " + outcome);
     }
 
     /** The exemplars of one task and outcome ({@code success}, {@code failure}, {@code timeout}); empty when none. */

@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public final class TaskMetricsCollector implements MultiCollector {
 
-    private static final String[] OUTCOMES = {"success", "failure", "timeout"};
+    /** The outcome label values, in the order their histograms are read (and exemplars kept). */
+    static final String[] OUTCOMES = {"success", "failure", "timeout"};
 
     private final String service;
 

@@ -2,7 +2,6 @@ package io.agentmon.agent.otlp;
 
 import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.OtelConfig;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
@@ -24,7 +23,6 @@ import java.util.function.Supplier;
  */
 public final class MetricsPush implements Runnable {
 
-    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final OtelConfig.Export export;
     private final long intervalNanos;
@@ -34,13 +32,13 @@ public final class MetricsPush implements Runnable {
     private final long startEpochNanos;
     private PrometheusToOtlp converter;
     private MetricExporter exporter;
-    private long lastWarning;
-    private boolean failing;
+    private final ExportLog log;
     private boolean toldSkipped;
 
     private MetricsPush(OtelConfig.Export export, long intervalMillis, PrometheusRegistry registry,
             Supplier<Resource> resource, String version, long startEpochNanos) {
         this.export = export;
+        this.log = new ExportLog("metrics push to " + export);
         this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
         this.registry = registry;
         this.resource = resource;
@@ -73,8 +71,7 @@ public final class MetricsPush implements Runnable {
                 return;
             } catch (Throwable e) { // never let the thread die: pushing would stop for good
                 PushCounts.FAILED.incrementAndGet();
-                failing = true;
-                warn("metrics push failed: " + e);
+                log.failed(e, failedSoFar());
             }
         }
     }
@@ -94,33 +91,20 @@ public final class MetricsPush implements Runnable {
             toldSkipped = true;
             AgentLog.warn("metrics push leaves out what it cannot convert: " + skipped);
         }
-        CompletableResultCode result = exporter.export(metrics);
-        // Bounded: the exporter's own timeout and retries end every export; this is a backstop.
-        result.join(export.timeoutMillis * 6 + 1000, TimeUnit.MILLISECONDS);
-        if (result.isSuccess()) {
-            if (failing) {
-                failing = false;
-                AgentLog.info("metrics push to " + export + " works again");
-            }
+        if (ExportLog.succeeded(exporter.export(metrics), export.timeoutMillis)) {
+            log.worked();
         } else {
             PushCounts.FAILED.incrementAndGet();
-            failing = true;
-            Throwable why = result.getFailureThrowable();
-            warn("metrics push to " + export + " failed" + (why == null ? "" : " (" + why + ")") + "; "
-                    + PushCounts.failed() + " pushes failed so far, counted in agentmon_dropped_total{what=\"metric_pushes\"}");
+            log.failed(null, failedSoFar());
         }
+    }
+
+    private static String failedSoFar() {
+        return PushCounts.failed() + " pushes failed so far, counted in agentmon_dropped_total{what=\"metric_pushes\"}";
     }
 
     private static long epochNanos() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    private void warn(String message) {
-        long now = System.nanoTime();
-        if (lastWarning == 0 || now - lastWarning > WARN_EVERY_NANOS) {
-            lastWarning = now;
-            AgentLog.warn(message);
-        }
     }
 }

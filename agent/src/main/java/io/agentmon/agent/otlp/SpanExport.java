@@ -1,6 +1,5 @@
 package io.agentmon.agent.otlp;
 
-import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.OtelConfig;
 import io.agentmon.agent.metrics.TaskExemplars;
 import io.agentmon.bootstrap.SpanRing;
@@ -17,7 +16,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
@@ -51,7 +49,6 @@ public final class SpanExport implements Runnable {
     private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** A hop context whose task has not run in this long is forgotten. */
     private static final long HOP_MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(10);
-    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** The most a worker's exit waits for its last spans. */
     private static final long FLUSH_AT_EXIT_MILLIS = 3000;
 
@@ -80,11 +77,11 @@ public final class SpanExport implements Runnable {
     private SpanExporter exporter;
     private final CountDownLatch flushed = new CountDownLatch(1);
     private volatile boolean exiting;
-    private long lastWarning;
-    private boolean failing;
+    private final ExportLog log;
 
     private SpanExport(OtelConfig.Export export, Supplier<Resource> resource, String version) {
         this.export = export;
+        this.log = new ExportLog("span export to " + export);
         this.resource = resource;
         this.scope = InstrumentationScopeInfo.builder("io.agentmon").setVersion(version).build();
         Instant now = Instant.now();
@@ -148,7 +145,7 @@ public final class SpanExport implements Runnable {
             } catch (Throwable e) { // never let the thread die: spans would pile up and drop forever
                 SpanCounts.FAILED.addAndGet(batch.size());
                 batch = new ArrayList<>(BATCH);
-                warn("span export failed: " + e);
+                log.failed(e, dropped());
             }
         }
     }
@@ -159,30 +156,17 @@ public final class SpanExport implements Runnable {
             // that installs its own LogManager in main should get the chance to first.
             exporter = OtlpExporters.spans(export);
         }
-        CompletableResultCode result = exporter.export(Collections.unmodifiableList(batch));
-        // Bounded: the exporter's own timeout and retries end every export; this is a backstop.
-        result.join(export.timeoutMillis * 6 + 1000, TimeUnit.MILLISECONDS);
-        if (result.isSuccess()) {
+        if (ExportLog.succeeded(exporter.export(Collections.unmodifiableList(batch)), export.timeoutMillis)) {
             SpanCounts.EXPORTED.addAndGet(batch.size());
-            if (failing) {
-                failing = false;
-                AgentLog.info("span export to " + export + " works again");
-            }
+            log.worked();
         } else {
             SpanCounts.FAILED.addAndGet(batch.size());
-            failing = true;
-            Throwable why = result.getFailureThrowable();
-            warn("span export to " + export + " failed" + (why == null ? "" : " (" + why + ")")
-                    + "; " + SpanCounts.dropped() + " spans dropped so far, counted in agentmon_dropped_total{what=\"spans\"}");
+            log.failed(null, dropped());
         }
     }
 
-    private void warn(String message) {
-        long now = System.nanoTime();
-        if (lastWarning == 0 || now - lastWarning > WARN_EVERY_NANOS) {
-            lastWarning = now;
-            AgentLog.warn(message);
-        }
+    private static String dropped() {
+        return SpanCounts.dropped() + " spans dropped so far, counted in agentmon_dropped_total{what=\"spans\"}";
     }
 
     private SpanData toSpan(SpanRing.Span record) {
