@@ -70,6 +70,7 @@ public final class SampleWorker {
 
     /** Runs the given number of jobs, reports, optionally lingers, and returns. */
     private void runBounded() throws InterruptedException, IOException {
+        startProgress();
         producer.start();
         producer.join(); // every job has been handed to the pool
         pool.shutdown();
@@ -90,13 +91,18 @@ public final class SampleWorker {
     /** Starts producing jobs and returns; the worker keeps running until the JVM is asked to stop. */
     private void runUntilStopped() {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
+        startProgress();
+        producer.start();
+    }
+
+    /** With {@code --print-every}, a progress line every so many seconds, bounded run or not. */
+    private void startProgress() {
         if (options.printEverySeconds() > 0) {
             ScheduledExecutorService progress =
                     Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("progress", true));
             long every = options.printEverySeconds();
             progress.scheduleAtFixedRate(this::printProgress, every, every, TimeUnit.SECONDS);
         }
-        producer.start();
     }
 
     /** Shutdown hook: stop creating jobs, let the ones already accepted finish, then report. */
