@@ -1,5 +1,6 @@
 package io.agentmon.agent;
 
+import io.agentmon.agent.config.Echo;
 import java.io.PrintStream;
 
 /**
@@ -26,6 +27,6 @@ public final class AgentLog {
 
     private static void print(String message) {
         PrintStream err = System.err;
-        err.println(PREFIX + message.replace('\n', ' '));
+        err.println(PREFIX + Echo.line(message)); // one line: control characters escaped, length bounded
     }
 }

@@ -14,16 +14,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class TaskRecorders {
 
     /**
-     * Most task labels one JVM records. Each is a few series in every Prometheus that scrapes
-     * it; a matcher that names thousands of methods is a mistake this bound keeps cheap.
+     * Most task labels the configuration can produce (the labels {@code unknown} and
+     * {@code other} come on top). Each label is a few dozen series; {@link SeriesBudget} is
+     * usually the bound that is reached first. Labels beyond either bound share {@code other}.
      */
     public static final int MAX_TASKS = 2048;
+    /** Ids handed out: {@link #MAX_TASKS}, the agent's own {@code unknown}, and {@code other}. */
+    public static final int CAPACITY = MAX_TASKS + 2;
 
-    private static final AtomicReferenceArray<TaskRecorder> RECORDERS = new AtomicReferenceArray<>(MAX_TASKS);
+    private static final AtomicReferenceArray<TaskRecorder> RECORDERS = new AtomicReferenceArray<>(CAPACITY);
     private static final Map<String, Integer> IDS = new HashMap<>(); // guarded by itself
     private static volatile long[] boundsNanos = new long[0];
     private static volatile int size;
-    private static volatile long refused;
+    private static int configured; // labels counted against MAX_TASKS; guarded by IDS
+    private static int other = -1; // guarded by IDS
 
     private TaskRecorders() {
     }
@@ -38,21 +42,35 @@ public final class TaskRecorders {
     }
 
     /**
-     * Returns the probe id of the task {@code label}, creating its recorder on first use, or -1
-     * when {@link #MAX_TASKS} labels exist already (the method then stays unwoven, and is counted).
-     * The deadline is taken from the first registration of a label.
+     * Returns the probe id of the task {@code label}, creating its recorder on first use. When
+     * {@link #MAX_TASKS} labels exist already or the {@link SeriesBudget} has no room, the label
+     * is folded into {@link SeriesBudget#OTHER} (and counted there): the method is still woven
+     * and its runs counted, under {@code other}, which has no deadline. The deadline is taken
+     * from the first registration of a label.
      */
     public static int registerTask(String label, long deadlineNanos) {
         int id = register(label, deadlineNanos);
-        if (id >= 0) {
-            RECORDERS.get(id).markTask();
-        }
+        RECORDERS.get(id).markTask();
         return id;
     }
 
-    /** Like {@link #registerTask} for a label that only receives timeouts (a handler's, or {@code unknown}). */
+    /** Like {@link #registerTask} for a label that only receives timeouts (a handler's). */
     public static int registerTimeoutTarget(String label) {
         return register(label, TaskRecorder.NO_DEADLINE);
+    }
+
+    /**
+     * A label the agent itself names ({@code unknown}, for timeouts no task can be blamed for):
+     * one recorder, outside {@link #MAX_TASKS} and the series budget.
+     */
+    public static int registerOwn(String label) {
+        synchronized (IDS) {
+            Integer known = IDS.get(label);
+            if (known != null) {
+                return known;
+            }
+            return size < CAPACITY - 1 ? create(label, TaskRecorder.NO_DEADLINE) : register(label, TaskRecorder.NO_DEADLINE);
+        }
     }
 
     private static int register(String label, long deadlineNanos) {
@@ -61,16 +79,30 @@ public final class TaskRecorders {
             if (known != null) {
                 return known;
             }
-            if (size == MAX_TASKS) {
-                refused++;
-                return -1;
+            int id;
+            if (configured < MAX_TASKS && size < CAPACITY - 1
+                    && SeriesBudget.reserve(SeriesBudget.taskSeries(boundsNanos.length))) {
+                configured++;
+                id = create(label, deadlineNanos);
+            } else {
+                if (other < 0) {
+                    other = IDS.containsKey(SeriesBudget.OTHER) ? IDS.get(SeriesBudget.OTHER)
+                            : create(SeriesBudget.OTHER, TaskRecorder.NO_DEADLINE);
+                }
+                id = other;
+                IDS.put(label, id); // counted once, however often the label comes back
+                SeriesBudget.folded();
             }
-            int id = size;
-            RECORDERS.set(id, new TaskRecorder(label, boundsNanos, deadlineNanos));
-            IDS.put(label, id);
-            size = id + 1;
             return id;
         }
+    }
+
+    private static int create(String label, long deadlineNanos) {
+        int id = size;
+        RECORDERS.set(id, new TaskRecorder(label, boundsNanos, deadlineNanos));
+        IDS.put(label, id);
+        size = id + 1;
+        return id;
     }
 
     /** Number of recorders; ids {@code 0 .. size()-1} are valid. */
@@ -81,10 +113,5 @@ public final class TaskRecorders {
     /** The recorder with this id, for readers on agent threads. */
     public static TaskRecorder recorder(int probeId) {
         return RECORDERS.get(probeId);
-    }
-
-    /** Labels refused because {@link #MAX_TASKS} was reached. */
-    public static long refused() {
-        return refused;
     }
 }

@@ -87,6 +87,50 @@ class BadConfigurationTest {
         assertTrue(line.contains("environment variable"), line);
     }
 
+    // ------------------------------------------------------------ bounded inputs (issue 9)
+
+    @Test
+    void devZeroAsTheConfigurationFile() throws Exception {
+        // Used to be an OutOfMemoryError in premain and a dead worker (exit 134).
+        String line = runsOnUnmonitored(worker().property("agentmon.config", "/dev/zero"));
+        assertTrue(line.contains("agentmon.config: file '/dev/zero'"), line);
+        assertTrue(line.contains("is not a regular file"), line);
+    }
+
+    @Test
+    void aFiftyMegabyteConfigurationFile() throws Exception {
+        Path big = dir.resolve("big.properties");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(50L * 1024 * 1024);
+        }
+        String line = runsOnUnmonitored(worker().property("agentmon.config", big.toString()));
+        assertTrue(line.contains("over the limit of 1048576"), line);
+    }
+
+    @Test
+    void tenThousandBucketBounds() throws Exception {
+        StringBuilder bounds = new StringBuilder();
+        for (int i = 1; i <= 10_000; i++) {
+            bounds.append(i == 1 ? "" : ",").append(i).append("ms");
+        }
+        String line = runsOnUnmonitored(worker().property("agentmon.tasks", TASKS)
+                .property("agentmon.task.buckets", bounds.toString()));
+        assertTrue(line.contains("agentmon.task.buckets='1ms,2ms,"), line);
+        assertTrue(line.length() < 400, line);
+        String counted = runsOnUnmonitored(worker().property("agentmon.tasks", TASKS)
+                .property("agentmon.task.buckets", bounds.substring(0, bounds.indexOf(",101ms"))));
+        assertTrue(counted.contains("100 bucket bounds, over the limit of 64"), counted);
+    }
+
+    @Test
+    void aCarriageReturnAndAHugeValueStayOnOneShortLine() throws Exception {
+        String line = runsOnUnmonitored(worker().property("agentmon.port", "93\r00"));
+        assertTrue(line.contains("agentmon.port='93\\r00'"), line);
+        String huge = runsOnUnmonitored(worker().property("agentmon.tasks", "a.B#" + "c".repeat(100_000)));
+        assertTrue(huge.contains("...(100004 chars)"), huge);
+        assertTrue(huge.length() < 400, huge);
+    }
+
     /**
      * Runs the worker to its end and checks that it was not disturbed: exit code 0, every job in
      * its tally, and exactly one agentmon line on stderr, which is returned.

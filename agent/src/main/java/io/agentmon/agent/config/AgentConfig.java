@@ -1,6 +1,7 @@
 package io.agentmon.agent.config;
 
 import io.agentmon.agent.matching.MethodMatcher;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +31,13 @@ public final class AgentConfig {
     private final List<MethodMatcher> dockerRelease;
     private final ValueSpec dockerCpu;
     private final ValueSpec dockerMemory;
+    private final int seriesMax;
+
+    /** Most bounds in one bucket list: each is a series per task and outcome. */
+    public static final int MAX_BUCKETS = 64;
+    /** Most {@code agentmon.events.<name>} names (the bootstrap's table size). */
+    public static final int MAX_EVENTS = io.agentmon.bootstrap.EventRecorders.MAX_EVENTS;
+    private static final Pattern ASCII_NUMBER = Pattern.compile("[0-9]{1,9}");
 
     private AgentConfig(Map<String, ConfigLoader.Setting> settings, String service) throws ConfigException {
         this.enabled = bool(settings, ConfigKey.ENABLED);
@@ -66,6 +74,7 @@ public final class AgentConfig {
         this.dockerRelease = matchers(settings, ConfigKey.DOCKER_RELEASE);
         this.dockerCpu = argumentValue(settings, ConfigKey.DOCKER_CPU);
         this.dockerMemory = argumentValue(settings, ConfigKey.DOCKER_MEMORY);
+        this.seriesMax = count(settings, ConfigKey.SERIES_MAX, 100, 10_000_000);
     }
 
     /** A value read on entry, so from the arguments; null when not set. */
@@ -101,18 +110,18 @@ public final class AgentConfig {
                 name = name.substring(0, name.length() - VALUE_SUFFIX.length());
             }
             if (!EVENT_NAME.matcher(name).matches()) {
-                throw new ConfigException(setting.describe() + ": event name '" + name
-                        + "' must start with a letter or '_' and hold only letters, digits and '_'");
+                throw new ConfigException(setting.describe() + ": event name " + Echo.quote(name)
+                        + " must start with a letter or '_' and hold only letters, digits and '_'");
             }
             if (isValue) {
                 values.put(name, setting);
                 continue;
             }
-            try {
-                matchers.put(name, MethodMatcher.parseList(setting.value));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(setting.describe() + ": " + e.getMessage());
-            }
+            matchers.put(name, parseMatchers(setting, setting.key.key(), setting.value));
+        }
+        if (matchers.size() > MAX_EVENTS) {
+            throw new ConfigException("agentmon.events.<name>: " + matchers.size() + " event names, over the limit of "
+                    + MAX_EVENTS);
         }
         Map<String, Event> events = new LinkedHashMap<>();
         for (Map.Entry<String, List<MethodMatcher>> entry : matchers.entrySet()) {
@@ -125,7 +134,8 @@ public final class AgentConfig {
         }
         for (ConfigLoader.Setting orphan : values.values()) {
             throw new ConfigException(orphan.describe() + ": there is no agentmon.events."
-                    + orphan.key.suffix(orphan.name).replace(VALUE_SUFFIX, "") + " naming the methods");
+                    + Echo.cut(orphan.key.suffix(orphan.name).replace(VALUE_SUFFIX, ""), Echo.MAX_SHOWN)
+                    + " naming the methods");
         }
         return Collections.unmodifiableMap(events);
     }
@@ -218,43 +228,70 @@ public final class AgentConfig {
         if ("false".equalsIgnoreCase(text)) {
             return false;
         }
-        throw invalid(settings, key, "expected true or false");
+        throw invalid(settings, key, "expected true or false (in any case)");
     }
 
     private static int port(Map<String, ConfigLoader.Setting> settings) throws ConfigException {
         String text = value(settings, ConfigKey.PORT);
-        try {
-            int port = Integer.parseInt(text);
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        // ASCII digits only: Integer.parseInt would also read Arabic-Indic or fullwidth digits.
+        if (ASCII_NUMBER.matcher(text).matches() && Integer.parseInt(text) <= 65535) {
+            return Integer.parseInt(text);
         }
-        throw invalid(settings, ConfigKey.PORT, "not a port number (0-65535; 0 picks a free port)");
+        throw invalid(settings, ConfigKey.PORT, "not a port number (0-65535 in ASCII digits; 0 picks a free port)");
+    }
+
+    /** A whole number in ASCII digits from {@code min} to {@code max}. */
+    private static int count(Map<String, ConfigLoader.Setting> settings, ConfigKey key, int min, int max)
+            throws ConfigException {
+        String text = value(settings, key);
+        if (ASCII_NUMBER.matcher(text).matches()) {
+            int number = Integer.parseInt(text);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        }
+        throw invalid(settings, key, "expected a whole number from " + min + " to " + max + " in ASCII digits");
     }
 
     private static List<MethodMatcher> matchers(Map<String, ConfigLoader.Setting> settings, ConfigKey key)
             throws ConfigException {
-        try {
-            return MethodMatcher.parseList(value(settings, key));
-        } catch (IllegalArgumentException e) {
-            throw invalid(settings, key, e.getMessage());
-        }
+        return parseMatchers(settings.get(key.key()), key.key(), value(settings, key));
     }
 
-    private static long[] buckets(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
-        String[] parts = value(settings, key).split(",");
-        long[] bounds = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
+    /** Each element of the list parsed as a matcher; {@code setting} is null for a default. */
+    private static List<MethodMatcher> parseMatchers(ConfigLoader.Setting setting, String key, String value)
+            throws ConfigException {
+        List<MethodMatcher> matchers = new ArrayList<>();
+        for (String element : ConfigLists.elements(setting, key, value)) {
             try {
-                bounds[i] = Durations.parseNanos(parts[i]);
+                matchers.add(MethodMatcher.parse(element));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException((setting == null ? key + " (default)" : setting.describe()) + ": "
+                        + Echo.cut(String.valueOf(e.getMessage()), 4 * Echo.MAX_SHOWN));
+            }
+        }
+        return Collections.unmodifiableList(matchers);
+    }
+
+    /** Bucket bounds: 1 to {@link #MAX_BUCKETS} positive durations, strictly increasing. */
+    private static long[] buckets(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
+        List<String> parts = ConfigLists.elements(settings.get(key.key()), key.key(), value(settings, key));
+        if (parts.isEmpty()) {
+            throw invalid(settings, key, "no bucket bounds (give 1 to " + MAX_BUCKETS + ")");
+        }
+        if (parts.size() > MAX_BUCKETS) {
+            throw invalid(settings, key, parts.size() + " bucket bounds, over the limit of " + MAX_BUCKETS);
+        }
+        long[] bounds = new long[parts.size()];
+        for (int i = 0; i < bounds.length; i++) {
+            try {
+                bounds[i] = Durations.parseNanos(parts.get(i));
             } catch (IllegalArgumentException e) {
                 throw invalid(settings, key, e.getMessage());
             }
             if (i > 0 && bounds[i] <= bounds[i - 1]) {
-                throw invalid(settings, key, "bucket bounds must increase, but '" + parts[i].trim()
-                        + "' is not above '" + parts[i - 1].trim() + "'");
+                throw invalid(settings, key, "bucket bounds must increase, but " + Echo.quote(parts.get(i))
+                        + " is not above " + Echo.quote(parts.get(i - 1)));
             }
         }
         return bounds;
@@ -330,6 +367,11 @@ public final class AgentConfig {
     /** Configured events by name ({@code agentmon.events.<name>}). */
     public Map<String, Event> events() {
         return events;
+    }
+
+    /** The series budget ({@code agentmon.series.max}). */
+    public int seriesMax() {
+        return seriesMax;
     }
 
     /** Whether {@code GET /tasks} includes stacks. */

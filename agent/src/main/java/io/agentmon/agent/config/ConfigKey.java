@@ -48,7 +48,10 @@ public enum ConfigKey {
     DOCKER_RELEASE("agentmon.docker.release", "", "com.acme.ContainerPool#release",
             "Method matchers naming the release methods: their first argument is what an allocation returned."),
     EVENTS_FOR("agentmon.events.<name>", "", "agentmon.events.task_split=com.acme.Splitter#split",
-            "Method matchers whose every call counts as event <name>; agentmon.events.<name>.value=argN[.getter...] or return also records a number per call.");
+            "Method matchers whose every call counts as event <name>; agentmon.events.<name>.value=argN[.getter...] or return also records a number per call."),
+    // --- bounds (issue 9): the series budget
+    SERIES_MAX("agentmon.series.max", "10000", "50000",
+            "Most series the task, timeout and pool labels may produce together; beyond it new labels fold into the label other (counted in agentmon_dropped_total{what=\"series\"}).");
 
     private final String key;
     private final String defaultValue;

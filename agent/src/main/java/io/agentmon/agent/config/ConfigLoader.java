@@ -1,11 +1,7 @@
 package io.agentmon.agent.config;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +19,13 @@ public final class ConfigLoader {
 
     private static final String PREFIX = "agentmon.";
     private static final String ENV_PREFIX = "AGENTMON_";
+
+    /** Largest properties file named by {@code agentmon.config}. */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+    /** Longest value of one key, from any source. */
+    public static final int MAX_VALUE_CHARS = 16 * 1024;
+    /** Longest agent argument string ({@code -javaagent:agentmon.jar=...}). */
+    public static final int MAX_AGENT_ARGS_CHARS = 64 * 1024;
 
     private ConfigLoader() {
     }
@@ -77,7 +80,7 @@ public final class ConfigLoader {
     private static String lenientArgument(String agentArgs, ConfigKey key) {
         String value = null;
         if (agentArgs != null) {
-            for (String segment : agentArgs.split(",")) {
+            for (String segment : agentArgs.length() > MAX_AGENT_ARGS_CHARS ? new String[0] : agentArgs.split(",")) {
                 int equals = segment.indexOf('=');
                 if (equals > 0 && ConfigKey.find(segment.substring(0, equals).trim()).orElse(null) == key) {
                     value = segment.substring(equals + 1).trim();
@@ -91,13 +94,11 @@ public final class ConfigLoader {
         if (file == null || file.trim().isEmpty()) {
             return null;
         }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(Paths.get(file.trim()))) {
-            properties.load(in);
-        } catch (IOException | RuntimeException e) {
+        try {
+            return properties(ConfigKey.CONFIG.key(), "lenient", file.trim()).getProperty(key.key());
+        } catch (ConfigException e) {
             return null; // load() reports it
         }
-        return properties.getProperty(key.key());
     }
 
     @SafeVarargs
@@ -115,8 +116,8 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> property : properties.entrySet()) {
             String name = property.getKey();
             if (name.startsWith(PREFIX)) {
-                ConfigKey key = known(name, "system property -D" + name);
-                found.put(name, new Setting(key, name, property.getValue().trim(), "system property"));
+                ConfigKey key = known(name, "system property -D" + Echo.cut(name, Echo.MAX_SHOWN));
+                found.put(name, Setting.of(key, name, property.getValue(), "system property"));
             }
         }
         return found;
@@ -129,11 +130,12 @@ public final class ConfigLoader {
             if (name.startsWith(ENV_PREFIX)) {
                 Optional<String> full = ConfigKey.fromEnvironmentVariable(name);
                 if (!full.isPresent()) {
-                    throw new ConfigException("environment variable " + name + ": unknown agentmon key; known keys are "
-                            + knownKeys());
+                    throw new ConfigException("environment variable " + Echo.cut(name, Echo.MAX_SHOWN)
+                            + ": unknown agentmon key; known keys are " + knownKeys());
                 }
                 ConfigKey key = ConfigKey.find(full.get()).get();
-                found.put(full.get(), new Setting(key, full.get(), variable.getValue().trim(), "environment variable " + name));
+                found.put(full.get(), Setting.of(key, full.get(), variable.getValue(),
+                        "environment variable " + Echo.cut(name, Echo.MAX_SHOWN)));
             }
         }
         return found;
@@ -142,17 +144,24 @@ public final class ConfigLoader {
     /**
      * Agent arguments are {@code key=value} pairs separated by commas. Because matcher lists
      * contain commas (and {@code label=} prefixes), a segment that does not start with a known
-     * key continues the list value before it. Empty segments outside a list are ignored.
+     * key continues the list value before it. An empty segment (a stray comma) is an error, as
+     * an empty element of a list is: it is more often a lost setting than a style.
      */
     static Map<String, Setting> fromAgentArguments(String agentArgs) throws ConfigException {
         Map<String, Setting> found = new LinkedHashMap<>();
         if (agentArgs == null || agentArgs.trim().isEmpty()) {
             return found;
         }
+        if (agentArgs.length() > MAX_AGENT_ARGS_CHARS) {
+            throw new ConfigException("agent arguments " + Echo.quote(agentArgs) + " are longer than the limit of "
+                    + MAX_AGENT_ARGS_CHARS + " characters");
+        }
+        String[] segments = agentArgs.split(",", -1);
         ConfigKey current = null;
         String currentName = null;
         StringBuilder value = new StringBuilder();
-        for (String segment : agentArgs.split(",", -1)) {
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
             int equals = segment.indexOf('=');
             Optional<ConfigKey> key = equals < 0 ? Optional.empty() : ConfigKey.find(segment.substring(0, equals).trim());
             if (key.isPresent()) {
@@ -163,39 +172,49 @@ public final class ConfigLoader {
                 value.append(segment.substring(equals + 1));
             } else if (current != null && current.isList()) {
                 value.append(',').append(segment);
-            } else if (!segment.trim().isEmpty()) { // an empty segment (a stray comma) names nothing
+            } else if (segment.trim().isEmpty()) {
+                throw new ConfigException("agent arguments " + Echo.quote(agentArgs) + ": segment " + (i + 1) + " of "
+                        + segments.length + " is empty (a leading, trailing or doubled comma)");
+            } else {
                 String name = equals < 0 ? segment.trim() : segment.substring(0, equals).trim();
-                throw new ConfigException("agent argument '" + segment.trim() + "': unknown key '" + name
-                        + "'; known keys are " + knownKeys());
+                throw new ConfigException("agent argument " + Echo.quote(segment.trim()) + ": unknown key "
+                        + Echo.quote(name) + "; known keys are " + knownKeys());
             }
         }
         put(found, current, currentName, value);
         return found;
     }
 
-    private static void put(Map<String, Setting> found, ConfigKey key, String name, StringBuilder value) {
+    private static void put(Map<String, Setting> found, ConfigKey key, String name, StringBuilder value)
+            throws ConfigException {
         if (key != null) {
-            found.put(name, new Setting(key, name, value.toString().trim(), "agent argument"));
+            found.put(name, Setting.of(key, name, value.toString(), "agent argument"));
         }
     }
 
-    private static Map<String, Setting> fromFile(Setting configFile) throws ConfigException {
-        Path path = Paths.get(configFile.value);
+    /** The properties file, read through {@link BoundedFile} ({@link #MAX_FILE_BYTES} at most). */
+    private static Properties properties(String key, String source, String file) throws ConfigException {
+        byte[] bytes = BoundedFile.read(key, source, file, MAX_FILE_BYTES);
         Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(path)) {
-            properties.load(in);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("agentmon.config: file '" + path + "' (" + configFile.source + ") does not exist");
+        try {
+            properties.load(new ByteArrayInputStream(bytes)); // ISO 8859-1 and backslash escapes, as Properties reads files
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("agentmon.config: cannot read '" + path + "' (" + configFile.source + "): " + e.getMessage());
+            throw new ConfigException(key + ": file " + Echo.quote(file) + " (" + source + ") is not a properties file: "
+                    + Echo.cut(String.valueOf(e.getMessage()), Echo.MAX_SHOWN));
         }
+        return properties;
+    }
+
+    private static Map<String, Setting> fromFile(Setting configFile) throws ConfigException {
+        Properties properties = properties(ConfigKey.CONFIG.key(), configFile.source, configFile.value);
+        String path = Echo.cut(configFile.value, Echo.MAX_SHOWN);
         Map<String, Setting> found = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
-            ConfigKey key = known(name, "key " + name + " in " + path);
+            ConfigKey key = known(name, "key " + Echo.quote(name) + " in " + path);
             if (key == ConfigKey.CONFIG) {
                 throw new ConfigException("agentmon.config: the file " + path + " may not name another file");
             }
-            found.put(name, new Setting(key, name, properties.getProperty(name).trim(), "file " + path));
+            found.put(name, Setting.of(key, name, properties.getProperty(name), "file " + path));
         }
         return found;
     }
@@ -205,7 +224,7 @@ public final class ConfigLoader {
         if (key.isPresent()) {
             return key.get();
         }
-        throw new ConfigException(where + ": unknown key '" + name + "'; known keys are " + knownKeys());
+        throw new ConfigException(where + ": unknown key " + Echo.quote(name) + "; known keys are " + knownKeys());
     }
 
     private static String knownKeys() {
@@ -230,9 +249,19 @@ public final class ConfigLoader {
             this.source = source;
         }
 
+        /** A setting from a raw value: trimmed, and at most {@link #MAX_VALUE_CHARS} long. */
+        static Setting of(ConfigKey key, String name, String value, String source) throws ConfigException {
+            Setting setting = new Setting(key, name, value.trim(), source);
+            if (value.length() > MAX_VALUE_CHARS) {
+                throw new ConfigException(setting.describe() + ": longer than the limit of " + MAX_VALUE_CHARS
+                        + " characters");
+            }
+            return setting;
+        }
+
         /** Prefix for a message about this value, e.g. {@code agentmon.port='x' (system property)}. */
         String describe() {
-            return name + "='" + value + "' (" + source + ")";
+            return Echo.cut(name, Echo.MAX_SHOWN) + "=" + Echo.quote(value) + " (" + source + ")";
         }
     }
 }

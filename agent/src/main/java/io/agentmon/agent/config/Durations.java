@@ -2,9 +2,13 @@ package io.agentmon.agent.config;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.regex.Pattern;
 
 /** Parses durations such as {@code 250ms}, {@code 2.5s} or {@code 5m}; a bare number is seconds. */
 public final class Durations {
+
+    /** ASCII digits only: BigDecimal alone would also take Arabic-Indic or fullwidth ones. */
+    private static final Pattern AMOUNT = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]{1,9})?");
 
     private Durations() {
     }
@@ -25,23 +29,27 @@ public final class Durations {
             case "": case "s": nanosPerUnit = 1_000_000_000L; break;
             case "m": nanosPerUnit = 60_000_000_000L; break;
             case "h": nanosPerUnit = 3_600_000_000_000L; break;
-            default: throw new IllegalArgumentException("'" + text + "' has unknown unit '" + unit + "' (use ns, us, ms, s, m or h)");
+            default: throw new IllegalArgumentException(Echo.quote(text) + " has unknown unit " + Echo.quote(unit) + " (use ns, us, ms, s, m or h)");
         }
         BigDecimal amount;
         try {
-            amount = new BigDecimal(value.substring(0, unitStart));
+            String number = value.substring(0, unitStart);
+            if (!AMOUNT.matcher(number).matches()) {
+                throw new NumberFormatException(number);
+            }
+            amount = new BigDecimal(number);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration such as 250ms, 2.5s or 5m");
+            throw new IllegalArgumentException(Echo.quote(text) + " is not a duration such as 250ms, 2.5s or 5m");
         }
         if (amount.signum() <= 0) {
-            throw new IllegalArgumentException("'" + text + "' is not a positive duration");
+            throw new IllegalArgumentException(Echo.quote(text) + " is not a positive duration");
         }
         BigDecimal nanos = amount.multiply(BigDecimal.valueOf(nanosPerUnit));
         if (nanos.compareTo(BigDecimal.ONE) < 0) {
-            throw new IllegalArgumentException("'" + text + "' is shorter than a nanosecond");
+            throw new IllegalArgumentException(Echo.quote(text) + " is shorter than a nanosecond");
         }
         if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException("'" + text + "' is too long (at most 2562047h)");
+            throw new IllegalArgumentException(Echo.quote(text) + " is too long (at most 2562047h)");
         }
         return nanos.setScale(0, RoundingMode.DOWN).longValueExact();
     }

@@ -67,7 +67,8 @@ public final class OtelConfig {
     private OtelConfig(Map<String, String> properties, Map<String, String> environment) throws ConfigException {
         this.properties = properties;
         this.environment = environment;
-        boolean disabled = "true".equalsIgnoreCase(get("otel.sdk.disabled"));
+        checkLengths();
+        boolean disabled = bool("otel.sdk.disabled");
         this.traces = disabled ? null : export("traces", exporterWanted("otel.traces.exporter", true));
         this.metrics = disabled ? null : export("metrics", exporterWanted("otel.metrics.exporter", false));
         this.sampler = samplerName();
@@ -123,13 +124,41 @@ public final class OtelConfig {
         return value == null || value.trim().isEmpty() ? null : value.trim();
     }
 
+    /** Every key read here, signal-specific ones included, at most {@link ConfigLoader#MAX_VALUE_CHARS} long. */
+    private void checkLengths() throws ConfigException {
+        java.util.List<String> keys = new java.util.ArrayList<>(java.util.Arrays.asList(KEYS));
+        for (String signal : new String[] {"traces", "metrics"}) {
+            for (String part : new String[] {"endpoint", "protocol", "headers", "timeout", "compression"}) {
+                keys.add("otel.exporter.otlp." + signal + "." + part);
+            }
+        }
+        for (String key : keys) {
+            String value = get(key);
+            if (value != null && value.length() > ConfigLoader.MAX_VALUE_CHARS) {
+                throw invalid(key, "longer than the limit of " + ConfigLoader.MAX_VALUE_CHARS + " characters");
+            }
+        }
+    }
+
+    /** true or false, in any case, as every agentmon.* boolean; unset is false. */
+    private boolean bool(String key) throws ConfigException {
+        String value = get(key);
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw invalid(key, "expected true or false (in any case)");
+    }
+
     private String source(String key) {
         return properties.containsKey(key) ? "system property -D" + key
                 : "environment variable " + key.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
     private ConfigException invalid(String key, String why) {
-        return new ConfigException(key + "='" + get(key) + "' (" + source(key) + "): " + why);
+        return new ConfigException(key + "=" + Echo.quote(get(key)) + " (" + source(key) + "): " + why);
     }
 
     private String specific(String signal, String part) {
@@ -154,7 +183,7 @@ public final class OtelConfig {
                 otlp = true;
             } else if (!name.equals("none") && !name.isEmpty()
                     && !(key.equals("otel.metrics.exporter") && name.equals("prometheus"))) {
-                throw invalid(key, "agentmon exports only 'otlp' (or 'none'), not '" + name + "'");
+                throw invalid(key, "agentmon exports only 'otlp' (or 'none'), not " + Echo.quote(name));
             }
         }
         return otlp;
@@ -208,13 +237,12 @@ public final class OtelConfig {
         if (value == null) {
             return otherwise;
         }
-        try {
+        // ASCII digits only: Long.parseLong would also read Arabic-Indic or fullwidth digits.
+        if (value.matches("[0-9]{1,12}")) {
             long millis = Long.parseLong(value);
             if (millis > 0) {
                 return millis;
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
         throw invalid(key, "expected a positive number of milliseconds");
     }
@@ -235,6 +263,9 @@ public final class OtelConfig {
             return 1.0;
         }
         try {
+            if (!arg.matches("[0-9]*\\.?[0-9]+([eE][-+]?[0-9]{1,3})?")) {
+                throw new NumberFormatException(arg); // no hex, NaN, 'd' suffixes or non-ASCII digits
+            }
             double ratio = Double.parseDouble(arg);
             if (ratio >= 0 && ratio <= 1) {
                 return ratio;
@@ -257,13 +288,13 @@ public final class OtelConfig {
             }
             int equals = pair.indexOf('=');
             if (equals <= 0) {
-                throw invalid(key, "expected key=value pairs separated by commas, not '" + pair.trim() + "'");
+                throw invalid(key, "expected key=value pairs separated by commas, not " + Echo.quote(pair.trim()));
             }
             try {
                 pairs.put(URLDecoder.decode(pair.substring(0, equals).trim(), "UTF-8"),
                         URLDecoder.decode(pair.substring(equals + 1).trim(), "UTF-8"));
             } catch (java.io.UnsupportedEncodingException | IllegalArgumentException e) {
-                throw invalid(key, "cannot decode '" + pair.trim() + "': " + e.getMessage());
+                throw invalid(key, "cannot decode " + Echo.quote(pair.trim()) + ": " + e.getMessage());
             }
         }
         return pairs;

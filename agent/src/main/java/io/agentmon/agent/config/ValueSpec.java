@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class ValueSpec {
 
-    private static final Pattern SYNTAX = Pattern.compile("(arg\\d+(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*|return)");
+    private static final Pattern SYNTAX = Pattern.compile("(arg[0-9]{1,3}(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*|return)");
 
     private final String text;
     private final int argument;
@@ -31,7 +31,7 @@ public final class ValueSpec {
     public static ValueSpec parse(String text) {
         String spec = text.trim();
         if (!SYNTAX.matcher(spec).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a value: expected argN, argN.getter[.getter...] or return");
+            throw new IllegalArgumentException(Echo.quote(text) + " is not a value: expected argN (N below 1000), argN.getter[.getter...] or return");
         }
         if (spec.equals("return")) {
             return new ValueSpec(spec, -1, Collections.emptyList());

@@ -8,6 +8,7 @@ import io.agentmon.agent.matching.MethodMatchers;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorProbes;
 import io.agentmon.bootstrap.ExecutorRegistry;
+import io.agentmon.bootstrap.SeriesBudget;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.agentmon.bootstrap.TimeoutProbes;
 import io.agentmon.bootstrap.Traces;
@@ -32,8 +33,9 @@ public final class AgentInstrumentation {
     }
 
     public static void install(Instrumentation instrumentation, AgentConfig config, InstrumentationStats stats) {
+        SeriesBudget.useLimit(config.seriesMax());
         TaskRecorders.useBuckets(config.taskBucketsNanos());
-        TimeoutProbes.useUnknown(TaskRecorders.registerTimeoutTarget(UNKNOWN_TASK));
+        TimeoutProbes.useUnknown(TaskRecorders.registerOwn(UNKNOWN_TASK));
         ExecutorRegistry.useQueueWaitBuckets(config.queueWaitBucketsNanos());
         Containers.useBuckets(config.taskBucketsNanos());
         MethodMatchers tasks = new MethodMatchers(config.tasks());

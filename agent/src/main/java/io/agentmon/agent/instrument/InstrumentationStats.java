@@ -18,8 +18,8 @@ public final class InstrumentationStats {
 
     void refused(TypeDescription type, MethodDescription method) {
         if (refusedMethods.getAndIncrement() == 0) {
-            AgentLog.warn("too many distinct task labels; " + type.getName() + "#" + method.getName()
-                    + " and any further ones are not recorded (counted in agentmon_dropped_total{what=\"tasks\"})");
+            AgentLog.warn("too many distinct event names; " + type.getName() + "#" + method.getName()
+                    + " and any further ones are not recorded");
         }
     }
 

@@ -22,11 +22,8 @@ final class Weavings {
     /** {@code agentmon.tasks}: timed, counted by outcome, listed while in flight. */
     static MatchedMethodsTransformer.Weaving tasks(AgentConfig config, InstrumentationStats stats) {
         return (builder, type, loader, method, matcher, label) -> {
+            // Never refused: beyond the series budget the label is folded into "other".
             int probeId = TaskRecorders.registerTask(label, config.deadlineNanos(label));
-            if (probeId < 0) {
-                stats.refused(type, method);
-                return builder;
-            }
             stats.woven();
             int methodId = TaskMethods.register(type.getName(), method.getName(), loader);
             return builder.visit(MatchedMethodsTransformer.advice(
@@ -41,10 +38,6 @@ final class Weavings {
     static MatchedMethodsTransformer.Weaving timeoutHandlers(InstrumentationStats stats) {
         return (builder, type, loader, method, matcher, label) -> {
             int probeId = TaskRecorders.registerTimeoutTarget(label);
-            if (probeId < 0) {
-                stats.refused(type, method);
-                return builder;
-            }
             stats.woven();
             Class<?> advice = matcher.label() != null ? TimeoutHandlerAdvice.Labelled.class : TimeoutHandlerAdvice.class;
             return builder.visit(MatchedMethodsTransformer.advice(advice, probeId, method));

@@ -7,7 +7,7 @@ import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.InFlight;
 import io.agentmon.bootstrap.QueueWaits;
-import io.agentmon.bootstrap.TaskRecorders;
+import io.agentmon.bootstrap.SeriesBudget;
 import io.agentmon.bootstrap.Traces;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -30,8 +30,8 @@ public final class AgentSelfCollector implements MultiCollector {
     public MetricSnapshots collect() {
         CounterSnapshot dropped = CounterSnapshot.builder()
                 .name("agentmon_dropped")
-                .help("What agentmon could not record because a bounded table was full, by what: tasks = methods "
-                        + "beyond the task label limit (left unwoven), inflight = runs counted but not listed in /tasks, "
+                .help("What agentmon could not record because a bounded table was full, by what: series = task "
+                        + "labels and pool names beyond the series budget (agentmon.series.max), recorded under other, inflight = runs counted but not listed in /tasks, "
                         + "executors = pools not tracked, queue_wait = queued tasks whose wait was not measured, "
                         + "containers = allocations not tracked as alive, events = live events lost to /events clients "
                         + "(event ring full, or a slow client's own queue full), spans = sampled task spans not exported "
@@ -39,7 +39,7 @@ public final class AgentSelfCollector implements MultiCollector {
                         + "the collector refused or did not answer (each superseded by the next: totals are cumulative), "
                         + "trace_context = tasks handed to another thread whose parent could not be carried "
                         + "(hand-over table full).")
-                .dataPoint(point(TaskRecorders.refused(), "tasks"))
+                .dataPoint(point(SeriesBudget.foldedLabels(), "series"))
                 .dataPoint(point(InFlight.overflows(), "inflight"))
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
                 .dataPoint(point(QueueWaits.dropped(), "queue_wait"))

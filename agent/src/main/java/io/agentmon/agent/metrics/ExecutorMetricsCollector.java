@@ -85,7 +85,7 @@ public final class ExecutorMetricsCollector implements MultiCollector {
             }
             pools.computeIfAbsent(name, n -> new PoolTotals()).add(pool, recorder, seen.add(pool));
         }
-        return pools;
+        return PoolLabels.fold(pools);
     }
 
     private static GaugeSnapshot.Builder gauge(String name, String help) {
@@ -94,6 +94,26 @@ public final class ExecutorMetricsCollector implements MultiCollector {
 
     /** One pool name's numbers, summed over the pools that share it. */
     static final class PoolTotals {
+
+        /** Adds another name's numbers to these (pool names folded into other). */
+        void add(PoolTotals more) {
+            queued += more.queued;
+            active += more.active;
+            threads += more.threads;
+            completed += more.completed;
+            rejected += more.rejected;
+            waitSumNanos += more.waitSumNanos;
+            if (more.waitCounts != null) {
+                if (waitCounts == null) {
+                    waitBoundsNanos = more.waitBoundsNanos;
+                    waitCounts = new long[more.waitCounts.length];
+                }
+                for (int i = 0; i < waitCounts.length && i < more.waitCounts.length; i++) {
+                    waitCounts[i] += more.waitCounts[i];
+                }
+            }
+        }
+
         long queued;
         long active;
         long threads;

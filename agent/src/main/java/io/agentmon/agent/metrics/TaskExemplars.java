@@ -18,7 +18,7 @@ public final class TaskExemplars {
 
     /** Per probe id: [outcome * buckets + bucket], created on the first span of that task. */
     private static final AtomicReferenceArray<AtomicReferenceArray<Exemplar>> BY_PROBE =
-            new AtomicReferenceArray<>(TaskRecorders.MAX_TASKS);
+            new AtomicReferenceArray<>(TaskRecorders.CAPACITY);
 
     private TaskExemplars() {
     }

@@ -111,10 +111,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void agentArgumentsTolerateStrayCommas() throws Exception {
-        AgentConfig config = ConfigLoader.load(",port=9300,,host=127.0.0.1,", NONE, NONE);
-        assertEquals(9300, config.port());
-        assertEquals("127.0.0.1", config.host());
+    void agentArgumentsRejectStrayCommasByPosition() {
+        // One rule for every list, the argument string included: an empty element is an error.
+        assertTrue(error(",port=9300", NONE, NONE).contains("segment 1 of 2 is empty"));
+        assertTrue(error("port=9300,,host=127.0.0.1", NONE, NONE).contains("segment 2 of 3 is empty"));
+        assertTrue(error("host=127.0.0.1,", NONE, NONE).contains("segment 2 of 2 is empty"));
     }
 
     @Test

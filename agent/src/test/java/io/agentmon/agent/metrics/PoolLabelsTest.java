@@ -1,0 +1,47 @@
+package io.agentmon.agent.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.agentmon.bootstrap.SeriesBudget;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class PoolLabelsTest {
+
+    @Test
+    void poolNamesBeyondTheBudgetAreSummedIntoOtherAndGiveTheirSeriesBackWhenGone() {
+        int cost = SeriesBudget.poolSeries(0);
+        synchronized (SeriesBudget.class) {
+            SeriesBudget.useLimit((int) SeriesBudget.used() + 2 * cost);
+        }
+        try {
+            long folded = SeriesBudget.foldedLabels();
+            Map<String, ExecutorMetricsCollector.PoolTotals> labelled = PoolLabels.fold(pools("a", "b", "c", "d"));
+            assertEquals(Set.of("a", "b", "other"), labelled.keySet());
+            assertEquals(3 + 4, labelled.get("other").queued, "c and d summed");
+            assertEquals(folded + 2, SeriesBudget.foldedLabels());
+            PoolLabels.fold(pools("a", "b", "c", "d"));
+            assertEquals(folded + 2, SeriesBudget.foldedLabels(), "counted once while they last");
+            // a's pools are gone: its series go back, and the next name takes them.
+            labelled = PoolLabels.fold(pools("b", "c", "d"));
+            assertEquals(Set.of("b", "c", "other"), labelled.keySet());
+            assertEquals(4, labelled.get("other").queued);
+        } finally {
+            PoolLabels.fold(new TreeMap<>()); // give everything back
+            SeriesBudget.useLimit(Integer.MAX_VALUE);
+        }
+    }
+
+    /** Pools named a, b, c ... with queued = 1, 2, 3 ... */
+    private static Map<String, ExecutorMetricsCollector.PoolTotals> pools(String... names) {
+        Map<String, ExecutorMetricsCollector.PoolTotals> pools = new TreeMap<>();
+        for (String name : names) {
+            ExecutorMetricsCollector.PoolTotals totals = new ExecutorMetricsCollector.PoolTotals();
+            totals.queued = name.charAt(0) - 'a' + 1;
+            pools.put(name, totals);
+        }
+        return pools;
+    }
+}
