@@ -30,6 +30,7 @@ public final class AgentConfig {
     private final List<MethodMatcher> dockerRelease;
     private final ValueSpec dockerCpu;
     private final ValueSpec dockerMemory;
+    private final HttpConfig http;
 
     private AgentConfig(Map<String, ConfigLoader.Setting> settings, String service) throws ConfigException {
         this.enabled = bool(settings, ConfigKey.ENABLED);
@@ -66,6 +67,7 @@ public final class AgentConfig {
         this.dockerRelease = matchers(settings, ConfigKey.DOCKER_RELEASE);
         this.dockerCpu = argumentValue(settings, ConfigKey.DOCKER_CPU);
         this.dockerMemory = argumentValue(settings, ConfigKey.DOCKER_MEMORY);
+        this.http = new HttpConfig(settings);
     }
 
     /** A value read on entry, so from the arguments; null when not set. */
@@ -199,18 +201,18 @@ public final class AgentConfig {
         return setting == null ? null : setting.value;
     }
 
-    private static String value(Map<String, ConfigLoader.Setting> settings, ConfigKey key) {
+    static String value(Map<String, ConfigLoader.Setting> settings, ConfigKey key) {
         String raw = raw(settings, key);
         return raw == null ? key.defaultValue() : raw;
     }
 
-    private static ConfigException invalid(Map<String, ConfigLoader.Setting> settings, ConfigKey key, String why) {
+    static ConfigException invalid(Map<String, ConfigLoader.Setting> settings, ConfigKey key, String why) {
         ConfigLoader.Setting setting = settings.get(key.key());
         String what = setting == null ? key.key() + " (default)" : setting.describe();
         return new ConfigException(what + ": " + why);
     }
 
-    private static boolean bool(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
+    static boolean bool(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
         String text = value(settings, key);
         if ("true".equalsIgnoreCase(text)) {
             return true;
@@ -335,5 +337,10 @@ public final class AgentConfig {
     /** Whether {@code GET /tasks} includes stacks. */
     public boolean taskStacks() {
         return taskStacks;
+    }
+
+    /** The endpoint's limits and protection ({@code agentmon.http.*}). */
+    public HttpConfig http() {
+        return http;
     }
 }
