@@ -174,7 +174,7 @@ public final class RequestHeadReader {
                 } else if (!isTokenChar((char) b)) {
                     throw new HttpError(400, "malformed request line");
                 } else if (line.length() >= MAX_METHOD) {
-                    throw new HttpError(501, "method too long");
+                    throw new HttpError(400, "method too long");
                 }
             } else if (b < 0x20 && b != '\r' || b == 0x7f) {
                 throw new HttpError(400, "control character in the request line");

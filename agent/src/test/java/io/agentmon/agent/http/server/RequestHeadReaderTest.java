@@ -99,7 +99,7 @@ class RequestHeadReaderTest {
     @Test
     void limits() {
         assertEquals(414, status("GET /" + "a".repeat(RequestHeadReader.MAX_LINE) + " HTTP/1.1\r\n\r\n"));
-        assertEquals(501, status("A".repeat(40) + " / HTTP/1.1\r\n\r\n"));
+        assertEquals(400, status("A".repeat(40) + " / HTTP/1.1\r\n\r\n"));
         StringBuilder many = new StringBuilder("GET / HTTP/1.1\r\n");
         for (int i = 0; i <= RequestHeadReader.MAX_HEADERS; i++) {
             many.append("X-").append(i).append(": 1\r\n");
