@@ -179,6 +179,26 @@ class StalledClientsTest {
         scrapesAnswer(3);
     }
 
+    /** Many more scrapers at once than the endpoint has connections: each waits its turn, none fails. */
+    @Test
+    void twoHundredConcurrentScrapesAllSucceed() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(60)).build();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> scrapes = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            scrapes.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        int ok = 0;
+        for (java.util.concurrent.CompletableFuture<HttpResponse<String>> scrape : scrapes) {
+            HttpResponse<String> response = scrape.get(90, TimeUnit.SECONDS);
+            if (response.statusCode() == 200 && response.body().contains("agentmon_task_duration_seconds")) {
+                ok++;
+            }
+        }
+        assertEquals(200, ok);
+    }
+
     private static String readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n") && head.length() < 16_384) {
