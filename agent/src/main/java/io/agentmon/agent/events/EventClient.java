@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * One {@code GET /events} connection: a bounded queue of formatted frames, filled by the drainer
  * ({@link #offer}, never blocking: a full queue drops and counts), and a daemon writer thread of
  * its own that empties it into the response. The writer alone may block on the socket, so a
- * client that stops reading costs only its own thread and its own events; when its connection
- * breaks the writer removes it. Every {@link #HEARTBEAT_MILLIS} without events the writer sends a
+ * client that stops reading costs only its own thread and its own events, and each write has the
+ * server's stream write deadline; when its connection breaks the writer removes it. A client
+ * whose write has been blocked for a second, or whose queue overflowed within the last one, is
+ * {@linkplain #stalled stalled} and gives its place to a new client when all places are taken. Every {@link #HEARTBEAT_MILLIS} without events the writer sends a
  * comment {@code : heartbeat <drained> dropped=<n>}: every event before sequence {@code drained}
  * that this client takes has been written above it, or counted among its {@code n} dropped.
  */

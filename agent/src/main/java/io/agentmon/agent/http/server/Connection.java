@@ -67,8 +67,8 @@ final class Connection {
      * arrived within {@code graceNanos} (a client that is slow or stalled, not one in flight).
      */
     boolean evictable(long now, long graceNanos) {
-        Phase now0 = phase;
-        return now0 == Phase.IDLE || now0 == Phase.HEAD && now - phaseSince > graceNanos;
+        Phase current = phase;
+        return current == Phase.IDLE || current == Phase.HEAD && now - phaseSince > graceNanos;
     }
 
     boolean isClosed() {
