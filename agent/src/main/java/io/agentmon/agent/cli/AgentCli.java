@@ -18,13 +18,45 @@ public final class AgentCli {
     /** Set in the target JVM by a running agent: where it serves, for this command to report. */
     public static final String ENDPOINT_PROPERTY = "io.agentmon.endpoint";
     private static final long WAIT_FOR_ENDPOINT_MILLIS = 30_000;
-    private static final String USAGE = "usage: java -jar agentmon.jar attach <pid> [key=value ...] | list";
+    private static final String USAGE = "usage: java -jar agentmon.jar attach <pid> [key=value ...] | list | hash-password";
+    private static final int MAX_PASSWORD_BYTES = 4096;
 
     private AgentCli() {
     }
 
-    public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+    public static void main(String[] args) throws java.io.IOException {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) throws java.io.IOException {
+        if (args.length == 1 && "hash-password".equals(args[0])) {
+            return hashPassword(in, out, err);
+        }
+        return run(args, out, err);
+    }
+
+    /**
+     * Reads a password from standard input (its first line; never from the command line, where
+     * {@code ps} would show it) and prints the value for {@code agentmon.http.basic.password.hash}.
+     */
+    private static int hashPassword(java.io.InputStream in, PrintStream out, PrintStream err) throws java.io.IOException {
+        byte[] bytes = in.readNBytes(MAX_PASSWORD_BYTES + 1);
+        if (bytes.length > MAX_PASSWORD_BYTES) {
+            err.println("agentmon: hash-password: the password is longer than " + MAX_PASSWORD_BYTES + " bytes");
+            return 2;
+        }
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        int newline = text.indexOf('\n');
+        String password = newline < 0 ? text : text.substring(0, newline);
+        if (password.endsWith("\r")) {
+            password = password.substring(0, password.length() - 1);
+        }
+        if (password.isEmpty()) {
+            err.println("agentmon: hash-password: no password on standard input (echo -n 'secret' | java -jar agentmon.jar hash-password)");
+            return 2;
+        }
+        out.println(io.agentmon.agent.http.PasswordHash.create(password.toCharArray()));
+        return 0;
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {

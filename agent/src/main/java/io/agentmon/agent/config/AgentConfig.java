@@ -38,6 +38,7 @@ public final class AgentConfig {
     /** Most {@code agentmon.events.<name>} names (the bootstrap's table size). */
     public static final int MAX_EVENTS = io.agentmon.bootstrap.EventRecorders.MAX_EVENTS;
     private static final Pattern ASCII_NUMBER = Pattern.compile("[0-9]{1,9}");
+    private final HttpConfig http;
 
     private AgentConfig(Map<String, ConfigLoader.Setting> settings, String service) throws ConfigException {
         this.enabled = bool(settings, ConfigKey.ENABLED);
@@ -75,6 +76,7 @@ public final class AgentConfig {
         this.dockerCpu = argumentValue(settings, ConfigKey.DOCKER_CPU);
         this.dockerMemory = argumentValue(settings, ConfigKey.DOCKER_MEMORY);
         this.seriesMax = count(settings, ConfigKey.SERIES_MAX, 100, 10_000_000);
+        this.http = new HttpConfig(settings);
     }
 
     /** A value read on entry, so from the arguments; null when not set. */
@@ -209,18 +211,18 @@ public final class AgentConfig {
         return setting == null ? null : setting.value;
     }
 
-    private static String value(Map<String, ConfigLoader.Setting> settings, ConfigKey key) {
+    static String value(Map<String, ConfigLoader.Setting> settings, ConfigKey key) {
         String raw = raw(settings, key);
         return raw == null ? key.defaultValue() : raw;
     }
 
-    private static ConfigException invalid(Map<String, ConfigLoader.Setting> settings, ConfigKey key, String why) {
+    static ConfigException invalid(Map<String, ConfigLoader.Setting> settings, ConfigKey key, String why) {
         ConfigLoader.Setting setting = settings.get(key.key());
         String what = setting == null ? key.key() + " (default)" : setting.describe();
         return new ConfigException(what + ": " + why);
     }
 
-    private static boolean bool(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
+    static boolean bool(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {
         String text = value(settings, key);
         if ("true".equalsIgnoreCase(text)) {
             return true;
@@ -377,5 +379,10 @@ public final class AgentConfig {
     /** Whether {@code GET /tasks} includes stacks. */
     public boolean taskStacks() {
         return taskStacks;
+    }
+
+    /** The endpoint's limits and protection ({@code agentmon.http.*}). */
+    public HttpConfig http() {
+        return http;
     }
 }

@@ -19,8 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class EventFanout {
 
-    /** Most streams at once; one more is answered 503. Each has its own writer thread. */
+    /** Most streams at once; one more takes a stalled one's place, or is answered 503. Each has its own writer thread. */
     public static final int MAX_CLIENTS = 4;
+    /** A client whose write has been blocked this long, or whose queue overflowed this recently, is stalled. */
+    static final long STALL_NANOS = 1_000_000_000L;
 
     private static final EventFanout INSTANCE = new EventFanout();
     private static final LongAdder DROPPED_BY_CLIENTS = new LongAdder();
@@ -57,8 +59,37 @@ public final class EventFanout {
         return drained;
     }
 
-    /** Adds a client and turns the ring on; returns false when {@link #MAX_CLIENTS} are connected. */
+    /**
+     * Adds a client and turns the ring on. When {@link #MAX_CLIENTS} are connected, a stalled one
+     * (not reading) gives up its place; false when all of them are reading.
+     */
     boolean register(EventClient client) {
+        EventClient stalled = null;
+        boolean added = add(client);
+        if (!added) {
+            stalled = takeStalled();
+            added = stalled != null && add(client);
+        }
+        if (stalled != null) {
+            stalled.abort(); // outside the lock: closing a socket may take a moment
+        }
+        return added;
+    }
+
+    private EventClient takeStalled() {
+        synchronized (lock) {
+            long now = System.nanoTime();
+            for (EventClient candidate : clients) {
+                if (candidate.stalled(now, STALL_NANOS)) {
+                    remove(candidate);
+                    return candidate;
+                }
+            }
+            return null;
+        }
+    }
+
+    private boolean add(EventClient client) {
         synchronized (lock) {
             EventClient[] now = clients;
             if (now.length >= MAX_CLIENTS) {

@@ -1,44 +1,47 @@
 package io.agentmon.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.agentmon.agent.events.EventClient;
 import io.agentmon.agent.events.EventFanout;
-import java.io.IOException;
+import io.agentmon.agent.http.server.Handler;
+import io.agentmon.agent.http.server.Request;
+import io.agentmon.agent.http.server.Response;
+import io.agentmon.agent.http.server.StreamBody;
+import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /events[?task=<label>]}: a live stream of task and container events as Server-Sent
  * Events. The handler only registers the client and starts the response; the connection is then
- * written by the client's own daemon thread, and this handler thread returns at once, so open
- * streams never occupy the endpoint's two handler threads. At most
- * {@link EventFanout#MAX_CLIENTS} streams at a time; one more gets {@code 503}.
+ * written by the client's own daemon thread, each write under the server's stream write deadline.
+ * At most {@link EventFanout#MAX_CLIENTS} streams at a time; when all are taken, a new client
+ * takes the place of a stalled one, and gets {@code 503} only when all are reading.
  */
-final class EventsHandler implements HttpHandler {
+final class EventsHandler implements Handler {
+
+    private static final String CONTENT_TYPE = "text/event-stream; charset=utf-8";
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        if ("HEAD".equals(exchange.getRequestMethod())) {
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-            return;
+    public Response handle(Request request) {
+        if (request.isHead()) {
+            return Response.bytes(200, CONTENT_TYPE, new byte[0]).header("Cache-Control", "no-cache");
         }
-        EventClient client = new EventClient(taskFilter(exchange.getRequestURI().getRawQuery()), EventFanout.get());
+        EventClient client = new EventClient(taskFilter(request.rawQuery()), EventFanout.get());
         if (!client.register()) {
-            exchange.getResponseHeaders().set("Retry-After", "5");
-            Responses.text(exchange, 503, "too many event streams: at most " + EventFanout.MAX_CLIENTS + "\n");
-            return;
+            return Response.text(503, "too many event streams: at most " + EventFanout.MAX_CLIENTS + "\n")
+                    .header("Retry-After", "5");
         }
-        try {
-            exchange.sendResponseHeaders(200, 0); // chunked, for as long as the client stays
-        } catch (IOException | RuntimeException e) {
-            client.unregister();
-            throw e;
-        }
-        client.start(exchange.getResponseBody(), exchange::close);
+        return Response.stream(200, CONTENT_TYPE, new StreamBody() {
+            @Override
+            public void start(OutputStream out, Runnable close) {
+                client.start(out, close);
+            }
+
+            @Override
+            public void cancel() {
+                client.unregister();
+            }
+        }).header("Cache-Control", "no-cache");
     }
 
     /** The value of {@code task=} in the query, or null. */
@@ -48,7 +51,11 @@ final class EventsHandler implements HttpHandler {
         }
         for (String pair : rawQuery.split("&")) {
             if (pair.startsWith("task=") && pair.length() > 5) {
-                return URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
+                try {
+                    return URLDecoder.decode(pair.substring(5), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return pair.substring(5); // a malformed escape: the label as sent
+                }
             }
         }
         return null;

@@ -1,7 +1,8 @@
 package io.agentmon.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.agentmon.agent.http.server.Handler;
+import io.agentmon.agent.http.server.Request;
+import io.agentmon.agent.http.server.Response;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,7 +15,7 @@ import java.util.zip.GZIPOutputStream;
  * {@code GET /metrics}: the registry in the format the scraper's {@code Accept} header asks for
  * (Prometheus text by default, OpenMetrics or protobuf on request), gzipped when accepted.
  */
-final class MetricsHandler implements HttpHandler {
+final class MetricsHandler implements Handler {
 
     private final PrometheusRegistry registry;
     private final ExpositionFormats formats = ExpositionFormats.init();
@@ -24,18 +25,15 @@ final class MetricsHandler implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        ExpositionFormatWriter writer = formats.findWriter(exchange.getRequestHeaders().getFirst("Accept"));
+    public Response handle(Request request) throws IOException {
+        ExpositionFormatWriter writer = formats.findWriter(request.header("Accept"));
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
-        boolean gzip = acceptsGzip(exchange.getRequestHeaders().getFirst("Accept-Encoding"));
+        boolean gzip = acceptsGzip(request.header("Accept-Encoding"));
         try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
             writer.write(out, registry.scrape());
         }
-        exchange.getResponseHeaders().set("Content-Type", writer.getContentType());
-        if (gzip) {
-            exchange.getResponseHeaders().set("Content-Encoding", "gzip");
-        }
-        Responses.send(exchange, 200, body.toByteArray());
+        Response response = Response.bytes(200, writer.getContentType(), body.toByteArray());
+        return gzip ? response.header("Content-Encoding", "gzip") : response;
     }
 
     private static boolean acceptsGzip(String acceptEncoding) {

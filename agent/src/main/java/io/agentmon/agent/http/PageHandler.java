@@ -1,7 +1,8 @@
 package io.agentmon.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import io.agentmon.agent.http.server.Handler;
+import io.agentmon.agent.http.server.Request;
+import io.agentmon.agent.http.server.Response;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -9,7 +10,7 @@ import java.io.InputStream;
  * {@code GET /}: the agent's own page, one self-contained HTML file (inline CSS and JavaScript,
  * nothing fetched from elsewhere) that polls {@code /metrics/summary} and draws its charts.
  */
-final class PageHandler implements HttpHandler {
+final class PageHandler implements Handler {
 
     private static final String RESOURCE = "/agentmon/page.html";
 
@@ -25,9 +26,7 @@ final class PageHandler implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        Responses.send(exchange, 200, page);
+    public Response handle(Request request) {
+        return Response.bytes(200, "text/html; charset=utf-8", page).header("Cache-Control", "no-cache");
     }
 }

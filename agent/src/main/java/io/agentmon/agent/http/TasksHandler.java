@@ -1,11 +1,11 @@
 package io.agentmon.agent.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.agentmon.agent.JsonText;
+import io.agentmon.agent.http.server.Handler;
+import io.agentmon.agent.http.server.Request;
+import io.agentmon.agent.http.server.Response;
 import io.agentmon.agent.metrics.InFlightSnapshot;
 import io.agentmon.bootstrap.TaskRecorder;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +17,7 @@ import java.util.Locale;
  * task, thread, start time, elapsed and deadline in seconds, whether it is stuck, and with
  * {@code agentmon.tasks.stacks=true} the thread's current stack.
  */
-final class TasksHandler implements HttpHandler {
+final class TasksHandler implements Handler {
 
     private final boolean stacks;
 
@@ -26,7 +26,7 @@ final class TasksHandler implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException {
+    public Response handle(Request request) {
         InFlightSnapshot snapshot = InFlightSnapshot.take();
         List<InFlightSnapshot.Run> runs = new ArrayList<>(snapshot.runs());
         runs.sort(Comparator.comparingLong((InFlightSnapshot.Run run) -> run.elapsedNanos).reversed());
@@ -52,7 +52,7 @@ final class TasksHandler implements HttpHandler {
             json.append('}');
         }
         json.append("]}");
-        Responses.json(exchange, 200, json.toString());
+        return Response.json(200, json.toString());
     }
 
     private static String seconds(long nanos) {

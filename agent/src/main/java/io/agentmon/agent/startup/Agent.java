@@ -51,7 +51,7 @@ final class Agent {
     }
 
     void startInBackground() {
-        // A daemon thread: the HTTP server's dispatcher inherits that, so the agent never keeps a worker alive.
+        // A daemon thread, like every thread the agent starts: the agent never keeps a worker alive.
         Thread thread = new Thread(this::serve, "agentmon-start");
         thread.setDaemon(true);
         thread.start();
@@ -68,7 +68,6 @@ final class Agent {
     }
 
     private void serve() {
-        String where = config.host() + ":" + config.port();
         String service = config.service() != null ? config.service()
                 : ServiceName.fromCommand(System.getProperty("sun.java.command"));
         try {
@@ -88,33 +87,19 @@ final class Agent {
             } catch (Throwable e) {
                 AgentLog.warn("metrics push could not start: " + e + "; metrics are still served");
             }
-            MetricsEndpoint endpoint;
-            try {
-                endpoint = MetricsEndpoint.bind(config.host(), config.port());
-            } catch (IOException e) {
-                throw new IOException("cannot serve metrics on " + where + " (agentmon.host, agentmon.port): " + e.getMessage(), e);
-            }
             History history = new History(config.executorNames(), !config.docker().isEmpty());
-            endpoint.history(history);
-            endpoint.start(registry, this::readiness, config.taskStacks());
+            // Throws, naming the key, when the port is taken or the protection cannot be set up.
+            MetricsEndpoint endpoint = MetricsEndpoint.start(config.host(), config.port(), config.http(), registry,
+                    this::readiness, config.taskStacks(), history);
             serving = true;
             history.start(); // one daemon thread sampling what /metrics/summary and the page chart
             // For `java -jar agentmon.jar attach`, which reads it through the Attach API.
-            String url = "http://" + (config.host().contains(":") ? "[" + config.host() + "]" : config.host())
+            String url = (endpoint.isTls() ? "https://" : "http://") + (config.host().contains(":") ? "[" + config.host() + "]" : config.host())
                     + ":" + endpoint.address().getPort() + "/metrics";
             System.setProperty(AgentCli.ENDPOINT_PROPERTY, url);
             AgentLog.info(version() + " serving " + url + " for service=" + service + " with " + matcherCount + " task matcher"
-                    + (matcherCount == 1 ? "" : "s") + (matcherCount == 0 ? " (agentmon.tasks is empty)" : ""));
-        } catch (NoClassDefFoundError e) {
-            // A modular worker (java -m) resolves only the JDK modules it requires.
-            startFailure = e.getMessage() != null && e.getMessage().contains("com/sun/net/httpserver")
-                    ? new IllegalStateException("cannot serve metrics: module jdk.httpserver is not in this JVM; "
-                            + "start it with --add-modules jdk.httpserver", e)
-                    : e;
-            if (!config.strict()) {
-                AgentLog.warn(startFailure.getMessage() + "; tasks are recorded but not served"
-                        + (pushing ? " (still pushed over OTLP)" : ""));
-            }
+                    + (matcherCount == 1 ? "" : "s") + (matcherCount == 0 ? " (agentmon.tasks is empty)" : "")
+                    + openToEveryone(endpoint));
         } catch (Throwable e) {
             startFailure = e;
             if (!config.strict()) {
@@ -124,6 +109,13 @@ final class Agent {
         } finally {
             started.countDown();
         }
+    }
+
+    /** Said in the start-up line when anyone on the network can read everything. */
+    private String openToEveryone(MetricsEndpoint endpoint) {
+        boolean everyInterface = endpoint.address().getAddress().isAnyLocalAddress();
+        return everyInterface && !endpoint.isAuthenticated()
+                ? " (every interface, no authentication: set agentmon.host or agentmon.http.token)" : "";
     }
 
     private String readiness() {

@@ -44,23 +44,32 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Starts Prometheus scraping {@code targets} ({@code host:port}) as job {@code job}, and waits until it is ready. */
     public static PrometheusServer start(String job, String... targets) throws IOException {
-        Path binary = find();
-        Path dir = Files.createTempDirectory("agentmon-prometheus-");
-        StringBuilder config = new StringBuilder()
-                .append("global:\n")
-                .append("  scrape_interval: 1s\n")
-                .append("  scrape_timeout: 1s\n")
-                .append("  evaluation_interval: 1s\n")
-                .append("scrape_configs:\n")
+        StringBuilder jobs = new StringBuilder()
                 .append("  - job_name: ").append(job).append('\n')
                 .append("    metrics_path: /metrics\n")
                 .append("    static_configs:\n")
                 .append("      - targets:\n");
         for (String target : targets) {
-            config.append("          - '").append(target).append("'\n");
+            jobs.append("          - '").append(target).append("'\n");
         }
+        return startWithJobs(jobs.toString());
+    }
+
+    /**
+     * Starts Prometheus with these entries of {@code scrape_configs} (YAML, each starting
+     * {@code "  - job_name: "}), scraping every second, and waits until it is ready.
+     */
+    public static PrometheusServer startWithJobs(String scrapeConfigs) throws IOException {
+        Path binary = find();
+        Path dir = Files.createTempDirectory("agentmon-prometheus-");
+        String config = "global:\n"
+                + "  scrape_interval: 1s\n"
+                + "  scrape_timeout: 1s\n"
+                + "  evaluation_interval: 1s\n"
+                + "scrape_configs:\n"
+                + scrapeConfigs;
         Path configFile = dir.resolve("prometheus.yml");
-        Files.write(configFile, config.toString().getBytes(StandardCharsets.UTF_8));
+        Files.write(configFile, config.getBytes(StandardCharsets.UTF_8));
         Path log = dir.resolve("prometheus.log");
         int port = freePort();
         List<String> command = new ArrayList<>();

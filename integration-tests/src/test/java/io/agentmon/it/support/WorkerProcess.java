@@ -31,7 +31,7 @@ public final class WorkerProcess implements AutoCloseable {
             System.getProperty("sample.worker.jar", "../sample-worker/target/sample-worker.jar"));
     public static final Path FIXTURE_CLASSES = Paths.get(System.getProperty("fixtures.classes", "target/test-classes"));
 
-    private static final Pattern SERVING = Pattern.compile("agentmon: \\S+ serving http://[^:/]+:(\\d+)/metrics");
+    private static final Pattern SERVING = Pattern.compile("agentmon: \\S+ serving https?://[^:/]+:(\\d+)/metrics");
 
     private final Process process;
     private final Path stdout;

@@ -1,0 +1,78 @@
+package io.agentmon.agent.http.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/** Writes a response head and a whole body. */
+final class ResponseWriter {
+
+    private ResponseWriter() {
+    }
+
+    /** The whole response; a HEAD request gets the head only, with the length the body has. */
+    static void write(OutputStream out, Request request, Response response, boolean keepAlive) throws IOException {
+        StringBuilder head = head(response, keepAlive, "HTTP/1.0".equals(version(request)));
+        head.append("Content-Length: ").append(response.body().length).append("\r\n\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (request == null || !request.isHead()) {
+            out.write(response.body());
+        }
+        out.flush();
+    }
+
+    /** The head of a streamed response: chunked on HTTP/1.1, until the connection closes on 1.0. */
+    static void writeStreamHead(OutputStream out, Request request, Response response) throws IOException {
+        boolean chunked = !"HTTP/1.0".equals(request.version());
+        StringBuilder head = head(response, chunked, !chunked);
+        if (chunked) {
+            head.append("Transfer-Encoding: chunked\r\n");
+        }
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static StringBuilder head(Response response, boolean keepAlive, boolean http10) {
+        StringBuilder head = new StringBuilder(256);
+        head.append("HTTP/1.1 ").append(response.status()).append(' ').append(reason(response.status())).append("\r\n");
+        head.append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC))).append("\r\n");
+        for (Map.Entry<String, String> header : response.headers().entrySet()) {
+            head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+        }
+        if (!keepAlive) {
+            head.append("Connection: close\r\n");
+        } else if (http10) {
+            head.append("Connection: keep-alive\r\n");
+        }
+        return head;
+    }
+
+    private static String version(Request request) {
+        return request == null ? "HTTP/1.1" : request.version();
+    }
+
+    static String reason(int status) {
+        switch (status) {
+            case 200: return "OK";
+            case 400: return "Bad Request";
+            case 401: return "Unauthorized";
+            case 403: return "Forbidden";
+            case 404: return "Not Found";
+            case 405: return "Method Not Allowed";
+            case 408: return "Request Timeout";
+            case 413: return "Content Too Large";
+            case 414: return "URI Too Long";
+            case 431: return "Request Header Fields Too Large";
+            case 500: return "Internal Server Error";
+            case 501: return "Not Implemented";
+            case 503: return "Service Unavailable";
+            case 505: return "HTTP Version Not Supported";
+            default: return "Status";
+        }
+    }
+}
