@@ -1,6 +1,8 @@
 package io.agentmon.agent.config;
 
+import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.matching.MethodMatcher;
+import io.agentmon.agent.matching.WorkerClasses;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -109,7 +111,7 @@ public final class AgentConfig {
                 continue;
             }
             try {
-                matchers.put(name, MethodMatcher.parseList(setting.value));
+                matchers.put(name, weavable(setting.describe(), MethodMatcher.parseList(setting.value)));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(setting.describe() + ": " + e.getMessage());
             }
@@ -236,11 +238,36 @@ public final class AgentConfig {
 
     private static List<MethodMatcher> matchers(Map<String, ConfigLoader.Setting> settings, ConfigKey key)
             throws ConfigException {
+        List<MethodMatcher> matchers;
         try {
-            return MethodMatcher.parseList(value(settings, key));
+            matchers = MethodMatcher.parseList(value(settings, key));
         } catch (IllegalArgumentException e) {
             throw invalid(settings, key, e.getMessage());
         }
+        ConfigLoader.Setting setting = settings.get(key.key());
+        return weavable(setting == null ? key.key() + " (default)" : setting.describe(), matchers);
+    }
+
+    /**
+     * Refuses a matcher that can only select classes no matcher weaves (the JDK, agentmon's
+     * own: see {@link WorkerClasses}), and says so once for one that is narrowed to the
+     * worker's classes.
+     */
+    private static List<MethodMatcher> weavable(String what, List<MethodMatcher> matchers) throws ConfigException {
+        for (MethodMatcher matcher : matchers) {
+            switch (WorkerClasses.coverage(matcher)) {
+                case EXCLUDED:
+                    throw new ConfigException(what + ": '" + matcher + "' can only match " + WorkerClasses.excludedPrefix(matcher)
+                            + "* classes, which are never woven (the probes run on the JDK and on agentmon's own classes)");
+                case NARROWED:
+                    AgentLog.warn(what + ": '" + matcher + "' also covers classes of the JDK or of agentmon, which are never"
+                            + " woven; only the worker's own classes it matches are");
+                    break;
+                default:
+                    break;
+            }
+        }
+        return matchers;
     }
 
     private static long[] buckets(Map<String, ConfigLoader.Setting> settings, ConfigKey key) throws ConfigException {

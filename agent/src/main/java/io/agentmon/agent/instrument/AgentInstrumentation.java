@@ -58,9 +58,9 @@ public final class AgentInstrumentation {
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
                         .or(isSynthetic()))
-                .type(tasks.types())
+                .type(tasks.types(), tasks.loaders())
                 .transform(new MatchedMethodsTransformer(tasks, Weavings.tasks(config, stats)))
-                .type(handlers.types())
+                .type(handlers.types(), handlers.loaders())
                 .transform(new MatchedMethodsTransformer(handlers, Weavings.timeoutHandlers(stats)));
         builder = FutureInstrumentation.apply(builder);
         builder = ExecutorInstrumentation.apply(builder);
@@ -70,7 +70,7 @@ public final class AgentInstrumentation {
         builder = ContainerInstrumentation.apply(builder, config, stats);
         for (Map.Entry<String, AgentConfig.Event> event : config.events().entrySet()) {
             MethodMatchers matchers = new MethodMatchers(event.getValue().matchers());
-            builder = builder.type(matchers.types()).transform(new MatchedMethodsTransformer(matchers,
+            builder = builder.type(matchers.types(), matchers.loaders()).transform(new MatchedMethodsTransformer(matchers,
                     Weavings.events(event.getKey(), event.getValue().value(), stats)));
         }
         builder.installOn(instrumentation);
