@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -50,6 +52,9 @@ public final class AgentInstrumentation {
                 // referenced classes (ForkJoinWorkerThread, say) while a transformation is under way,
                 // and a class loaded then is never transformed.
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+                // ... falling back to the loaded class for a type with no class file to read, such as
+                // an interface another agent added to a JDK class before us.
+                .with(new LoadedTypeFallback())
                 .with(new ErrorListener(stats))
                 .ignore(nameStartsWith("io.agentmon.agent.")
                         .or(nameStartsWith("io.agentmon.bootstrap."))
@@ -89,6 +94,14 @@ public final class AgentInstrumentation {
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
             stats.error(typeName, throwable);
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded,
+                DynamicType dynamicType) {
+            if (classLoader == null) {
+                stats.transformed(type.getName()); // only the JDK's own classes are watched
+            }
         }
     }
 }
