@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the other agent changed them first (it adds an interface of its own to FutureTask,
  * CompletableFuture, ThreadPoolExecutor$Worker, ForkJoinWorkerThread), and its task, pool and
  * future-timeout figures equal the worker's own tally. Before, with the OTel agent first, those
- * four classes were left unwoven (0 of 40 future timeouts) and /health/ready still said READY;
+ * four classes were left unwoven (10 of these 40 future timeouts counted: only ForkJoinTask was
+ * woven) and /health/ready still said READY;
  * with agentmon first, CompletableFuture was (20 of 40).
  */
 class OtherAgentsTest {
