@@ -12,7 +12,16 @@ public final class ContainerProbes {
 
     /** A configured allocation method returned ({@code thrown == null}) or threw; it is running at once. */
     public static void allocated(long startNanos, Object container, Throwable thrown, double cpus, long memoryBytes) {
-        Containers.allocated(startNanos, thrown == null, container, cpus, memoryBytes, true);
+        TraceThread thread = TraceThread.get();
+        if (thread.inWorkerCode) {
+            return; // an allocation method reached from a container key's hashCode/equals: see released()
+        }
+        thread.inWorkerCode = true;
+        try {
+            Containers.allocated(startNanos, thrown == null, container, cpus, memoryBytes, true);
+        } finally {
+            thread.inWorkerCode = false;
+        }
         if (Traces.enabled) {
             Traces.containerAllocated(startNanos, System.nanoTime() - startNanos, thrown, cpus, memoryBytes, null,
                     container instanceof String ? (String) container : null);
@@ -24,7 +33,19 @@ public final class ContainerProbes {
 
     /** A configured release method was called with this container. */
     public static void released(Object container) {
-        Containers.remove(container);
+        // The table calls the key's own hashCode and equals: worker code, which a broad
+        // agentmon.docker.release (say *#*) weaves as a release of its argument, and so on
+        // without end. A release reached from there is not one.
+        TraceThread thread = TraceThread.get();
+        if (thread.inWorkerCode) {
+            return;
+        }
+        thread.inWorkerCode = true;
+        try {
+            Containers.remove(container);
+        } finally {
+            thread.inWorkerCode = false;
+        }
         if (EventStream.active) {
             EventStream.container(EventStream.CONTAINER_RELEASED, container);
         }

@@ -12,6 +12,12 @@ import java.util.concurrent.TimeoutException;
  * {@link EventStream#active} once and, only while a {@code /events} client listens, records
  * into the event ring; and {@link Traces#enabled} once, giving the run a span only when tracing
  * is configured and it found an in-flight slot (an untracked run has no span).
+ *
+ * <p>No re-entrancy guard on this path, on purpose: a thread-local read per call would cost as
+ * much as the rest of the probe. It is not needed, because everything {@link #enter} and
+ * {@link #exit} reach is agentmon's bootstrap classes and JDK classes of the bootstrap loader,
+ * which no matcher weaves (the agent's {@code WorkerClasses}), except the worker's own code
+ * reached through {@link WorkerOtel} when tracing, which is guarded there.
  */
 public final class TaskProbes {
 

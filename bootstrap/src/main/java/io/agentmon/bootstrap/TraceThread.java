@@ -14,6 +14,13 @@ final class TraceThread {
         }
     };
 
+    /**
+     * Whether this thread is inside a probe's call into the worker's code (its OpenTelemetry
+     * API, a container key's {@code hashCode}/{@code equals}). A probe reached from there must
+     * not make that call again, or it recurses without end: see {@link WorkerOtel#current}.
+     */
+    boolean inWorkerCode;
+
     /** The {@link InFlight} slot of this thread's innermost traced run, or -1. */
     int current = -1;
 

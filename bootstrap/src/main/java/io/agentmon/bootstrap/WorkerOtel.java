@@ -32,25 +32,43 @@ final class WorkerOtel {
      * returns false when the method's class loader has no OpenTelemetry API or no valid span is current.
      */
     static boolean current(int methodId, TraceThread into) {
-        Object api = BY_METHOD.get(methodId);
-        if (api == null) {
-            api = resolve(TaskMethods.loader(methodId));
-            BY_METHOD.set(methodId, api);
+        // The one place where a task probe calls the worker's code: its API, its SDK's spans, its
+        // class loader. A task method woven there (agentmon.tasks=*#*) re-enters the probe, which
+        // must not call in again: that run simply starts its own trace. This costs one field of
+        // the TraceThread the caller already holds, and only on a traced run without a parent.
+        if (into.inWorkerCode) {
+            return false;
         }
-        return api != NONE && ((Api) api).read(into);
+        into.inWorkerCode = true;
+        try {
+            Object api = BY_METHOD.get(methodId);
+            if (api == null) {
+                api = resolve(TaskMethods.loader(methodId));
+                BY_METHOD.set(methodId, api);
+            }
+            return api != NONE && ((Api) api).read(into);
+        } finally {
+            into.inWorkerCode = false;
+        }
     }
 
     private static Object resolve(ClassLoader loader) {
         if (loader == null) {
             return NONE;
         }
+        Object api;
         synchronized (BY_LOADER) {
-            Object api = BY_LOADER.get(loader);
-            if (api == null) {
-                api = Api.find(loader);
-                BY_LOADER.put(loader, api);
-            }
+            api = BY_LOADER.get(loader);
+        }
+        if (api != null) {
             return api;
+        }
+        // Looked up outside the lock: the lookup runs the worker's class loader, which may hold
+        // its own locks and run woven code that comes here on another thread.
+        api = Api.find(loader);
+        synchronized (BY_LOADER) {
+            Object first = BY_LOADER.putIfAbsent(loader, api);
+            return first != null ? first : api;
         }
     }
 

@@ -31,9 +31,6 @@ class EndpointTest {
 
     private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0";
     /** A flat JSON object of strings, booleans and integers: what the health endpoints answer. */
-    private static final Pattern FLAT_JSON = Pattern.compile(
-            "\\{\\s*\"\\w+\"\\s*:\\s*(\"[^\"]*\"|true|false|-?\\d+)(\\s*,\\s*\"\\w+\"\\s*:\\s*(\"[^\"]*\"|true|false|-?\\d+))*\\s*}");
-
     @TempDir
     static Path dir;
 
@@ -79,6 +76,7 @@ class EndpointTest {
         assertTrue(body.contains("\"status\":\"READY\""), body);
         assertTrue(body.contains("\"serving\":true"), body);
         assertTrue(body.contains("\"taskMatchers\":1"), body);
+        assertTrue(body.contains("\"lostHooks\":[]"), "every JDK class of the fixed instrumentation woven: " + body);
         Matcher woven = Pattern.compile("\"wovenMethods\":(\\d+)").matcher(body);
         assertTrue(woven.find() && Integer.parseInt(woven.group(1)) >= 4, "the four job classes' execute: " + body);
     }
@@ -194,7 +192,7 @@ class EndpointTest {
     }
 
     private static void assertJson(String body) {
-        assertTrue(FLAT_JSON.matcher(body.trim()).matches(), "a JSON object: " + body);
+        assertTrue(io.agentmon.it.support.Json.parse(body.trim()) instanceof java.util.Map, "a JSON object: " + body);
     }
 
     private static void assertOpenMetrics(String body) {

@@ -1,7 +1,9 @@
 package io.agentmon.agent.config;
 
+import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.matching.MethodMatcher;
 import java.util.ArrayList;
+import io.agentmon.agent.matching.WorkerClasses;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -260,6 +262,28 @@ public final class AgentConfig {
         return parseMatchers(settings.get(key.key()), key.key(), value(settings, key));
     }
 
+    /**
+     * Refuses a matcher that can only select classes no matcher weaves (the JDK, agentmon's
+     * own: see {@link WorkerClasses}), and says so once for one that is narrowed to the
+     * worker's classes.
+     */
+    private static List<MethodMatcher> weavable(String what, List<MethodMatcher> matchers) throws ConfigException {
+        for (MethodMatcher matcher : matchers) {
+            switch (WorkerClasses.coverage(matcher)) {
+                case EXCLUDED:
+                    throw new ConfigException(what + ": '" + matcher + "' can only match " + WorkerClasses.excludedPrefix(matcher)
+                            + "* classes, which are never woven (the probes run on the JDK and on agentmon's own classes)");
+                case NARROWED:
+                    AgentLog.warn(what + ": '" + matcher + "' also covers classes of the JDK or of agentmon, which are never"
+                            + " woven; only the worker's own classes it matches are");
+                    break;
+                default:
+                    break;
+            }
+        }
+        return matchers;
+    }
+
     /** Each element of the list parsed as a matcher; {@code setting} is null for a default. */
     private static List<MethodMatcher> parseMatchers(ConfigLoader.Setting setting, String key, String value)
             throws ConfigException {
@@ -272,7 +296,7 @@ public final class AgentConfig {
                         + Echo.cut(String.valueOf(e.getMessage()), 4 * Echo.MAX_SHOWN));
             }
         }
-        return Collections.unmodifiableList(matchers);
+        return weavable(setting == null ? key + " (default)" : setting.describe(), Collections.unmodifiableList(matchers));
     }
 
     /** Bucket bounds: 1 to {@link #MAX_BUCKETS} positive durations, strictly increasing. */

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -52,6 +54,9 @@ public final class AgentInstrumentation {
                 // referenced classes (ForkJoinWorkerThread, say) while a transformation is under way,
                 // and a class loaded then is never transformed.
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+                // ... falling back to the loaded class for a type with no class file to read, such as
+                // an interface another agent added to a JDK class before us.
+                .with(new LoadedTypeFallback())
                 .with(new ErrorListener(stats))
                 .ignore(nameStartsWith("io.agentmon.agent.")
                         .or(nameStartsWith("io.agentmon.bootstrap."))
@@ -60,9 +65,9 @@ public final class AgentInstrumentation {
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
                         .or(isSynthetic()))
-                .type(tasks.types())
+                .type(tasks.types(), tasks.loaders())
                 .transform(new MatchedMethodsTransformer(tasks, Weavings.tasks(config, stats)))
-                .type(handlers.types())
+                .type(handlers.types(), handlers.loaders())
                 .transform(new MatchedMethodsTransformer(handlers, Weavings.timeoutHandlers(stats)));
         builder = FutureInstrumentation.apply(builder);
         builder = ExecutorInstrumentation.apply(builder);
@@ -72,7 +77,7 @@ public final class AgentInstrumentation {
         builder = ContainerInstrumentation.apply(builder, config, stats);
         for (Map.Entry<String, AgentConfig.Event> event : config.events().entrySet()) {
             MethodMatchers matchers = new MethodMatchers(event.getValue().matchers());
-            builder = builder.type(matchers.types()).transform(new MatchedMethodsTransformer(matchers,
+            builder = builder.type(matchers.types(), matchers.loaders()).transform(new MatchedMethodsTransformer(matchers,
                     Weavings.events(event.getKey(), event.getValue().value(), stats)));
         }
         builder.installOn(instrumentation);
@@ -91,6 +96,14 @@ public final class AgentInstrumentation {
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
             stats.error(typeName, throwable);
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded,
+                DynamicType dynamicType) {
+            if (classLoader == null) {
+                stats.transformed(type.getName()); // only the JDK's own classes are watched
+            }
         }
     }
 }

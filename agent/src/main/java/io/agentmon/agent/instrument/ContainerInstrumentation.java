@@ -21,9 +21,9 @@ final class ContainerInstrumentation {
         MethodMatchers allocations = new MethodMatchers(config.docker());
         MethodMatchers releases = new MethodMatchers(config.dockerRelease());
         return builder
-                .type(allocations.types())
+                .type(allocations.types(), allocations.loaders())
                 .transform(new MatchedMethodsTransformer(allocations, Weavings.containerAllocations(config, stats)))
-                .type(releases.types())
+                .type(releases.types(), releases.loaders())
                 .transform(new MatchedMethodsTransformer(releases, Weavings.containerReleases(stats)))
                 .type(named("com.github.dockerjava.core.command.AbstrDockerCmd"))
                 .transform(new AgentBuilder.Transformer.ForAdvice()

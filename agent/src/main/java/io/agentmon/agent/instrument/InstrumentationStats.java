@@ -1,6 +1,12 @@
 package io.agentmon.agent.instrument;
 
 import io.agentmon.agent.AgentLog;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -11,6 +17,24 @@ public final class InstrumentationStats {
     private final AtomicLong wovenMethods = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong refusedMethods = new AtomicLong();
+    /** JDK classes of the fixed instrumentation whose weaving failed (and was not done since). */
+    private final Set<String> lostHooks = ConcurrentHashMap.newKeySet();
+
+    /** The JDK classes the fixed instrumentation weaves, and what agentmon loses without each. */
+    static final Map<String, String> JDK_HOOKS;
+
+    static {
+        Map<String, String> hooks = new LinkedHashMap<>();
+        hooks.put("java.util.concurrent.ThreadPoolExecutor", "thread pool figures");
+        hooks.put("java.util.concurrent.ThreadPoolExecutor$Worker", "pool thread hand-overs (trace context, queue waits)");
+        hooks.put("java.util.concurrent.ScheduledThreadPoolExecutor", "scheduled tasks' trace context");
+        hooks.put("java.util.concurrent.ForkJoinPool", "fork-join pool figures");
+        hooks.put("java.util.concurrent.ForkJoinWorkerThread", "fork-join thread hand-overs");
+        hooks.put("java.util.concurrent.FutureTask", "FutureTask.get timeouts");
+        hooks.put("java.util.concurrent.CompletableFuture", "CompletableFuture.get and orTimeout timeouts");
+        hooks.put("java.util.concurrent.ForkJoinTask", "ForkJoinTask.get timeouts");
+        JDK_HOOKS = Collections.unmodifiableMap(hooks);
+    }
 
     void woven() {
         wovenMethods.incrementAndGet();
@@ -24,9 +48,27 @@ public final class InstrumentationStats {
     }
 
     void error(String typeName, Throwable error) {
-        if (errors.getAndIncrement() < 5) {
+        String lost = JDK_HOOKS.get(typeName);
+        if (lost != null) {
+            errors.incrementAndGet();
+            if (lostHooks.add(typeName)) {
+                AgentLog.warn("could not weave " + typeName + ", so " + lost + " are lost (/health/ready says DEGRADED): " + error);
+            }
+        } else if (errors.getAndIncrement() < 5) {
             AgentLog.warn("could not instrument " + typeName + ": " + error);
         }
+    }
+
+    /** {@code typeName} was woven: a JDK class that failed before (another agent's retransformation) is back. */
+    void transformed(String typeName) {
+        if (lostHooks.remove(typeName)) {
+            AgentLog.info(typeName + " is woven after all; " + JDK_HOOKS.get(typeName) + " are recorded from now on");
+        }
+    }
+
+    /** The JDK classes of {@link #JDK_HOOKS} left unwoven, sorted. */
+    public Set<String> lostHooks() {
+        return new TreeSet<>(lostHooks);
     }
 
     public long wovenMethods() {

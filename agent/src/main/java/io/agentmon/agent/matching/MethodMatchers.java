@@ -32,12 +32,18 @@ public final class MethodMatchers {
         for (MethodMatcher matcher : matchers) {
             any = any.or(typeMatcher(matcher));
         }
-        this.types = any;
+        // Never the classes the probes run on (WorkerClasses): the name test comes first, as it is the cheapest.
+        this.types = WorkerClasses.types().and(any);
     }
 
-    /** Types that may declare a matched method. */
+    /** Types that may declare a matched method, among those {@link WorkerClasses} allows. */
     public ElementMatcher.Junction<TypeDescription> types() {
         return types;
+    }
+
+    /** Class loaders whose types may be woven: never the JDK's ({@link WorkerClasses#loaders()}). */
+    public ElementMatcher.Junction<ClassLoader> loaders() {
+        return WorkerClasses.loaders();
     }
 
     /** The first matcher that selects {@code method}, declared by {@code type}, or null. */

@@ -1,6 +1,7 @@
 package io.agentmon.agent.startup;
 
 import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.JsonText;
 import io.agentmon.agent.cli.AgentCli;
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.config.OtelConfig;
@@ -14,7 +15,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.CountDownLatch;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** One running agent: the installed instrumentation, then the endpoint started in the background. */
 final class Agent {
@@ -119,7 +122,13 @@ final class Agent {
     }
 
     private String readiness() {
-        return "{\"status\":\"" + (serving ? "READY" : "STARTING") + "\",\"serving\":" + serving
+        // DEGRADED: serving, but a JDK class of the fixed instrumentation could not be woven
+        // (another agent's change to it, say); lostHooks names them. Still HTTP 200: the worker
+        // itself is fine, and a readiness probe must not take it out of service for that.
+        Set<String> lost = stats.lostHooks();
+        String status = !serving ? "STARTING" : lost.isEmpty() ? "READY" : "DEGRADED";
+        return "{\"status\":\"" + status + "\",\"serving\":" + serving
+                + ",\"lostHooks\":[" + lost.stream().map(JsonText::string).collect(Collectors.joining(",")) + "]"
                 + ",\"taskMatchers\":" + matcherCount
                 + ",\"wovenMethods\":" + stats.wovenMethods()
                 + ",\"instrumentationErrors\":" + stats.errors() + "}";

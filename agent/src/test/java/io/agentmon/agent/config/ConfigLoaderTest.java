@@ -173,6 +173,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void matchersThatCanOnlyReachTheJdkAreRefusedInEveryList() {
+        for (String key : new String[] {"agentmon.tasks", "agentmon.timeouts", "agentmon.docker", "agentmon.docker.release",
+                "agentmon.events.sync"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ConfigLoader.load(null, map(key, "com.acme.Job#run,java.util.concurrent.*#*"), NONE), key);
+            assertTrue(e.getMessage().startsWith(key + "="), e.getMessage());
+            assertTrue(e.getMessage().contains("'java.util.concurrent.*#*' can only match java.* classes"), e.getMessage());
+        }
+    }
+
+    @Test
+    void broadMatchersAreKeptAndNarrowedAtWeavingTime() throws Exception {
+        AgentConfig config = ConfigLoader.load(null, map("agentmon.tasks", "*#*,*+#*"), NONE);
+        assertEquals(2, config.tasks().size());
+    }
+
+    @Test
     void propertiesFileNamedBySystemProperty() throws Exception {
         Path file = file("agentmon.port=9300",
                 "agentmon.tasks=com.acme.Worker#execute,ingest=com.acme.Ingest#run",

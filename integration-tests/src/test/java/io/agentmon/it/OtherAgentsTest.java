@@ -1,0 +1,95 @@
+package io.agentmon.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentmon.it.fixtures.agents.BesideOtelWorker;
+import io.agentmon.it.support.Jdks;
+import io.agentmon.it.support.LibraryJars;
+import io.agentmon.it.support.Scrape;
+import io.agentmon.it.support.WorkerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * agentmon beside the OpenTelemetry Java agent (from Maven Central), loaded before it and after
+ * it: both start cleanly, agentmon weaves every JDK class of its fixed instrumentation although
+ * the other agent changed them first (it adds an interface of its own to FutureTask,
+ * CompletableFuture, ThreadPoolExecutor$Worker, ForkJoinWorkerThread), and its task, pool and
+ * future-timeout figures equal the worker's own tally. Before, with the OTel agent first, those
+ * four classes were left unwoven (10 of these 40 future timeouts counted: only ForkJoinTask was
+ * woven) and /health/ready still said READY;
+ * with agentmon first, CompletableFuture was (20 of 40).
+ */
+class OtherAgentsTest {
+
+    private static final String WORKER = BesideOtelWorker.class.getName();
+
+    static List<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Path java : Jdks.all()) {
+            String jdk = java.getParent().getParent().getFileName().toString();
+            cases.add(Arguments.of(jdk, java, true));
+            cases.add(Arguments.of(jdk, java, false));
+        }
+        return cases;
+    }
+
+    @ParameterizedTest(name = "{0} otel first: {2}")
+    @MethodSource("cases")
+    void bothAgentsWorkAndAgentmonsFiguresStayExact(String jdk, Path java, boolean otelFirst) throws Exception {
+        String otel = "-javaagent:" + LibraryJars.of("otel.javaagent.jar").toAbsolutePath();
+        String agentmon = "-javaagent:" + WorkerProcess.AGENT_JAR.toAbsolutePath();
+        Path tallyFile = Files.createTempDirectory("agents").resolve("tally.properties");
+        try (WorkerProcess worker = WorkerProcess.builder(java)
+                .withoutAgent()
+                .jvmArg(otelFirst ? otel : agentmon)
+                .jvmArg(otelFirst ? agentmon : otel)
+                // The OTel agent runs in full but exports nowhere: no collector is needed.
+                .property("otel.traces.exporter", "none")
+                .property("otel.metrics.exporter", "none")
+                .property("otel.logs.exporter", "none")
+                .property("agentmon.port", "0")
+                .property("agentmon.host", "127.0.0.1")
+                .property("agentmon.tasks", WORKER + "#task")
+                .fixture(BesideOtelWorker.class, Collections.emptyList(), tallyFile.toString())
+                .start()) {
+            int port = worker.agentPort();
+            Properties tally = worker.awaitProperties(tallyFile, 120);
+            Scrape scrape = WorkerProcess.Http.scrape(port);
+            String stderr = worker.stderr();
+
+            assertTrue(stderr.contains("opentelemetry-javaagent - version: "), "the OTel agent started:\n" + stderr);
+            assertFalse(stderr.contains(" ERROR "), "the OTel agent reports no error:\n" + stderr);
+
+            long timeouts = count(tally, "futureTask") + count(tally, "completable") + count(tally, "forkJoinTask")
+                    + count(tally, "orTimeout");
+            assertEquals(40, timeouts, "the worker's own tally: " + tally);
+            assertEquals(timeouts, scrape.sum("agentmon_task_timeouts_total", "reason", "future"),
+                    "every timed-out get() and orTimeout: " + scrape.find("agentmon_task_timeouts_total"));
+            assertEquals(count(tally, "runs"), scrape.sum("agentmon_task_duration_seconds_count", "task", "BesideOtelWorker.task"));
+            assertEquals(count(tally, "runs"), 60);
+            // The fixture's own pool ran its tasks and the ten that waited to time out.
+            assertEquals(40, scrape.value("agentmon_executor_completed_tasks_total", "pool", "beside"));
+            assertFalse(stderr.contains("could not weave"), stderr);
+            assertFalse(stderr.contains("could not instrument"), stderr);
+
+            String ready = WorkerProcess.Http.get(port, "/health/ready", null).body;
+            assertTrue(ready.contains("\"status\":\"READY\""), ready);
+            assertTrue(ready.contains("\"lostHooks\":[]"), ready);
+            assertTrue(ready.contains("\"instrumentationErrors\":0"), ready);
+        }
+    }
+
+    private static long count(Properties tally, String key) {
+        return Long.parseLong(tally.getProperty(key, "0"));
+    }
+}
