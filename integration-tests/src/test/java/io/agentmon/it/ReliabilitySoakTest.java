@@ -73,7 +73,6 @@ class ReliabilitySoakTest {
                 int scrapes = 0;
                 int answered = 0;
                 long maxScrapeMillis = 0;
-                long lastFinished = 0;
                 try (Stalled stalled = new Stalled(port, "G"); Stalled events = new Stalled(port, "GET /events HTTP/1.1\r\nHost: x\r\n\r\n")) {
                     long start = System.nanoTime();
                     while (!Files.exists(tallyFile) && worker.isAlive()) {
@@ -94,13 +93,11 @@ class ReliabilitySoakTest {
                         }
                         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                         maxScrapeMillis = Math.max(maxScrapeMillis, millis);
-                        long finished = lastProgress(worker.stdout());
                         report.add(String.format(Locale.ROOT, "| %d | %s | %d | %.0f | %s | %d | %d |",
                                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), scrape != null ? "ok" : "FAILED",
-                                millis, (finished - lastFinished) / (double) SAMPLE_SECONDS,
+                                millis, lastRate(worker.stdout()),
                                 scrape == null ? "-" : String.format(Locale.ROOT, "%.1f", heapUsed(scrape) / (1 << 20)),
                                 stalled.reconnects, events.reconnects));
-                        lastFinished = finished;
                     }
                 }
                 Properties tally = worker.awaitProperties(tallyFile, seconds * 3 + 120);
@@ -149,13 +146,22 @@ class ReliabilitySoakTest {
         return Double.parseDouble(matcher.group(2));
     }
 
-    private static long lastProgress(String stdout) {
-        long finished = 0;
+    /** Jobs per second between the worker's last two progress lines (its own clock), or 0 before two. */
+    private static double lastRate(String stdout) {
+        long[] previous = null;
+        long[] last = null;
         Matcher matcher = PROGRESS.matcher(stdout);
         while (matcher.find()) {
-            finished = Long.parseLong(matcher.group(2));
+            previous = last;
+            last = new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))};
         }
-        return finished;
+        if (last == null) {
+            return 0;
+        }
+        if (previous == null) {
+            return last[1] / (double) last[0];
+        }
+        return (last[1] - previous[1]) / (double) (last[0] - previous[0]);
     }
 
     private static double heapUsed(Scrape scrape) {
