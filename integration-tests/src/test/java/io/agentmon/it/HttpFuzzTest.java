@@ -66,7 +66,7 @@ class HttpFuzzTest {
 
     @Test
     void fuzzedRequestsGetWellFormedAnswersAndNeverHurtTheWorker() throws Exception {
-        long seed = Long.getLong("agentmon.fuzz.seed", System.nanoTime());
+        long seed = Long.getLong("agentmon.fuzz.seed", 1L); // fixed, so CI repeats itself; other seeds by hand
         System.out.println("HttpFuzzTest seed=" + seed + " (replay with -Dagentmon.fuzz.seed=" + seed + ")");
         Random random = new Random(seed);
         Path tallyFile = Files.createTempDirectory("tally").resolve("tally.properties");

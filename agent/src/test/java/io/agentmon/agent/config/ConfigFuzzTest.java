@@ -45,7 +45,7 @@ class ConfigFuzzTest {
 
     @Test
     void everyInputParsesOrGivesOneShortLine() throws IOException {
-        long seed = Long.getLong("agentmon.fuzz.seed", System.nanoTime());
+        long seed = Long.getLong("agentmon.fuzz.seed", 1L); // fixed, so CI repeats itself; other seeds by hand
         System.out.println("ConfigFuzzTest seed " + seed + " (re-run with -Dagentmon.fuzz.seed=" + seed + ")");
         Random random = new Random(seed);
         long deadline = System.nanoTime() + TIME_LIMIT_NANOS;

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +39,7 @@ public final class HttpServer {
     private final ConnectionTable table;
     private final Watchdog watchdog;
     private final ThreadPoolExecutor pool;
+    private final Semaphore handlers = new Semaphore(ServerOptions.HANDLERS_AT_ONCE);
     private volatile boolean running = true;
 
     private HttpServer(ServerSocket socket, ServerOptions options, Handler handler, Consumer<String> log) {
@@ -217,11 +219,21 @@ public final class HttpServer {
 
     private Response handle(Request request) {
         try {
+            if (!handlers.tryAcquire(options.responseTimeoutNanos, TimeUnit.NANOSECONDS)) {
+                return Response.text(503, "busy\n").close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Response.text(503, "stopping\n").close();
+        }
+        try {
             Response response = handler.handle(request);
             return response == null ? Response.text(500, "no response\n") : response;
         } catch (IOException | RuntimeException e) {
             log.accept("request " + request + " failed: " + e);
             return Response.text(500, "internal error\n").close();
+        } finally {
+            handlers.release();
         }
     }
 

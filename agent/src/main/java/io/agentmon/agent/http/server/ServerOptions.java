@@ -9,6 +9,13 @@ public final class ServerOptions {
     /** A head that has not arrived this long after the connection opened may be evicted for a new one. */
     static final long EVICTION_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
+    /**
+     * Requests handled at once, however many connections are open: rendering a scrape is CPU
+     * work taken from the worker's cores, so a burst of scrapes queues for these instead of
+     * running 32 wide. Waiting counts against the response deadline.
+     */
+    static final int HANDLERS_AT_ONCE = 2;
+
     final int connections;
     final long requestTimeoutNanos;
     final long responseTimeoutNanos;
