@@ -268,4 +268,41 @@ class HttpServerTest {
         assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
         assertTrue(answer.contains("Connection: close"), answer);
     }
+
+    /** However many connections ask at once, at most two handlers run; the rest wait their turn and are answered. */
+    @Test
+    void atMostTwoRequestsAreHandledAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        start(16, 2_000, 10_000, 2_000, request -> {
+            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inside.decrementAndGet();
+            }
+            return Response.text(200, "done\n");
+        });
+        int clients = 8;
+        List<Socket> waiting = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            Socket socket = connect();
+            socket.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            waiting.add(socket);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (inside.get() < ServerOptions.HANDLERS_AT_ONCE && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(300); // time for a third handler to enter, if the limit let it
+        assertEquals(ServerOptions.HANDLERS_AT_ONCE, most.get(), "handlers running at once");
+        release.countDown();
+        for (Socket socket : waiting) {
+            assertTrue(readToClose(socket).startsWith("HTTP/1.1 200"), "every waiting request is answered");
+        }
+        assertEquals(ServerOptions.HANDLERS_AT_ONCE, most.get());
+    }
 }
