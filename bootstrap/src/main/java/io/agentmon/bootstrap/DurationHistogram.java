@@ -1,67 +1,92 @@
 package io.agentmon.bootstrap;
 
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A fixed-bucket histogram of durations in nanoseconds, written by any number of threads.
+ * A histogram of durations in nanoseconds, counted per slot of a {@link HistogramLayout}: native
+ * (exponential) buckets with the classic bounds cut in, so both views are exact sums of the same
+ * counters. Written by any number of threads; read by agent threads.
  *
- * <p>Bucket {@code i} counts durations {@code <= bounds[i]} and {@code > bounds[i-1]}; the last
- * bucket is the overflow (+Inf). The count is the sum of the buckets, so it always agrees with
- * them. Each counter is a {@link LongAdder}: one CAS when uncontended, striped cells (allocated
- * once, on first contention) when many worker threads finish the same task at once.
+ * <p>Recording is one slot lookup, one atomic add to the slot and one to the sum. Counters live in
+ * chunks of {@value #CHUNK} slots, created the first time a duration lands in their range (a CAS;
+ * the loser's chunk is dropped): durations of one task span a few octaves, so a histogram holds a
+ * few chunks, not the whole range. Memory: {@value #CHUNK} × 8 bytes plus an array header per
+ * chunk in use, at most {@code ceil(slots / 16)} chunks (schema 3 with 12 classic bounds: 438 slots, 28 chunks,
+ * about 4.6 KB when every octave from 1 µs to the range of a long has been hit).
  */
 public final class DurationHistogram {
 
-    private final long[] boundsNanos;
-    private final LongAdder[] buckets;
+    private static final int CHUNK_BITS = 4;
+    static final int CHUNK = 1 << CHUNK_BITS;
+
+    private final HistogramLayout layout;
+    private final AtomicReferenceArray<AtomicLongArray> chunks;
     private final LongAdder sumNanos = new LongAdder();
 
-    DurationHistogram(long[] boundsNanos) {
-        this.boundsNanos = boundsNanos;
-        this.buckets = new LongAdder[boundsNanos.length + 1];
-        for (int i = 0; i < buckets.length; i++) {
-            buckets[i] = new LongAdder();
-        }
+    DurationHistogram(HistogramLayout layout) {
+        this.layout = layout;
+        this.chunks = new AtomicReferenceArray<>((layout.slots() + CHUNK - 1) >>> CHUNK_BITS);
     }
 
     void record(long nanos) {
-        buckets[bucketIndex(nanos)].increment();
-        sumNanos.add(nanos);
+        int slot = layout.slot(nanos);
+        AtomicLongArray chunk = chunks.get(slot >>> CHUNK_BITS);
+        if (chunk == null) {
+            chunk = newChunk(slot >>> CHUNK_BITS);
+        }
+        chunk.getAndIncrement(slot & (CHUNK - 1));
+        sumNanos.add(nanos < 0 ? 0 : nanos);
     }
 
-    private int bucketIndex(long nanos) {
-        // Binary search over a dozen or so bounds: four comparisons, no allocation.
-        int low = 0;
-        int high = boundsNanos.length;
-        while (low < high) {
-            int mid = (low + high) >>> 1;
-            if (nanos <= boundsNanos[mid]) {
-                high = mid;
-            } else {
-                low = mid + 1;
+    private AtomicLongArray newChunk(int index) {
+        AtomicLongArray created = new AtomicLongArray(CHUNK);
+        return chunks.compareAndSet(index, null, created) ? created : chunks.get(index);
+    }
+
+    public HistogramLayout layout() {
+        return layout;
+    }
+
+    /** Count per slot of the layout, read slot by slot (each exact, not all at one instant). */
+    public long[] slotCounts() {
+        long[] counts = new long[layout.slots()];
+        for (int c = 0; c < chunks.length(); c++) {
+            AtomicLongArray chunk = chunks.get(c);
+            if (chunk != null) {
+                int base = c << CHUNK_BITS;
+                for (int i = 0; i < CHUNK && base + i < counts.length; i++) {
+                    counts[base + i] = chunk.get(i);
+                }
             }
         }
-        return low;
+        return counts;
     }
 
-    /** Upper bounds of the finite buckets, in nanoseconds; do not modify. */
+    /** Upper bounds of the classic buckets, in nanoseconds; do not modify. */
     public long[] boundsNanos() {
-        return boundsNanos;
+        return layout.classicBoundsNanos();
     }
 
-    /** Per-bucket (not cumulative) counts; the last entry is the +Inf bucket. */
+    /** Per classic bucket (not cumulative) counts; the last entry is the +Inf bucket. */
     public long[] bucketCounts() {
-        long[] counts = new long[buckets.length];
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = buckets[i].sum();
+        return classicCounts(slotCounts());
+    }
+
+    /** The classic buckets' counts from a {@link #slotCounts()} reading. */
+    public long[] classicCounts(long[] slotCounts) {
+        long[] counts = new long[layout.classicBoundsNanos().length + 1];
+        for (int slot = 0; slot < slotCounts.length; slot++) {
+            counts[layout.classicBucket(slot)] += slotCounts[slot];
         }
         return counts;
     }
 
     public long count() {
         long count = 0;
-        for (LongAdder bucket : buckets) {
-            count += bucket.sum();
+        for (long slotCount : slotCounts()) {
+            count += slotCount;
         }
         return count;
     }

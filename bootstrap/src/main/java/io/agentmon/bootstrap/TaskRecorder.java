@@ -27,12 +27,12 @@ public final class TaskRecorder {
     private final String label;
     private volatile boolean task;
 
-    TaskRecorder(String label, long[] boundsNanos, long deadlineNanos) {
+    TaskRecorder(String label, HistogramLayout layout, long deadlineNanos) {
         this.label = label;
         this.deadlineNanos = deadlineNanos;
-        this.success = new DurationHistogram(boundsNanos);
-        this.failure = new DurationHistogram(boundsNanos);
-        this.timeout = new DurationHistogram(boundsNanos);
+        this.success = new DurationHistogram(layout);
+        this.failure = new DurationHistogram(layout);
+        this.timeout = new DurationHistogram(layout);
     }
 
     public String label() {
