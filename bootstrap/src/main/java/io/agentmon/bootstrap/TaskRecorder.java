@@ -24,6 +24,7 @@ public final class TaskRecorder {
     final LongAdder deadlineMisses = new LongAdder();
     final LongAdder handlerTimeouts = new LongAdder();
     final LongAdder futureTimeouts = new LongAdder();
+    final LongAdder exceptionTimeouts = new LongAdder();
     private final String label;
     private volatile boolean task;
 
@@ -86,6 +87,14 @@ public final class TaskRecorder {
     /** Calls of a configured timeout handler attributed to this task. */
     public long handlerTimeouts() {
         return handlerTimeouts.sum();
+    }
+
+    /**
+     * Runs that threw a {@link java.util.concurrent.TimeoutException} of their own: not one that
+     * a timed-out {@code get} or a handler call in the same run had already counted.
+     */
+    public long exceptionTimeouts() {
+        return exceptionTimeouts.sum();
     }
 
     /** Futures that timed out in {@code get(timeout, unit)} or by {@code orTimeout}, attributed to this task. */

@@ -560,7 +560,7 @@ public final class History {
                 }
                 values[outcome] += count; // consistent with the buckets by construction, as the scrape's count is
             }
-            values[3] += recorder.timeout().count() + recorder.futureTimeouts() + recorder.handlerTimeouts()
+            values[3] += recorder.exceptionTimeouts() + recorder.futureTimeouts() + recorder.handlerTimeouts()
                     + (recorder.deadlineNanos() == TaskRecorder.NO_DEADLINE ? 0 : recorder.deadlineMisses());
             inFlight += active;
             stuck += stuckRuns;
