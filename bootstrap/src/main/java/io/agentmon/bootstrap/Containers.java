@@ -32,16 +32,21 @@ public final class Containers {
     private static final long[] MEMORY = new long[SLOTS];
     private static final long[] SINCE = new long[SLOTS];
     private static final LongAdder OVERFLOWS = new LongAdder();
-    private static volatile DurationHistogram succeeded = new DurationHistogram(new long[0]);
-    private static volatile DurationHistogram failed = new DurationHistogram(new long[0]);
+    private static volatile DurationHistogram succeeded = new DurationHistogram(layout(new long[0]));
+    private static volatile DurationHistogram failed = new DurationHistogram(layout(new long[0]));
 
     private Containers() {
     }
 
     /** Sets the allocation-duration buckets; call before any allocation is recorded. */
+    private static HistogramLayout layout(long[] boundsNanos) {
+        return new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
+    }
+
     public static void useBuckets(long[] boundsNanos) {
-        succeeded = new DurationHistogram(boundsNanos.clone());
-        failed = new DurationHistogram(boundsNanos.clone());
+        HistogramLayout layout = layout(boundsNanos);
+        succeeded = new DurationHistogram(layout);
+        failed = new DurationHistogram(layout);
     }
 
     /**

@@ -73,11 +73,14 @@ public final class EventStream {
         record(TASK_START, probeId, SUCCESS, 0, 0, 0, null);
     }
 
-    /** A task run finished: its outcome, and a timeout event when it threw a TimeoutException or missed its deadline. */
-    static void taskFinished(int probeId, long elapsedNanos, Throwable thrown, boolean late) {
+    /**
+     * A task run finished: its outcome, and a timeout event when it threw a TimeoutException of
+     * its own ({@code ownTimeout}: not one a timed-out get in the run already reported) or missed its deadline.
+     */
+    static void taskFinished(int probeId, long elapsedNanos, Throwable thrown, boolean ownTimeout, boolean late) {
         boolean timedOut = thrown instanceof TimeoutException;
         record(TASK_FINISH, probeId, thrown == null ? SUCCESS : timedOut ? TIMED_OUT : FAILURE, elapsedNanos, 0, 0, null);
-        if (timedOut) {
+        if (ownTimeout) {
             record(TIMEOUT, probeId, REASON_EXCEPTION, elapsedNanos, 0, 0, null);
         }
         if (late) {

@@ -18,9 +18,9 @@ public final class ExecutorRecorder {
     final DurationHistogram queueWait;
     private volatile String threadName;
 
-    ExecutorRecorder(Object pool, long[] queueWaitBoundsNanos) {
+    ExecutorRecorder(Object pool, HistogramLayout queueWaitLayout) {
         this.pool = new WeakReference<>(pool);
-        this.queueWait = new DurationHistogram(queueWaitBoundsNanos);
+        this.queueWait = new DurationHistogram(queueWaitLayout);
     }
 
     /** The pool, or null once it has been collected. */

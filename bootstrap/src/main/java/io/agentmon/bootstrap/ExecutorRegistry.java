@@ -18,14 +18,14 @@ public final class ExecutorRegistry {
 
     private static final AtomicReferenceArray<ExecutorRecorder> RECORDERS = new AtomicReferenceArray<>(SLOTS);
     private static final LongAdder REFUSED = new LongAdder();
-    private static volatile long[] queueWaitBoundsNanos = new long[0];
+    private static volatile HistogramLayout queueWaitLayout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
 
     private ExecutorRegistry() {
     }
 
     /** Sets the queue-wait histogram's bucket bounds for pools registered from now on. */
     public static void useQueueWaitBuckets(long[] boundsNanos) {
-        queueWaitBoundsNanos = boundsNanos.clone();
+        queueWaitLayout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
     }
 
     /** The recorder of {@code pool}, registering it on first sight; null when the table has no room. */
@@ -41,7 +41,7 @@ public final class ExecutorRegistry {
             ExecutorRecorder current = RECORDERS.get(slot);
             if (current == null || current.pool() == null) {
                 if (created == null) {
-                    created = new ExecutorRecorder(pool, queueWaitBoundsNanos);
+                    created = new ExecutorRecorder(pool, queueWaitLayout);
                 }
                 if (RECORDERS.compareAndSet(slot, current, created)) {
                     return created;

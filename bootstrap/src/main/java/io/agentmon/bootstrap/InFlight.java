@@ -30,6 +30,8 @@ public final class InFlight {
     private static final AtomicReferenceArray<Thread> VISIBLE = new AtomicReferenceArray<>(SLOTS);
     private static final int[] PROBES = new int[SLOTS];
     private static final long[] STARTS = new long[SLOTS];
+    /** Timeouts the run saw (a timed-out get, a handler call); written and read by the run's own thread only. */
+    private static final int[] TIMEOUTS_SEEN = new int[SLOTS];
     private static final LongAdder OVERFLOWS = new LongAdder();
 
     private InFlight() {
@@ -44,6 +46,7 @@ public final class InFlight {
             if (CLAIMS.get(slot) == null && CLAIMS.compareAndSet(slot, null, current)) {
                 PROBES[slot] = probeId;
                 STARTS[slot] = startNanos;
+                TIMEOUTS_SEEN[slot] = 0;
                 VISIBLE.lazySet(slot, current);
                 return slot;
             }
@@ -69,11 +72,17 @@ public final class InFlight {
      * {@link #PROBE_LIMIT} slots.
      */
     public static int innermostProbe(Thread thread) {
+        int slot = innermostSlot(thread);
+        return slot < 0 ? -1 : PROBES[slot];
+    }
+
+    /** The slot of the innermost run of {@code thread}, or -1; reads at most {@link #PROBE_LIMIT} slots. */
+    static int innermostSlot(Thread thread) {
         if (thread == null) {
             return -1;
         }
         int home = home(thread);
-        int probe = -1;
+        int innermost = -1;
         long latest = Long.MIN_VALUE;
         for (int i = 0; i < PROBE_LIMIT; i++) {
             int slot = (home + i) & MASK;
@@ -81,12 +90,25 @@ public final class InFlight {
                 continue;
             }
             long start = STARTS[slot];
-            if (probe < 0 || start - latest > 0) {
+            if (innermost < 0 || start - latest > 0) {
                 latest = start;
-                probe = PROBES[slot];
+                innermost = slot;
             }
         }
-        return probe;
+        return innermost;
+    }
+
+    /** The current thread's innermost run saw a timeout; a no-op when it runs no tracked task. */
+    static void timeoutSeenByCurrentThread() {
+        int slot = innermostSlot(Thread.currentThread());
+        if (slot >= 0) {
+            TIMEOUTS_SEEN[slot]++; // the run's own thread: the only writer and reader of its slot's count
+        }
+    }
+
+    /** Timeouts the run in {@code slot} saw so far; called by the run's own thread, before {@link #release}. */
+    static int timeoutsSeen(int slot) {
+        return TIMEOUTS_SEEN[slot];
     }
 
     /** The thread running in {@code slot}, or null when the slot is free. For agent threads. */

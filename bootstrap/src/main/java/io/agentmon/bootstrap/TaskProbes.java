@@ -46,6 +46,10 @@ public final class TaskProbes {
         long elapsed = System.nanoTime() - startNanos;
         TaskRecorder recorder = TaskRecorders.get(probeId);
         boolean late = elapsed > recorder.deadlineNanos;
+        boolean timedOut = thrown instanceof TimeoutException;
+        // NOTE: read before the release below, after which the slot may be another run's. A
+        // TimeoutException after a timed-out get or a handler call in this run is that same timeout.
+        boolean ownTimeout = timedOut && (slot < 0 || InFlight.timeoutsSeen(slot) == 0);
         if (slot >= 0) {
             if (Traces.enabled) {
                 Traces.finished(probeId, slot, startNanos, elapsed, thrown, late);
@@ -56,8 +60,13 @@ public final class TaskProbes {
         }
         if (thrown == null) {
             recorder.success.record(elapsed);
-        } else if (thrown instanceof TimeoutException) {
+        } else if (timedOut) {
             recorder.timeout.record(elapsed);
+            if (ownTimeout) {
+                recorder.exceptionTimeouts.increment();
+            }
+            // The enclosing run on this thread, if it throws this on, throws a timeout already counted.
+            InFlight.timeoutSeenByCurrentThread();
         } else {
             recorder.failure.record(elapsed);
             recorder.exceptions.increment(thrown.getClass());
@@ -66,7 +75,7 @@ public final class TaskProbes {
             recorder.deadlineMisses.increment();
         }
         if (EventStream.active) {
-            EventStream.taskFinished(probeId, elapsed, thrown, late);
+            EventStream.taskFinished(probeId, elapsed, thrown, ownTimeout, late);
         }
     }
 }

@@ -24,15 +24,16 @@ public final class TaskRecorder {
     final LongAdder deadlineMisses = new LongAdder();
     final LongAdder handlerTimeouts = new LongAdder();
     final LongAdder futureTimeouts = new LongAdder();
+    final LongAdder exceptionTimeouts = new LongAdder();
     private final String label;
     private volatile boolean task;
 
-    TaskRecorder(String label, long[] boundsNanos, long deadlineNanos) {
+    TaskRecorder(String label, HistogramLayout layout, long deadlineNanos) {
         this.label = label;
         this.deadlineNanos = deadlineNanos;
-        this.success = new DurationHistogram(boundsNanos);
-        this.failure = new DurationHistogram(boundsNanos);
-        this.timeout = new DurationHistogram(boundsNanos);
+        this.success = new DurationHistogram(layout);
+        this.failure = new DurationHistogram(layout);
+        this.timeout = new DurationHistogram(layout);
     }
 
     public String label() {
@@ -86,6 +87,14 @@ public final class TaskRecorder {
     /** Calls of a configured timeout handler attributed to this task. */
     public long handlerTimeouts() {
         return handlerTimeouts.sum();
+    }
+
+    /**
+     * Runs that threw a {@link java.util.concurrent.TimeoutException} of their own: not one that
+     * a timed-out {@code get} or a handler call in the same run had already counted.
+     */
+    public long exceptionTimeouts() {
+        return exceptionTimeouts.sum();
     }
 
     /** Futures that timed out in {@code get(timeout, unit)} or by {@code orTimeout}, attributed to this task. */

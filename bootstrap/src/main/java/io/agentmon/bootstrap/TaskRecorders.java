@@ -24,7 +24,7 @@ public final class TaskRecorders {
 
     private static final AtomicReferenceArray<TaskRecorder> RECORDERS = new AtomicReferenceArray<>(CAPACITY);
     private static final Map<String, Integer> IDS = new HashMap<>(); // guarded by itself
-    private static volatile long[] boundsNanos = new long[0];
+    private static volatile HistogramLayout layout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
     private static volatile int size;
     private static int configured; // labels counted against MAX_TASKS; guarded by IDS
     private static int other = -1; // guarded by IDS
@@ -38,7 +38,7 @@ public final class TaskRecorders {
 
     /** Sets the histogram bucket bounds for recorders created from now on. */
     public static void useBuckets(long[] boundsNanos) {
-        TaskRecorders.boundsNanos = boundsNanos.clone();
+        layout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
     }
 
     /**
@@ -81,7 +81,7 @@ public final class TaskRecorders {
             }
             int id;
             if (configured < MAX_TASKS && size < CAPACITY - 1
-                    && SeriesBudget.reserve(SeriesBudget.taskSeries(boundsNanos.length))) {
+                    && SeriesBudget.reserve(SeriesBudget.taskSeries(layout.classicBoundsNanos().length))) {
                 configured++;
                 id = create(label, deadlineNanos);
             } else {
@@ -99,7 +99,7 @@ public final class TaskRecorders {
 
     private static int create(String label, long deadlineNanos) {
         int id = size;
-        RECORDERS.set(id, new TaskRecorder(label, boundsNanos, deadlineNanos));
+        RECORDERS.set(id, new TaskRecorder(label, layout, deadlineNanos));
         IDS.put(label, id);
         size = id + 1;
         return id;

@@ -26,6 +26,7 @@ public final class TimeoutProbes {
         int probe = InFlight.innermostProbe(Thread.currentThread());
         int target = probe >= 0 ? probe : handlerProbeId;
         TaskRecorders.get(target).handlerTimeouts.increment();
+        InFlight.timeoutSeenByCurrentThread();
         if (EventStream.active) {
             EventStream.timeout(target, EventStream.REASON_HANDLER);
         }
@@ -50,6 +51,8 @@ public final class TimeoutProbes {
             probe = InFlight.innermostProbe(Thread.currentThread());
         }
         count(probe);
+        // The waiting run saw it: if that run now throws this TimeoutException on, it is one timeout, not two.
+        InFlight.timeoutSeenByCurrentThread();
     }
 
     /** A CompletableFuture was completed with a TimeoutException ({@code orTimeout}, or by hand). */

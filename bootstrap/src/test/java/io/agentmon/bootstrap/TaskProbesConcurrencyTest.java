@@ -72,7 +72,7 @@ class TaskProbesConcurrencyTest {
 
     @Test
     void bucketsAreUpperInclusive() {
-        DurationHistogram histogram = new DurationHistogram(new long[] {10, 20});
+        DurationHistogram histogram = new DurationHistogram(new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, new long[] {10, 20}));
         histogram.record(10);
         histogram.record(11);
         histogram.record(20);

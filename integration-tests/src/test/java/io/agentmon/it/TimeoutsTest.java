@@ -39,7 +39,8 @@ class TimeoutsTest {
                 .property("agentmon.port", "0")
                 .property("agentmon.host", "127.0.0.1")
                 .property("agentmon.tasks", FIXTURE + "#hang," + FIXTURE + "#quick," + FIXTURE + "#slow,"
-                        + FIXTURE + "#poll," + FIXTURE + "#busy," + FIXTURE + "#waitFor*Future*," + FIXTURE + "#waitForForkJoinTask")
+                        + FIXTURE + "#poll," + FIXTURE + "#busy," + FIXTURE + "#waitFor*Future*," + FIXTURE + "#waitForForkJoinTask,"
+                        + FIXTURE + "#rethrowsGetTimeout," + FIXTURE + "#retriesThenSucceeds," + FIXTURE + "#throwsOwnTimeout")
                 .property("agentmon.timeouts", FIXTURE + "#onTimeout")
                 .property("agentmon.task.deadline", "100ms")
                 .property("agentmon.task.deadline." + T + "slow", "10s")
@@ -85,6 +86,22 @@ class TimeoutsTest {
             assertEquals(count(tally, "orTimeout"), timeouts(scrape, "unknown", "future"),
                     "orTimeout fires on the JDK's delayer thread, where no task runs");
             assertEquals(2, count(tally, "waitForBusyTask.timedOut"));
+
+            // A timeout is counted once: a timed-out get passed on as the run's exception is the
+            // future's timeout, not also an exception one; the outcome is still timeout.
+            assertEquals(3, count(tally, "rethrowsGetTimeout.thrown"));
+            assertEquals(count(tally, "rethrowsGetTimeout.timedOut"), timeouts(scrape, T + "rethrowsGetTimeout", "future"));
+            assertEquals(0, timeouts(scrape, T + "rethrowsGetTimeout", "exception"), "the rethrown get timeout again");
+            assertEquals(3, outcome(scrape, "rethrowsGetTimeout", "timeout"));
+            // Three timed-out waits, then success: three timeouts, a successful run.
+            assertEquals(6, count(tally, "retriesThenSucceeds.timedOut"));
+            assertEquals(6, timeouts(scrape, T + "retriesThenSucceeds", "future"));
+            assertEquals(0, timeouts(scrape, T + "retriesThenSucceeds", "exception"));
+            assertEquals(count(tally, "retriesThenSucceeds.succeeded"), outcome(scrape, "retriesThenSucceeds", "success"));
+            // A TimeoutException of the task's own, with no wait behind it, is the exception reason.
+            assertEquals(count(tally, "throwsOwnTimeout.thrown"), timeouts(scrape, T + "throwsOwnTimeout", "exception"));
+            assertEquals(0, timeouts(scrape, T + "throwsOwnTimeout", "future"));
+            assertEquals(2, outcome(scrape, "throwsOwnTimeout", "timeout"));
             assertEquals(1, count(tally, "orTimeout"));
         }
     }
@@ -95,6 +112,10 @@ class TimeoutsTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static double outcome(Scrape scrape, String method, String outcome) {
+        return scrape.value("agentmon_task_duration_seconds_count", "task", T + method, "outcome", outcome);
     }
 
     private static double deadline(Scrape scrape, String method) {

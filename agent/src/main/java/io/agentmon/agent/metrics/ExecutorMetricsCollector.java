@@ -1,6 +1,7 @@
 package io.agentmon.agent.metrics;
 
 import io.agentmon.bootstrap.DurationHistogram;
+import io.agentmon.bootstrap.HistogramLayout;
 import io.agentmon.bootstrap.ExecutorRecorder;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.QueueWaits;
@@ -107,9 +108,14 @@ public final class ExecutorMetricsCollector implements MultiCollector {
                 if (waitCounts == null) {
                     waitBoundsNanos = more.waitBoundsNanos;
                     waitCounts = new long[more.waitCounts.length];
+                    waitLayout = more.waitLayout;
+                    waitSlots = new long[more.waitSlots.length];
                 }
                 for (int i = 0; i < waitCounts.length && i < more.waitCounts.length; i++) {
                     waitCounts[i] += more.waitCounts[i];
+                }
+                for (int i = 0; i < waitSlots.length && i < more.waitSlots.length; i++) {
+                    waitSlots[i] += more.waitSlots[i];
                 }
             }
         }
@@ -121,6 +127,9 @@ public final class ExecutorMetricsCollector implements MultiCollector {
         long rejected;
         long[] waitBoundsNanos;
         long[] waitCounts;
+        /** The same waits per slot of the recorders' layout: what the agent's own quantiles read. */
+        HistogramLayout waitLayout;
+        long[] waitSlots;
         long waitSumNanos;
 
         void add(Object pool, ExecutorRecorder recorder, boolean firstRecorderOfPool) {
@@ -134,13 +143,19 @@ public final class ExecutorMetricsCollector implements MultiCollector {
                 }
                 rejected += recorder.rejected();
                 DurationHistogram wait = recorder.queueWait();
-                long[] counts = wait.bucketCounts();
+                long[] slots = wait.slotCounts(); // one reading for both views, so they agree
+                long[] counts = wait.classicCounts(slots);
                 if (waitCounts == null) {
                     waitBoundsNanos = wait.boundsNanos();
                     waitCounts = new long[counts.length];
+                    waitLayout = wait.layout();
+                    waitSlots = new long[slots.length];
                 }
                 for (int i = 0; i < counts.length && i < waitCounts.length; i++) {
                     waitCounts[i] += counts[i];
+                }
+                for (int i = 0; i < slots.length && i < waitSlots.length; i++) {
+                    waitSlots[i] += slots[i];
                 }
                 waitSumNanos += wait.sumNanos();
             } else if (pool instanceof ForkJoinPool && firstRecorderOfPool) {

@@ -3,6 +3,7 @@ package io.agentmon.agent.metrics;
 import io.agentmon.agent.JsonText;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.DurationHistogram;
+import io.agentmon.bootstrap.HistogramLayout;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
 import java.lang.management.ManagementFactory;
@@ -397,20 +398,41 @@ public final class History {
     // ------------------------------------------------------------------ rings
 
     /** The last {@link #WINDOW} cumulative readings of one series, by sample number. */
+    /**
+     * The last {@link #WINDOW} readings of one series. A reading is a few counts then a histogram
+     * over hundreds of slots of which a task's durations fill a few dozen, so each is kept as
+     * its counts and the span of slots from the first non-empty one to the last.
+     */
     private static final class Window {
         final long firstSample;
-        final long[][] readings;
+        final int width;
+        final int bucketsFrom;
+        final long[][] packed = new long[WINDOW][];
         final long[] sampleOf = new long[WINDOW];
 
-        Window(long firstSample, int width) {
+        Window(long firstSample, int width, int bucketsFrom) {
             this.firstSample = firstSample;
-            this.readings = new long[WINDOW][width];
+            this.width = width;
+            this.bucketsFrom = bucketsFrom;
             Arrays.fill(sampleOf, -1);
         }
 
         void put(long sample, long[] reading) {
+            int first = bucketsFrom;
+            int last = Math.min(reading.length, width) - 1;
+            while (first <= last && reading[first] == 0) {
+                first++;
+            }
+            while (last >= first && reading[last] == 0) {
+                last--;
+            }
+            int span = Math.max(0, last - first + 1);
+            long[] keep = new long[bucketsFrom + 1 + span]; // counts, the first slot's index, the slots
+            System.arraycopy(reading, 0, keep, 0, bucketsFrom);
+            keep[bucketsFrom] = first;
+            System.arraycopy(reading, first, keep, bucketsFrom + 1, span);
             int slot = (int) (sample % WINDOW);
-            System.arraycopy(reading, 0, readings[slot], 0, Math.min(reading.length, readings[slot].length));
+            packed[slot] = keep;
             sampleOf[slot] = sample;
         }
 
@@ -420,7 +442,14 @@ public final class History {
                 return null;
             }
             int slot = (int) (sample % WINDOW);
-            return sampleOf[slot] == sample ? readings[slot] : null;
+            if (sampleOf[slot] != sample) {
+                return null;
+            }
+            long[] keep = packed[slot];
+            long[] reading = new long[width];
+            System.arraycopy(keep, 0, reading, 0, bucketsFrom);
+            System.arraycopy(keep, bucketsFrom + 1, reading, (int) keep[bucketsFrom], keep.length - bucketsFrom - 1);
+            return reading;
         }
     }
 
@@ -435,7 +464,7 @@ public final class History {
         final Window window;
 
         TaskSeries(long firstSample, int width) {
-            window = new Window(firstSample, width);
+            window = new Window(firstSample, width, TaskReading.BUCKETS_FROM);
         }
 
         /** A task not read in this sample (it cannot vanish, but stay safe) gets gaps. */
@@ -455,7 +484,7 @@ public final class History {
         final Window window;
 
         PoolSeries(long firstSample, int width) {
-            window = new Window(firstSample, width);
+            window = new Window(firstSample, width, PoolReading.BUCKETS_FROM);
         }
 
         /** A pool gone (collected) leaves gaps. */
@@ -496,7 +525,7 @@ public final class History {
                 }
                 TaskReading task = reading.tasks.get(recorder.label());
                 if (task == null) {
-                    task = new TaskReading(recorder.label(), recorder.success().boundsNanos());
+                    task = new TaskReading(recorder.label(), recorder.success().layout());
                     reading.tasks.put(recorder.label(), task);
                 }
                 task.add(recorder, inFlight.active(id), inFlight.stuck(id));
@@ -543,16 +572,16 @@ public final class History {
         long inFlight;
         long stuck;
 
-        TaskReading(String task, long[] boundsNanos) {
+        TaskReading(String task, HistogramLayout layout) {
             this.task = task;
-            this.boundsSeconds = seconds(boundsNanos);
-            this.values = new long[BUCKETS_FROM + boundsNanos.length + 1];
+            this.boundsSeconds = slotBoundsSeconds(layout);
+            this.values = new long[BUCKETS_FROM + layout.slots()];
         }
 
         void add(TaskRecorder recorder, long active, long stuckRuns) {
             DurationHistogram[] byOutcome = {recorder.success(), recorder.failure(), recorder.timeout()};
             for (int outcome = 0; outcome < 3; outcome++) {
-                long[] counts = byOutcome[outcome].bucketCounts();
+                long[] counts = byOutcome[outcome].slotCounts(); // the fine slots, not the classic buckets
                 long count = 0;
                 for (int i = 0; i < counts.length && BUCKETS_FROM + i < values.length; i++) {
                     values[BUCKETS_FROM + i] += counts[i];
@@ -560,7 +589,7 @@ public final class History {
                 }
                 values[outcome] += count; // consistent with the buckets by construction, as the scrape's count is
             }
-            values[3] += recorder.timeout().count() + recorder.futureTimeouts() + recorder.handlerTimeouts()
+            values[3] += recorder.exceptionTimeouts() + recorder.futureTimeouts() + recorder.handlerTimeouts()
                     + (recorder.deadlineNanos() == TaskRecorder.NO_DEADLINE ? 0 : recorder.deadlineMisses());
             inFlight += active;
             stuck += stuckRuns;
@@ -588,12 +617,12 @@ public final class History {
             this.active = totals.active;
             this.threads = totals.threads;
             this.completed = totals.completed;
-            this.waitBoundsSeconds = totals.waitCounts == null ? null : seconds(totals.waitBoundsNanos);
-            int buckets = totals.waitCounts == null ? 0 : totals.waitCounts.length;
+            this.waitBoundsSeconds = totals.waitSlots == null ? null : slotBoundsSeconds(totals.waitLayout);
+            int buckets = totals.waitSlots == null ? 0 : totals.waitSlots.length;
             this.values = new long[BUCKETS_FROM + buckets];
             values[0] = totals.completed;
             if (buckets > 0) {
-                System.arraycopy(totals.waitCounts, 0, values, BUCKETS_FROM, buckets);
+                System.arraycopy(totals.waitSlots, 0, values, BUCKETS_FROM, buckets);
             }
         }
 
@@ -602,10 +631,15 @@ public final class History {
         }
     }
 
-    private static double[] seconds(long[] nanos) {
-        double[] seconds = new double[nanos.length];
-        for (int i = 0; i < nanos.length; i++) {
-            seconds[i] = nanos[i] / 1e9;
+    /**
+     * The upper bounds, in seconds, of every slot of {@code layout} but the last (which reaches
+     * to the range of a long and is treated as +Inf): quantiles interpolate within a slot, at
+     * most a ninth of its value wide at schema 3, instead of within a classic bucket.
+     */
+    static double[] slotBoundsSeconds(HistogramLayout layout) {
+        double[] seconds = new double[layout.slots() - 1];
+        for (int i = 0; i < seconds.length; i++) {
+            seconds[i] = layout.slotUpperNanos(i) / 1e9;
         }
         return seconds;
     }

@@ -40,7 +40,8 @@ public final class TaskMetricsCollector implements MultiCollector {
                 .help("Task runs that ended in failure, by the simple class name of the exception thrown.");
         CounterSnapshot.Builder timeouts = CounterSnapshot.builder()
                 .name("agentmon_task_timeouts")
-                .help("Timeouts by task and source (reason): exception = the task threw a TimeoutException, "
+                .help("Timeouts by task and source (reason), each counted once: exception = the task threw a TimeoutException "
+                        + "that no timed-out get or handler call in the same run had counted already, "
                         + "deadline = it finished after its deadline, handler = a configured timeout handler ran, "
                         + "future = a Future.get(timeout) gave up or orTimeout fired.");
         GaugeSnapshot.Builder active = GaugeSnapshot.builder()
@@ -65,7 +66,7 @@ public final class TaskMetricsCollector implements MultiCollector {
                     failures.dataPoint(counter(failure.getValue(), "task", task, "exception", failure.getKey()));
                 }
                 active.dataPoint(gauge(inFlight.active(id), "task", task));
-                timeouts.dataPoint(counter(recorder.timeout().count(), "task", task, "reason", "exception"));
+                timeouts.dataPoint(counter(recorder.exceptionTimeouts(), "task", task, "reason", "exception"));
                 timeouts.dataPoint(counter(recorder.futureTimeouts(), "task", task, "reason", "future"));
                 if (recorder.deadlineNanos() != TaskRecorder.NO_DEADLINE) {
                     timeouts.dataPoint(counter(recorder.deadlineMisses(), "task", task, "reason", "deadline"));

@@ -1,0 +1,208 @@
+package io.agentmon.bootstrap;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.Arrays;
+import java.util.TreeSet;
+
+/**
+ * Where a duration lands: the bucket layout of Prometheus native histograms (and OpenTelemetry's
+ * exponential histograms), in seconds, with the configured classic bounds cut into it.
+ *
+ * <p>Native bucket {@code i} of schema {@code s} holds durations in
+ * {@code (2^((i-1)/2^s), 2^(i/2^s)]} seconds; durations up to {@link #ZERO_THRESHOLD_NANOS} fall
+ * into the zero bucket. Where a classic bound falls strictly inside a native bucket, that bucket
+ * is split in two <em>slots</em> at the bound. A histogram counts per slot, so the native view
+ * (slots summed per native bucket) and the classic view (slots summed up to each bound) are sums
+ * of the same counters, and both are exact.
+ *
+ * <p>Finding the slot of a duration takes no search over the bounds: the duration's position in
+ * its binary octave (its leading bit and the five bits after it) picks a <em>cell</em>; a table
+ * gives the first slot of the cell, and at most a step or two over the slot thresholds inside the
+ * cell (there are few: cells are narrower than any native bucket up to schema 4) finds the slot.
+ * Immutable; one layout is shared by every histogram with the same bounds.
+ */
+public final class HistogramLayout {
+
+    /** 2^-20 s (953 ns, rounded down): the zero bucket's upper bound, below any task worth timing. */
+    public static final long ZERO_THRESHOLD_NANOS = 953;
+    /** The zero bucket's threshold in seconds, as the native histogram states it. */
+    public static final double ZERO_THRESHOLD_SECONDS = Math.scalb(1.0, -20);
+
+    private static final int DIRECT_CELLS = 64; // durations below 64 ns: one cell each
+    private static final int CELL_BITS = 5; // 32 cells per octave above that
+    private static final int CELLS = DIRECT_CELLS + (63 - 6) * (1 << CELL_BITS);
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private final int schema;
+    private final long[] classicBoundsNanos;
+    /** Inclusive upper bound of each slot, increasing; the last is {@code Long.MAX_VALUE}. */
+    private final long[] slotUpperNanos;
+    /** Native bucket index of each slot; {@link Integer#MIN_VALUE} for the zero bucket. */
+    private final int[] slotNativeIndex;
+    /** Classic bucket of each slot: the index of the first bound at or above it, or bounds.length (+Inf). */
+    private final int[] slotClassicBucket;
+    /** First slot of each cell. */
+    private final int[] cellFirstSlot = new int[CELLS];
+
+    /** The schema histograms use unless told otherwise: 8 buckets per doubling, each at most 9 % wide. */
+    public static final int DEFAULT_SCHEMA = 3;
+
+    /** Marks the zero bucket in {@link #nativeIndex}. */
+    public static final int ZERO_BUCKET = Integer.MIN_VALUE;
+
+    /**
+     * A layout of schema {@code schema} (0 to 8: 2^schema buckets per doubling) with
+     * {@code classicBoundsNanos} (strictly increasing, positive) cut into it.
+     */
+    public HistogramLayout(int schema, long[] classicBoundsNanos) {
+        if (schema < 0 || schema > 8) {
+            throw new IllegalArgumentException("schema must be 0 to 8, got " + schema);
+        }
+        for (int i = 0; i < classicBoundsNanos.length; i++) {
+            if (classicBoundsNanos[i] <= 0 || (i > 0 && classicBoundsNanos[i] <= classicBoundsNanos[i - 1])) {
+                throw new IllegalArgumentException("classic bounds must be positive and increasing: "
+                        + Arrays.toString(classicBoundsNanos));
+            }
+        }
+        this.schema = schema;
+        this.classicBoundsNanos = classicBoundsNanos.clone();
+
+        TreeSet<Long> thresholds = new TreeSet<>();
+        thresholds.add(ZERO_THRESHOLD_NANOS);
+        for (int index = firstNativeIndex(); ; index++) {
+            long upper = nativeUpperNanos(schema, index);
+            if (upper == Long.MAX_VALUE) {
+                break;
+            }
+            thresholds.add(upper);
+        }
+        thresholds.add(Long.MAX_VALUE);
+        for (long bound : classicBoundsNanos) {
+            thresholds.add(bound);
+        }
+        int slots = thresholds.size();
+        slotUpperNanos = new long[slots];
+        slotNativeIndex = new int[slots];
+        slotClassicBucket = new int[slots];
+        int slot = 0;
+        int nativeIndex = ZERO_BUCKET;
+        int classic = 0;
+        for (long upper : thresholds) {
+            slotUpperNanos[slot] = upper;
+            if (upper > ZERO_THRESHOLD_NANOS) {
+                if (nativeIndex == ZERO_BUCKET) {
+                    nativeIndex = firstNativeIndex();
+                }
+                while (upper > nativeUpperNanos(schema, nativeIndex)) {
+                    nativeIndex++;
+                }
+            }
+            slotNativeIndex[slot] = nativeIndex;
+            while (classic < classicBoundsNanos.length && upper > classicBoundsNanos[classic]) {
+                classic++;
+            }
+            slotClassicBucket[slot] = classic;
+            slot++;
+        }
+        int first = 0;
+        for (int cell = 0; cell < CELLS; cell++) {
+            long low = cellLowNanos(cell);
+            while (low > slotUpperNanos[first]) {
+                first++;
+            }
+            cellFirstSlot[cell] = first;
+        }
+    }
+
+    /** The slot that counts a duration of {@code nanos} (negative durations count as 0). */
+    public int slot(long nanos) {
+        long value = nanos < 0 ? 0 : nanos;
+        int slot = cellFirstSlot[cell(value)];
+        while (value > slotUpperNanos[slot]) {
+            slot++;
+        }
+        return slot;
+    }
+
+    private static int cell(long value) {
+        if (value < DIRECT_CELLS) {
+            return (int) value;
+        }
+        int octave = 63 - Long.numberOfLeadingZeros(value); // 6 .. 62
+        int position = (int) (value >>> (octave - CELL_BITS)) & ((1 << CELL_BITS) - 1);
+        return DIRECT_CELLS + ((octave - 6) << CELL_BITS) + position;
+    }
+
+    private static long cellLowNanos(int cell) {
+        if (cell < DIRECT_CELLS) {
+            return cell;
+        }
+        int octave = 6 + ((cell - DIRECT_CELLS) >>> CELL_BITS);
+        long position = (cell - DIRECT_CELLS) & ((1 << CELL_BITS) - 1);
+        return (1L << octave) | (position << (octave - CELL_BITS));
+    }
+
+    /** The lowest native index above the zero bucket: the bucket just above 2^-20 s. */
+    private int firstNativeIndex() {
+        return -20 * (1 << schema) + 1;
+    }
+
+    /**
+     * The largest whole number of nanoseconds in native bucket {@code index}: the floor of
+     * {@code 1e9 * 2^(index / 2^schema)}, or {@code Long.MAX_VALUE} past the range of a long.
+     */
+    static long nativeUpperNanos(int schema, int index) {
+        int scale = 1 << schema;
+        if (index % scale == 0) {
+            // A whole power of two: exact in double, and 1e9 times it is exact below 2^53.
+            double nanos = Math.scalb(NANOS_PER_SECOND, index / scale);
+            return nanos >= 0x1p63 ? Long.MAX_VALUE : (long) Math.floor(nanos);
+        }
+        double nanos = Math.pow(2, index / (double) scale) * NANOS_PER_SECOND;
+        if (nanos >= 0x1p63) {
+            return Long.MAX_VALUE;
+        }
+        double fraction = nanos - Math.floor(nanos);
+        if (nanos < 0x1p40 && fraction > 0.01 && fraction < 0.99) {
+            return (long) Math.floor(nanos); // the double is within 0.001 ns: its floor is the floor
+        }
+        // Near a whole nanosecond, or where a double is too coarse: 40 digits decide.
+        MathContext mc = new MathContext(40);
+        BigDecimal root = new BigDecimal(2);
+        for (int k = 0; k < schema; k++) {
+            root = root.sqrt(mc);
+        }
+        BigDecimal factor = index >= 0 ? root.pow(index, mc) : BigDecimal.ONE.divide(root.pow(-index, mc), mc);
+        return factor.multiply(BigDecimal.valueOf(1_000_000_000L), mc).setScale(0, RoundingMode.FLOOR).longValueExact();
+    }
+
+    public int schema() {
+        return schema;
+    }
+
+    public int slots() {
+        return slotUpperNanos.length;
+    }
+
+    /** The classic bounds, in nanoseconds; do not modify. */
+    public long[] classicBoundsNanos() {
+        return classicBoundsNanos;
+    }
+
+    /** The native bucket index slot {@code slot} belongs to, or {@link #ZERO_BUCKET}. */
+    public int nativeIndex(int slot) {
+        return slotNativeIndex[slot];
+    }
+
+    /** The classic bucket slot {@code slot} belongs to: a bound's index, or the bound count for +Inf. */
+    public int classicBucket(int slot) {
+        return slotClassicBucket[slot];
+    }
+
+    /** The largest duration, in nanoseconds, that slot {@code slot} counts. */
+    public long slotUpperNanos(int slot) {
+        return slotUpperNanos[slot];
+    }
+}

@@ -1,0 +1,166 @@
+package io.agentmon.bootstrap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Every duration lands in the native bucket the exponential definition gives, and in the right classic bucket. */
+class HistogramLayoutTest {
+
+    private static final long MS = 1_000_000;
+    private static final long[] CLASSIC = {MS, 5 * MS, 10 * MS, 50 * MS, 100 * MS, 250 * MS, 500 * MS, 1000 * MS,
+            2500 * MS, 10_000 * MS, 60_000 * MS, 300_000 * MS};
+
+    /**
+     * The definition, computed independently in 60-digit decimal arithmetic: the smallest index
+     * {@code i} with {@code nanos <= 1e9 * 2^(i / 2^schema)}, or the zero bucket.
+     */
+    private static int expectedNativeIndex(int schema, long nanos) {
+        if (nanos <= HistogramLayout.ZERO_THRESHOLD_NANOS) {
+            return HistogramLayout.ZERO_BUCKET;
+        }
+        // log2(nanos / 1e9) * 2^schema, rounded up, then corrected by exact comparison.
+        int guess = (int) Math.ceil((Math.log(nanos / 1e9) / Math.log(2)) * (1 << schema));
+        for (int i = guess - 2; ; i++) {
+            if (new BigDecimal(nanos).compareTo(upper(schema, i)) <= 0) {
+                return Math.max(i, -20 * (1 << schema) + 1);
+            }
+        }
+    }
+
+    /** 1e9 * 2^(i / 2^schema) to 60 digits (2^(1/2^schema) by repeated square roots). */
+    private static BigDecimal upper(int schema, int index) {
+        MathContext mc = new MathContext(60);
+        // (The layout uses 40 digits near whole nanoseconds; this check uses 60, and another path.)
+        int scale = 1 << schema;
+        if (index % scale == 0) { // a whole power of two: exact, where the roots below would round
+            BigDecimal power = new BigDecimal(2).pow(Math.abs(index / scale));
+            return index >= 0 ? power.multiply(new BigDecimal(1_000_000_000))
+                    : new BigDecimal(1_000_000_000).divide(power, mc);
+        }
+        BigDecimal root = new BigDecimal(2);
+        for (int k = 0; k < schema; k++) {
+            root = root.sqrt(mc);
+        }
+        BigDecimal factor = index >= 0 ? root.pow(index, mc) : BigDecimal.ONE.divide(root.pow(-index, mc), mc);
+        return factor.multiply(new BigDecimal(1_000_000_000), mc);
+    }
+
+    private static List<Long> interestingDurations(int schema, long[] classic) {
+        List<Long> values = new ArrayList<>();
+        for (long v : new long[] {0, 1, 2, 63, 64, 65, 952, 953, 954, 999, 1000, 1001, Long.MAX_VALUE, Long.MAX_VALUE - 1}) {
+            values.add(v);
+        }
+        for (int shift = 0; shift < 63; shift++) {
+            long power = 1L << shift;
+            values.add(power - 1);
+            values.add(power);
+            values.add(power + 1);
+        }
+        for (long bound : classic) {
+            values.add(bound - 1);
+            values.add(bound);
+            values.add(bound + 1);
+        }
+        // Around every native boundary, up to the range of a long.
+        for (int index = -20 * (1 << schema); index <= 33 * (1 << schema); index++) {
+            long floor = upper(schema, index).longValue();
+            values.add(floor - 1);
+            values.add(floor);
+            values.add(floor + 1);
+        }
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 20_000; i++) {
+            values.add((long) Math.exp(random.nextDouble() * Math.log(1e15)));
+        }
+        return values;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2, 3, 4, 5})
+    void nativeIndexFollowsTheExponentialDefinition(int schema) {
+        HistogramLayout layout = new HistogramLayout(schema, CLASSIC);
+        for (long nanos : interestingDurations(schema, CLASSIC)) {
+            if (nanos < 0) {
+                continue;
+            }
+            int slot = layout.slot(nanos);
+            assertTrue(nanos <= layout.slotUpperNanos(slot) && (slot == 0 || nanos > layout.slotUpperNanos(slot - 1)),
+                    nanos + " ns in slot " + slot);
+            assertEquals(expectedNativeIndex(schema, nanos), layout.nativeIndex(slot), "schema " + schema + ", " + nanos + " ns");
+            int classic = 0;
+            while (classic < CLASSIC.length && nanos > CLASSIC[classic]) {
+                classic++;
+            }
+            assertEquals(classic, layout.classicBucket(slot), nanos + " ns classic bucket");
+        }
+    }
+
+    @Test
+    void theLastSlotEndsTheRangeOfALongAndNegativeDurationsCountAsZero() {
+        HistogramLayout layout = new HistogramLayout(3, CLASSIC);
+        assertEquals(layout.slots() - 1, layout.slot(Long.MAX_VALUE));
+        assertEquals(Long.MAX_VALUE, layout.slotUpperNanos(layout.slots() - 1));
+        assertEquals(layout.slot(0), layout.slot(-5));
+        assertEquals(HistogramLayout.ZERO_BUCKET, layout.nativeIndex(layout.slot(0)));
+        assertEquals(CLASSIC.length, layout.classicBucket(layout.slot(Long.MAX_VALUE)));
+    }
+
+    @Test
+    void aClassicBoundInsideANativeBucketSplitsIt() {
+        long bound = 3 * MS; // 3 ms is no power-of-two fraction of a second
+        HistogramLayout plain = new HistogramLayout(3, new long[0]);
+        HistogramLayout split = new HistogramLayout(3, new long[] {bound});
+        assertEquals(plain.slots() + 1, split.slots());
+        int below = split.slot(bound);
+        int above = split.slot(bound + 1);
+        assertEquals(below + 1, above);
+        assertEquals(split.nativeIndex(below), split.nativeIndex(above), "both halves belong to one native bucket");
+        assertEquals(0, split.classicBucket(below));
+        assertEquals(1, split.classicBucket(above));
+    }
+
+    @Test
+    void aClassicBoundOnANativeBoundaryAddsNoSlot() {
+        HistogramLayout plain = new HistogramLayout(3, new long[0]);
+        HistogramLayout onBoundary = new HistogramLayout(3, new long[] {1_000_000_000L, 500_000_000L * 2 * 2});
+        assertEquals(plain.slots(), onBoundary.slots(), "1 s and 2 s are native boundaries (2^0 and 2^1 seconds)");
+    }
+
+    @Test
+    void classicAndNativeViewsAreSumsOfTheSameCounters() {
+        HistogramLayout layout = new HistogramLayout(3, CLASSIC);
+        DurationHistogram histogram = new DurationHistogram(layout);
+        SplittableRandom random = new SplittableRandom(7);
+        long[] expectedClassic = new long[CLASSIC.length + 1];
+        long sum = 0;
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            long nanos = (long) Math.exp(random.nextDouble() * Math.log(1e12));
+            histogram.record(nanos);
+            sum += nanos;
+            int classic = 0;
+            while (classic < CLASSIC.length && nanos > CLASSIC[classic]) {
+                classic++;
+            }
+            expectedClassic[classic]++;
+        }
+        assertEquals(n, histogram.count());
+        assertEquals(sum, histogram.sumNanos());
+        assertEquals(java.util.Arrays.toString(expectedClassic), java.util.Arrays.toString(histogram.bucketCounts()));
+        long nativeTotal = 0;
+        long[] slots = histogram.slotCounts();
+        for (long count : slots) {
+            nativeTotal += count;
+        }
+        assertEquals(n, nativeTotal);
+    }
+}
