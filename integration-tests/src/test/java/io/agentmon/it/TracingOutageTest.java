@@ -35,7 +35,10 @@ class TracingOutageTest {
         Path tallyFile = dir.resolve("tally.properties");
         try (OtlpReceiver receiver = OtlpReceiver.start();
                 WorkerProcess worker = TracingTest.tracedWorker(Jdks.current(), receiver, protocol)
-                        .property("otel.exporter.otlp.timeout", "1000")
+                        // Both outages fail fast (refused connection, 503), so the timeout only has to
+                        // outlast a slow answer: with 1 s, a batch the receiver took but answered late on a
+                        // loaded machine counted as dropped, and the accepted/exported check failed.
+                        .property("otel.exporter.otlp.timeout", "10000")
                         .sampleWorker("--jobs", String.valueOf(JOBS), "--rate", RATE, "--threads", "4",
                                 "--tally", tallyFile.toString(), "--hold-seconds", "60")
                         .start()) {
