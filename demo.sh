@@ -14,7 +14,7 @@ echo "  in flight:  http://127.0.0.1:${port}/tasks      summary: http://127.0.0.
 echo "  stop with Ctrl-C"
 exec java \
   -javaagent:agent/target/agentmon.jar \
-  -Dagentmon.port="${port}" \
+  -Dagentmon.port="${port}" -Dagentmon.host=127.0.0.1 \
   -Dagentmon.service=sample-worker \
   -Dagentmon.tasks='com.acme.worker.jobs.Job+#execute' \
   -Dagentmon.docker='com.acme.worker.containers.ContainerAllocator#allocate' \
