@@ -88,11 +88,7 @@ public final class DurationHistogram {
 
     /** The classic buckets' counts from a {@link #slotCounts()} reading. */
     public long[] classicCounts(long[] slotCounts) {
-        long[] counts = new long[layout.classicBoundsNanos().length + 1];
-        for (int slot = 0; slot < slotCounts.length; slot++) {
-            counts[layout.classicBucket(slot)] += slotCounts[slot];
-        }
-        return counts;
+        return layout.classicCounts(slotCounts);
     }
 
     public long count() {

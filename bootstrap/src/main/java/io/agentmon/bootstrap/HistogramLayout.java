@@ -201,6 +201,15 @@ public final class HistogramLayout {
         return slotClassicBucket[slot];
     }
 
+    /** Per classic bucket (not cumulative; the last is +Inf) counts from counts per slot. */
+    public long[] classicCounts(long[] slotCounts) {
+        long[] counts = new long[classicBoundsNanos.length + 1];
+        for (int slot = 0; slot < slotCounts.length; slot++) {
+            counts[slotClassicBucket[slot]] += slotCounts[slot];
+        }
+        return counts;
+    }
+
     /** The largest duration, in nanoseconds, that slot {@code slot} counts. */
     public long slotUpperNanos(int slot) {
         return slotUpperNanos[slot];

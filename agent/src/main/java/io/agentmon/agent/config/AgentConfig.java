@@ -34,6 +34,7 @@ public final class AgentConfig {
     private final ValueSpec dockerCpu;
     private final ValueSpec dockerMemory;
     private final int seriesMax;
+    private final HistogramKinds histograms;
 
     /** Most bounds in one bucket list: each is a series per task and outcome. */
     public static final int MAX_BUCKETS = 64;
@@ -78,6 +79,10 @@ public final class AgentConfig {
         this.dockerCpu = argumentValue(settings, ConfigKey.DOCKER_CPU);
         this.dockerMemory = argumentValue(settings, ConfigKey.DOCKER_MEMORY);
         this.seriesMax = count(settings, ConfigKey.SERIES_MAX, 100, 10_000_000);
+        this.histograms = HistogramKinds.parse(value(settings, ConfigKey.HISTOGRAMS));
+        if (histograms == null) {
+            throw invalid(settings, ConfigKey.HISTOGRAMS, "expected classic, native or both");
+        }
         this.http = new HttpConfig(settings);
     }
 
@@ -396,6 +401,11 @@ public final class AgentConfig {
     }
 
     /** The series budget ({@code agentmon.series.max}). */
+    /** Which histogram buckets protobuf scrapes and the OTLP push carry. */
+    public HistogramKinds histograms() {
+        return histograms;
+    }
+
     public int seriesMax() {
         return seriesMax;
     }

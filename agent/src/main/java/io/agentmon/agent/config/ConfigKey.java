@@ -37,6 +37,8 @@ public enum ConfigKey {
             "When true, GET /tasks shows each in-flight task's current stack."),
     EXECUTOR_QUEUE_BUCKETS("agentmon.executor.queue.buckets", "100us,250us,500us,1ms,5ms,25ms,100ms,1s,5s,15s,30s,1m,2m,5m,10m,30m", "1s,1m,10m,1h",
             "Upper bounds of the executor queue-wait histogram's buckets, increasing: sub-millisecond, where a healthy pool's waits are, and the long end, where saturation shows."),
+    HISTOGRAMS("agentmon.histograms", "both", "classic",
+            "Which histogram buckets protobuf scrapes and the OTLP push carry: classic, native (Prometheus native / OTLP exponential) or both; text scrapes always get the classic ones."),
     EXECUTOR_NAME_FOR("agentmon.executor.name.<prefix>", "", "agentmon.executor.name.pool-1=ingest",
             "The pool label for the thread pool whose threads are named <prefix>-N (or <prefix>-thread-N, <prefix>-worker-N)."),
     DOCKER("agentmon.docker", "", "com.acme.ContainerPool#allocate",

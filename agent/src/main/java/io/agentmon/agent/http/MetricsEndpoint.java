@@ -1,6 +1,7 @@
 package io.agentmon.agent.http;
 
 import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.agent.config.HttpConfig;
 import io.agentmon.agent.http.server.HttpServer;
 import io.agentmon.agent.http.server.Response;
@@ -33,12 +34,12 @@ public final class MetricsEndpoint {
      * protection cannot be set up (the message names the key); nothing is served then.
      */
     public static MetricsEndpoint start(String host, int port, HttpConfig config, PrometheusRegistry registry,
-            Supplier<String> readiness, boolean taskStacks, History history) throws IOException {
+            HistogramKinds histograms, Supplier<String> readiness, boolean taskStacks, History history) throws IOException {
         Protection protection = Protection.from(config);
         Routes routes = new Routes(protection.credentials)
                 .add("/", new PageHandler())
                 .add("/metrics/summary", request -> Response.json(200, history.summaryJson()))
-                .add("/metrics", new MetricsHandler(registry))
+                .add("/metrics", new MetricsHandler(registry, histograms))
                 .add("/health", request -> Response.json(200, "{\"status\":\"UP\"}"))
                 .add("/health/ready", request -> Response.json(200, readiness.get()));
         if (config.tasks()) {

@@ -1,11 +1,14 @@
 package io.agentmon.agent.http;
 
+import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.agent.http.server.Handler;
 import io.agentmon.agent.http.server.Request;
 import io.agentmon.agent.http.server.Response;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.agentmon.agent.metrics.HistogramPoints;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,15 +16,20 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code GET /metrics}: the registry in the format the scraper's {@code Accept} header asks for
- * (Prometheus text by default, OpenMetrics or protobuf on request), gzipped when accepted.
+ * (Prometheus text by default, OpenMetrics or protobuf on request), gzipped when accepted. Only
+ * protobuf carries native histogram buckets; text formats get the classic buckets.
  */
 final class MetricsHandler implements Handler {
 
+    private static final String PROTOBUF = "application/vnd.google.protobuf";
+
     private final PrometheusRegistry registry;
+    private final HistogramKinds histograms;
     private final ExpositionFormats formats = ExpositionFormats.init();
 
-    MetricsHandler(PrometheusRegistry registry) {
+    MetricsHandler(PrometheusRegistry registry, HistogramKinds histograms) {
         this.registry = registry;
+        this.histograms = histograms;
     }
 
     @Override
@@ -30,7 +38,11 @@ final class MetricsHandler implements Handler {
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
         boolean gzip = acceptsGzip(request.header("Accept-Encoding"));
         try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
-            writer.write(out, registry.scrape());
+            MetricSnapshots snapshots = registry.scrape();
+            if (!histograms.classicInProtobuf() && writer.getContentType().startsWith(PROTOBUF)) {
+                snapshots = HistogramPoints.withoutClassic(snapshots);
+            }
+            writer.write(out, snapshots);
         }
         Response response = Response.bytes(200, writer.getContentType(), body.toByteArray());
         return gzip ? response.header("Content-Encoding", "gzip") : response;

@@ -43,10 +43,10 @@ public final class AgentMeterRegistry {
         new FileDescriptorMetrics().bindTo(micrometer);
         new DiskSpaceMetrics(new File(".").getAbsoluteFile()).bindTo(micrometer);
         PrometheusRegistry registry = micrometer.getPrometheusRegistry();
-        registry.register(new TaskMetricsCollector(service));
-        registry.register(new ExecutorMetricsCollector(service, config.executorNames()));
+        registry.register(new TaskMetricsCollector(service, config.histograms()));
+        registry.register(new ExecutorMetricsCollector(service, config.executorNames(), config.histograms()));
         registry.register(new EventMetricsCollector(service));
-        registry.register(new ContainerMetricsCollector(service, !config.docker().isEmpty()));
+        registry.register(new ContainerMetricsCollector(service, !config.docker().isEmpty(), config.histograms()));
         registry.register(new AgentSelfCollector(service, version));
         return registry;
     }

@@ -1,5 +1,6 @@
 package io.agentmon.agent.metrics;
 
+import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.DurationHistogram;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -19,11 +20,13 @@ public final class ContainerMetricsCollector implements MultiCollector {
 
     private final String service;
     private final boolean configured;
+    private final HistogramKinds histograms;
 
     /** {@code configured}: the worker's own allocator is described; otherwise series appear with docker-java's first call. */
-    public ContainerMetricsCollector(String service, boolean configured) {
+    public ContainerMetricsCollector(String service, boolean configured, HistogramKinds histograms) {
         this.service = service;
         this.configured = configured;
+        this.histograms = histograms;
     }
 
     @Override
@@ -44,7 +47,7 @@ public final class ContainerMetricsCollector implements MultiCollector {
             Labels labels = base.add("outcome", outcomes[i]);
             allocations.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
                     .value(byOutcome[i].count()).build());
-            durations.dataPoint(HistogramPoints.of(byOutcome[i], labels));
+            durations.dataPoint(HistogramPoints.of(byOutcome[i], labels, histograms.nativeBuckets()));
         }
         return new MetricSnapshots(allocations.build(), durations.build(),
                 gauge("agentmon_docker_containers_active", "Containers allocated (or started) and not yet released (or stopped).",

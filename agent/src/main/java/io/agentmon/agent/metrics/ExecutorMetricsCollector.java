@@ -1,5 +1,6 @@
 package io.agentmon.agent.metrics;
 
+import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.bootstrap.DurationHistogram;
 import io.agentmon.bootstrap.HistogramLayout;
 import io.agentmon.bootstrap.ExecutorRecorder;
@@ -7,6 +8,7 @@ import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.QueueWaits;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -34,10 +36,12 @@ public final class ExecutorMetricsCollector implements MultiCollector {
 
     private final String service;
     private final PoolNames names;
+    private final HistogramKinds histograms;
 
-    public ExecutorMetricsCollector(String service, Map<String, String> nameOverrides) {
+    public ExecutorMetricsCollector(String service, Map<String, String> nameOverrides, HistogramKinds histograms) {
         this.service = service;
         this.names = new PoolNames(nameOverrides);
+        this.histograms = histograms;
     }
 
     @Override
@@ -61,10 +65,11 @@ public final class ExecutorMetricsCollector implements MultiCollector {
             queued.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(totals.queued).build());
             active.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(totals.active).build());
             threads.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(totals.threads).build());
-            if (totals.waitCounts != null) {
+            if (totals.waitSlots != null) {
                 completed.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(totals.completed).build());
                 rejected.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(totals.rejected).build());
-                queueWait.dataPoint(HistogramPoints.of(totals.waitBoundsNanos, totals.waitCounts, totals.waitSumNanos, labels));
+                queueWait.dataPoint(HistogramPoints.of(totals.waitLayout, totals.waitSlots, totals.waitSumNanos, labels,
+                        Exemplars.EMPTY, histograms.nativeBuckets()));
             }
         }
         return new MetricSnapshots(queued.build(), active.build(), threads.build(), completed.build(), rejected.build(),
@@ -104,19 +109,19 @@ public final class ExecutorMetricsCollector implements MultiCollector {
             completed += more.completed;
             rejected += more.rejected;
             waitSumNanos += more.waitSumNanos;
-            if (more.waitCounts != null) {
-                if (waitCounts == null) {
-                    waitBoundsNanos = more.waitBoundsNanos;
-                    waitCounts = new long[more.waitCounts.length];
-                    waitLayout = more.waitLayout;
-                    waitSlots = new long[more.waitSlots.length];
-                }
-                for (int i = 0; i < waitCounts.length && i < more.waitCounts.length; i++) {
-                    waitCounts[i] += more.waitCounts[i];
-                }
-                for (int i = 0; i < waitSlots.length && i < more.waitSlots.length; i++) {
-                    waitSlots[i] += more.waitSlots[i];
-                }
+            if (more.waitSlots != null) {
+                addWaits(more.waitLayout, more.waitSlots);
+            }
+        }
+
+        /** Adds a reading of slot counts; every recorder of queue waits shares one layout. */
+        private void addWaits(HistogramLayout layout, long[] slots) {
+            if (waitSlots == null) {
+                waitLayout = layout;
+                waitSlots = new long[slots.length];
+            }
+            for (int i = 0; i < slots.length && i < waitSlots.length; i++) {
+                waitSlots[i] += slots[i];
             }
         }
 
@@ -125,9 +130,7 @@ public final class ExecutorMetricsCollector implements MultiCollector {
         long threads;
         long completed;
         long rejected;
-        long[] waitBoundsNanos;
-        long[] waitCounts;
-        /** The same waits per slot of the recorders' layout: what the agent's own quantiles read. */
+        /** Queue waits per slot of the recorders' layout (null for pools with no wait recorder). */
         HistogramLayout waitLayout;
         long[] waitSlots;
         long waitSumNanos;
@@ -143,20 +146,7 @@ public final class ExecutorMetricsCollector implements MultiCollector {
                 }
                 rejected += recorder.rejected();
                 DurationHistogram wait = recorder.queueWait();
-                long[] slots = wait.slotCounts(); // one reading for both views, so they agree
-                long[] counts = wait.classicCounts(slots);
-                if (waitCounts == null) {
-                    waitBoundsNanos = wait.boundsNanos();
-                    waitCounts = new long[counts.length];
-                    waitLayout = wait.layout();
-                    waitSlots = new long[slots.length];
-                }
-                for (int i = 0; i < counts.length && i < waitCounts.length; i++) {
-                    waitCounts[i] += counts[i];
-                }
-                for (int i = 0; i < slots.length && i < waitSlots.length; i++) {
-                    waitSlots[i] += slots[i];
-                }
+                addWaits(wait.layout(), wait.slotCounts());
                 waitSumNanos += wait.sumNanos();
             } else if (pool instanceof ForkJoinPool && firstRecorderOfPool) {
                 ForkJoinPool forkJoin = (ForkJoinPool) pool;

@@ -38,8 +38,8 @@ final class PoolLabels {
         for (Map.Entry<String, ExecutorMetricsCollector.PoolTotals> pool : byName.entrySet()) {
             String name = pool.getKey();
             if (!ADMITTED.containsKey(name)) {
-                long[] bounds = pool.getValue().waitBoundsNanos;
-                int series = SeriesBudget.poolSeries(bounds == null ? 0 : bounds.length);
+                ExecutorMetricsCollector.PoolTotals totals = pool.getValue();
+                int series = SeriesBudget.poolSeries(totals.waitLayout == null ? 0 : totals.waitLayout.classicBoundsNanos().length);
                 if (SeriesBudget.reserve(series)) {
                     ADMITTED.put(name, series);
                 }

@@ -1,5 +1,6 @@
 package io.agentmon.agent.metrics;
 
+import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.bootstrap.DurationHistogram;
 import io.agentmon.bootstrap.ExceptionCounts;
 import io.agentmon.bootstrap.TaskRecorder;
@@ -25,9 +26,11 @@ public final class TaskMetricsCollector implements MultiCollector {
     static final String[] OUTCOMES = {"success", "failure", "timeout"};
 
     private final String service;
+    private final HistogramKinds histograms;
 
-    public TaskMetricsCollector(String service) {
+    public TaskMetricsCollector(String service, HistogramKinds histograms) {
         this.service = service;
+        this.histograms = histograms;
     }
 
     @Override
@@ -60,7 +63,8 @@ public final class TaskMetricsCollector implements MultiCollector {
                 for (int outcome = 0; outcome < OUTCOMES.length; outcome++) {
                     durations.dataPoint(HistogramPoints.of(byOutcome[outcome],
                             labels("task", task, "outcome", OUTCOMES[outcome]),
-                            TaskExemplars.of(id, outcome, byOutcome[outcome].boundsNanos().length + 1)));
+                            TaskExemplars.of(id, outcome, byOutcome[outcome].boundsNanos().length + 1),
+                            histograms.nativeBuckets()));
                 }
                 for (Map.Entry<String, Long> failure : failuresByName(recorder.exceptions()).entrySet()) {
                     failures.dataPoint(counter(failure.getValue(), "task", task, "exception", failure.getKey()));

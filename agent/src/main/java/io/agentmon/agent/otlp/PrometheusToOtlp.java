@@ -5,11 +5,16 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramBuckets;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramPointData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.SummaryPointData;
 import io.opentelemetry.sdk.metrics.data.ValueAtQuantile;
 import io.opentelemetry.sdk.metrics.internal.data.ImmutableDoublePointData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableExponentialHistogramBuckets;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableExponentialHistogramData;
+import io.opentelemetry.sdk.metrics.internal.data.ImmutableExponentialHistogramPointData;
 import io.opentelemetry.sdk.metrics.internal.data.ImmutableGaugeData;
 import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramData;
 import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramPointData;
@@ -28,6 +33,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.NativeHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
@@ -46,8 +52,10 @@ import java.util.List;
  * <ul>
  *   <li>counter: monotonic cumulative sum</li>
  *   <li>gauge, unknown: gauge</li>
+ *   <li>histogram with native buckets (agentmon's, unless {@code agentmon.histograms=classic}):
+ *       cumulative exponential histogram</li>
  *   <li>classic histogram: cumulative explicit-bucket histogram (the finite upper bounds, per-bucket
- *       counts, sum and count); a native-only histogram is skipped (agentmon makes none)</li>
+ *       counts, sum and count)</li>
  *   <li>summary: summary (count, sum, quantiles), the OTLP type made for it</li>
  *   <li>info: gauge of value 1 with the info labels, as Prometheus shows it</li>
  *   <li>state set: gauge per state, 1 or 0, the state in an attribute named like the metric</li>
@@ -142,6 +150,10 @@ final class PrometheusToOtlp {
     }
 
     private MetricData histogram(HistogramSnapshot snapshot, String name, String help, String unit, long now) {
+        if (!snapshot.getDataPoints().isEmpty() && snapshot.getDataPoints().stream().allMatch(
+                HistogramSnapshot.HistogramDataPointSnapshot::hasNativeHistogramData)) {
+            return exponentialHistogram(snapshot, name, help, unit, now);
+        }
         List<HistogramPointData> points = new ArrayList<>();
         for (HistogramSnapshot.HistogramDataPointSnapshot point : snapshot.getDataPoints()) {
             if (!point.hasClassicHistogramData()) {
@@ -166,6 +178,41 @@ final class PrometheusToOtlp {
         }
         return ImmutableMetricData.createDoubleHistogram(resource, scope, name, help, unit,
                 ImmutableHistogramData.create(AggregationTemporality.CUMULATIVE, points));
+    }
+
+    /**
+     * Native buckets as an OTLP exponential histogram: the scale is the schema, and OTLP's bucket
+     * {@code i} is {@code (base^i, base^(i+1)]} where Prometheus's is {@code (base^(i-1), base^i]},
+     * so every index moves down by one. OTLP buckets are dense from an offset, so the gaps between
+     * Prometheus's sparse buckets are filled with zeros. The SDK's point has no zero threshold:
+     * the zero count is sent with the implied threshold 0, though it holds durations up to the
+     * native histogram's threshold (2^-20 s).
+     */
+    private MetricData exponentialHistogram(HistogramSnapshot snapshot, String name, String help, String unit, long now) {
+        List<ExponentialHistogramPointData> points = new ArrayList<>();
+        for (HistogramSnapshot.HistogramDataPointSnapshot point : snapshot.getDataPoints()) {
+            int scale = point.getNativeSchema();
+            points.add(ImmutableExponentialHistogramPointData.create(scale, point.hasSum() ? point.getSum() : 0,
+                    point.getNativeZeroCount(), false, 0, false, 0,
+                    buckets(scale, point.getNativeBucketsForPositiveValues()),
+                    buckets(scale, point.getNativeBucketsForNegativeValues()),
+                    startEpochNanos, now, attributes(point.getLabels()), Collections.emptyList()));
+        }
+        return ImmutableMetricData.createExponentialHistogram(resource, scope, name, help, unit,
+                ImmutableExponentialHistogramData.create(AggregationTemporality.CUMULATIVE, points));
+    }
+
+    private static ExponentialHistogramBuckets buckets(int scale, NativeHistogramBuckets sparse) {
+        if (sparse.size() == 0) {
+            return ImmutableExponentialHistogramBuckets.create(scale, 0, Collections.emptyList());
+        }
+        int first = sparse.getBucketIndex(0);
+        int last = sparse.getBucketIndex(sparse.size() - 1);
+        List<Long> counts = new ArrayList<>(Collections.nCopies(last - first + 1, 0L));
+        for (int i = 0; i < sparse.size(); i++) {
+            counts.set(sparse.getBucketIndex(i) - first, sparse.getCount(i));
+        }
+        return ImmutableExponentialHistogramBuckets.create(scale, first - 1, counts);
     }
 
     private MetricData summary(SummarySnapshot snapshot, String name, String help, String unit, long now) {

@@ -92,7 +92,7 @@ final class Agent {
             }
             History history = new History(config.executorNames(), !config.docker().isEmpty());
             // Throws, naming the key, when the port is taken or the protection cannot be set up.
-            MetricsEndpoint endpoint = MetricsEndpoint.start(config.host(), config.port(), config.http(), registry,
+            MetricsEndpoint endpoint = MetricsEndpoint.start(config.host(), config.port(), config.http(), registry, config.histograms(),
                     this::readiness, config.taskStacks(), history);
             serving = true;
             history.start(); // one daemon thread sampling what /metrics/summary and the page chart

@@ -2,10 +2,20 @@ package io.agentmon.agent.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.agent.http.server.Request;
+import io.agentmon.agent.metrics.HistogramPoints;
+import io.agentmon.bootstrap.HistogramLayout;
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_35_0.Metrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Exemplars;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.agentmon.agent.http.server.Response;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,7 +32,7 @@ class HandlersTest {
     private static MetricsHandler metrics() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.counter("agentmon.test.runs").increment(3);
-        return new MetricsHandler(registry.getPrometheusRegistry());
+        return new MetricsHandler(registry.getPrometheusRegistry(), HistogramKinds.BOTH);
     }
 
     @Test
@@ -45,6 +55,69 @@ class HandlersTest {
         assertTrue(text.endsWith("# EOF\n"), text);
         Response refused = metrics().handle(Request.of("GET", "/metrics", Map.of("Accept-Encoding", "gzip;q=0")));
         assertNull(refused.header("Content-Encoding"), "q=0 refuses gzip");
+    }
+
+    private static final String PROTOBUF_ACCEPT =
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
+
+    /** A registry with one agentmon histogram: four runs of 2 ms, one of 300 ms. */
+    private static PrometheusRegistry withHistogram() {
+        HistogramLayout layout = new HistogramLayout(3, new long[] {1_000_000L, 10_000_000L, 1_000_000_000L});
+        long[] slots = new long[layout.slots()];
+        slots[layout.slot(2_000_000L)] = 4;
+        slots[layout.slot(300_000_000L)] = 1;
+        HistogramSnapshot histogram = HistogramSnapshot.builder().name("agentmon_task_duration_seconds")
+                .dataPoint(HistogramPoints.of(layout, slots, 308_000_000L, Labels.EMPTY, Exemplars.EMPTY, true)).build();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(() -> new MetricSnapshots(histogram));
+        return registry;
+    }
+
+    private static Metrics.MetricFamily protobufFamily(HistogramKinds kinds) throws Exception {
+        Response response = new MetricsHandler(withHistogram(), kinds).handle(Request.of("GET", "/metrics",
+                Map.of("Accept", PROTOBUF_ACCEPT)));
+        assertTrue(response.header("Content-Type").startsWith("application/vnd.google.protobuf"), response.headers().toString());
+        return Metrics.MetricFamily.parseDelimitedFrom(new ByteArrayInputStream(response.body()));
+    }
+
+    @Test
+    void protobufCarriesNativeBucketsBesideTheClassicOnesByDefault() throws Exception {
+        Metrics.Histogram histogram = protobufFamily(HistogramKinds.BOTH).getMetric(0).getHistogram();
+        assertEquals(5, histogram.getSampleCount());
+        assertEquals(3, histogram.getSchema());
+        assertTrue(histogram.getZeroThreshold() > 0);
+        assertEquals(2, histogram.getPositiveSpanCount(), "two buckets far apart: two spans");
+        assertEquals(4, histogram.getPositiveDelta(0));
+        assertEquals(1 - 4, histogram.getPositiveDelta(1));
+        assertEquals(4, histogram.getBucketCount(), "3 classic bounds and +Inf");
+        assertEquals(4, histogram.getBucket(1).getCumulativeCount(), "le=0.01");
+        assertEquals(5, histogram.getBucket(3).getCumulativeCount(), "le=+Inf");
+    }
+
+    @Test
+    void nativeModeLeavesTheClassicBucketsOutOfProtobufOnly() throws Exception {
+        Metrics.Histogram histogram = protobufFamily(HistogramKinds.NATIVE).getMetric(0).getHistogram();
+        assertEquals(0, histogram.getBucketCount());
+        assertEquals(2, histogram.getPositiveSpanCount());
+        assertEquals(5, histogram.getSampleCount());
+        Response text = new MetricsHandler(withHistogram(), HistogramKinds.NATIVE).handle(Request.of("GET", "/metrics", Map.of()));
+        assertTrue(text.bodyText().contains("agentmon_task_duration_seconds_bucket{le=\"0.01\"} 4"), text.bodyText());
+    }
+
+    @Test
+    void classicHistogramsStayClassicInProtobuf() throws Exception {
+        PrometheusMeterRegistry micrometer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        io.micrometer.core.instrument.Timer.builder("worker.calls").publishPercentileHistogram().register(micrometer)
+                .record(java.time.Duration.ofMillis(3));
+        Response response = new MetricsHandler(micrometer.getPrometheusRegistry(), HistogramKinds.NATIVE).handle(
+                Request.of("GET", "/metrics", Map.of("Accept", PROTOBUF_ACCEPT)));
+        ByteArrayInputStream in = new ByteArrayInputStream(response.body());
+        Metrics.MetricFamily family;
+        do {
+            family = Metrics.MetricFamily.parseDelimitedFrom(in);
+        } while (family != null && !family.getName().equals("worker_calls_seconds"));
+        assertNotNull(family, "the timer is served");
+        assertTrue(family.getMetric(0).getHistogram().getBucketCount() > 0, "a histogram with no native buckets keeps its classic ones");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -44,6 +45,16 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Starts Prometheus scraping {@code targets} ({@code host:port}) as job {@code job}, and waits until it is ready. */
     public static PrometheusServer start(String job, String... targets) throws IOException {
+        return start(false, job, targets);
+    }
+
+    /**
+     * As {@link #start(String, String...)}; with {@code nativeHistograms} Prometheus runs with
+     * {@code --enable-feature=native-histograms}: it asks for the protobuf exposition and stores
+     * a histogram that has native buckets as one native series (no {@code _bucket}, {@code _count}
+     * or {@code _sum} series).
+     */
+    public static PrometheusServer start(boolean nativeHistograms, String job, String... targets) throws IOException {
         StringBuilder jobs = new StringBuilder()
                 .append("  - job_name: ").append(job).append('\n')
                 .append("    metrics_path: /metrics\n")
@@ -52,14 +63,15 @@ public final class PrometheusServer implements AutoCloseable {
         for (String target : targets) {
             jobs.append("          - '").append(target).append("'\n");
         }
-        return startWithJobs(jobs.toString());
+        return nativeHistograms ? startWithJobs(jobs.toString(), "--enable-feature=native-histograms")
+                : startWithJobs(jobs.toString());
     }
 
     /**
      * Starts Prometheus with these entries of {@code scrape_configs} (YAML, each starting
      * {@code "  - job_name: "}), scraping every second, and waits until it is ready.
      */
-    public static PrometheusServer startWithJobs(String scrapeConfigs) throws IOException {
+    public static PrometheusServer startWithJobs(String scrapeConfigs, String... flags) throws IOException {
         Path binary = find();
         Path dir = Files.createTempDirectory("agentmon-prometheus-");
         String config = "global:\n"
@@ -78,6 +90,7 @@ public final class PrometheusServer implements AutoCloseable {
         command.add("--storage.tsdb.path=" + dir.resolve("data"));
         command.add("--web.listen-address=127.0.0.1:" + port);
         command.add("--log.level=warn");
+        command.addAll(Arrays.asList(flags));
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PrometheusServer server = new PrometheusServer(process, dir, log, port);
