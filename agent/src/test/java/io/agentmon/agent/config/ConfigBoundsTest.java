@@ -206,6 +206,17 @@ class ConfigBoundsTest {
     }
 
     @Test
+    void histogramKindsAreOneOfThreeWords() throws Exception {
+        assertEquals(HistogramKinds.BOTH, ConfigLoader.load(null, NONE, NONE).histograms());
+        assertEquals(HistogramKinds.NATIVE, ConfigLoader.load(null, map("agentmon.histograms", "Native"), NONE).histograms());
+        assertEquals(HistogramKinds.CLASSIC, ConfigLoader.load("histograms=classic", NONE, NONE).histograms());
+        for (String bad : new String[] {"natve", "", "classic,native", "exponential"}) {
+            String message = error(null, map("agentmon.histograms", bad), NONE);
+            assertTrue(message.startsWith("agentmon.histograms=") && message.contains("expected classic, native or both"), message);
+        }
+    }
+
+    @Test
     void moreEventNamesThanTheTableHoldsAreAnError() {
         Map<String, String> events = new HashMap<>();
         for (int i = 0; i <= AgentConfig.MAX_EVENTS; i++) {

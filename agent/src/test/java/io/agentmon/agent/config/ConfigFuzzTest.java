@@ -123,7 +123,7 @@ class ConfigFuzzTest {
     private static String validArguments(Random random) {
         List<String> parts = new java.util.ArrayList<>(List.of("port=9300", "tasks=a.B#c,d.E+#f", "task.buckets=1ms,10ms,1s",
                 "host=127.0.0.1", "task.deadline=30s", "tasks.stacks=true", "executor.name.pool-1=ingest",
-                "events.split=a.B#split", "events.split.value=arg0", "series.max=20000"));
+                "events.split=a.B#split", "events.split.value=arg0", "series.max=20000", "histograms=native"));
         java.util.Collections.shuffle(parts, random);
         return String.join(",", parts.subList(0, 1 + random.nextInt(parts.size())));
     }
