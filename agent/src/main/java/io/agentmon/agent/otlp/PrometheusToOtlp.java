@@ -4,6 +4,14 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.Data;
+import io.opentelemetry.sdk.metrics.data.DoubleExemplarData;
+import io.opentelemetry.sdk.metrics.data.ExponentialHistogramData;
+import io.opentelemetry.sdk.metrics.data.GaugeData;
+import io.opentelemetry.sdk.metrics.data.HistogramData;
+import io.opentelemetry.sdk.metrics.data.MetricDataType;
+import io.opentelemetry.sdk.metrics.data.SumData;
+import io.opentelemetry.sdk.metrics.data.SummaryData;
 import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.ExponentialHistogramBuckets;
 import io.opentelemetry.sdk.metrics.data.ExponentialHistogramPointData;
@@ -11,18 +19,6 @@ import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.SummaryPointData;
 import io.opentelemetry.sdk.metrics.data.ValueAtQuantile;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableDoublePointData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableExponentialHistogramBuckets;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableExponentialHistogramData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableExponentialHistogramPointData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableGaugeData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableHistogramPointData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableMetricData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableSumData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableSummaryData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableSummaryPointData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableValueAtQuantile;
 import io.opentelemetry.sdk.resources.Resource;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -63,6 +59,8 @@ import java.util.List;
  */
 final class PrometheusToOtlp {
 
+    private static final List<DoubleExemplarData> NO_EXEMPLARS = Collections.emptyList();
+
     private final Resource resource;
     private final InstrumentationScopeInfo scope;
     private final long startEpochNanos;
@@ -100,22 +98,22 @@ final class PrometheusToOtlp {
         if (snapshot instanceof CounterSnapshot) {
             List<DoublePointData> points = new ArrayList<>();
             for (CounterSnapshot.CounterDataPointSnapshot point : ((CounterSnapshot) snapshot).getDataPoints()) {
-                points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), point.getValue()));
+                points.add(DoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), point.getValue(), NO_EXEMPLARS));
             }
-            return ImmutableMetricData.createDoubleSum(resource, scope, name, help, unit,
-                    ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE, points));
+            return metric(MetricDataType.DOUBLE_SUM, name, help, unit,
+                    SumData.createDoubleSumData(true, AggregationTemporality.CUMULATIVE, points));
         }
         if (snapshot instanceof GaugeSnapshot) {
             List<DoublePointData> points = new ArrayList<>();
             for (GaugeSnapshot.GaugeDataPointSnapshot point : ((GaugeSnapshot) snapshot).getDataPoints()) {
-                points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), point.getValue()));
+                points.add(DoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), point.getValue(), NO_EXEMPLARS));
             }
             return gauge(name, help, unit, points);
         }
         if (snapshot instanceof UnknownSnapshot) {
             List<DoublePointData> points = new ArrayList<>();
             for (UnknownSnapshot.UnknownDataPointSnapshot point : ((UnknownSnapshot) snapshot).getDataPoints()) {
-                points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), point.getValue()));
+                points.add(DoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), point.getValue(), NO_EXEMPLARS));
             }
             return gauge(name, help, unit, points);
         }
@@ -128,7 +126,7 @@ final class PrometheusToOtlp {
         if (snapshot instanceof InfoSnapshot) {
             List<DoublePointData> points = new ArrayList<>();
             for (InfoSnapshot.InfoDataPointSnapshot point : ((InfoSnapshot) snapshot).getDataPoints()) {
-                points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), 1));
+                points.add(DoublePointData.create(startEpochNanos, now, attributes(point.getLabels()), 1, NO_EXEMPLARS));
             }
             return gauge(name + "_info", help, "", points);
         }
@@ -137,7 +135,7 @@ final class PrometheusToOtlp {
             for (StateSetSnapshot.StateSetDataPointSnapshot point : ((StateSetSnapshot) snapshot).getDataPoints()) {
                 for (int i = 0; i < point.size(); i++) {
                     Attributes attributes = attributes(point.getLabels()).toBuilder().put(name, point.getName(i)).build();
-                    points.add(ImmutableDoublePointData.create(startEpochNanos, now, attributes, point.isTrue(i) ? 1 : 0));
+                    points.add(DoublePointData.create(startEpochNanos, now, attributes, point.isTrue(i) ? 1 : 0, NO_EXEMPLARS));
                 }
             }
             return gauge(name, help, "", points);
@@ -145,8 +143,12 @@ final class PrometheusToOtlp {
         return null; // a snapshot type newer than this code: left out rather than guessed at
     }
 
+    private MetricData metric(MetricDataType type, String name, String help, String unit, Data<?> data) {
+        return new PushedMetric(resource, scope, name, help, unit, type, data);
+    }
+
     private MetricData gauge(String name, String help, String unit, List<DoublePointData> points) {
-        return ImmutableMetricData.createDoubleGauge(resource, scope, name, help, unit, ImmutableGaugeData.create(points));
+        return metric(MetricDataType.DOUBLE_GAUGE, name, help, unit, GaugeData.createDoubleGaugeData(points));
     }
 
     private MetricData histogram(HistogramSnapshot snapshot, String name, String help, String unit, long now) {
@@ -173,11 +175,11 @@ final class PrometheusToOtlp {
                 counts.add(0L); // no +Inf bucket given: nothing lies above the last bound
             }
             double sum = point.hasSum() ? point.getSum() : 0;
-            points.add(ImmutableHistogramPointData.create(startEpochNanos, now, attributes(point.getLabels()),
+            points.add(HistogramPointData.create(startEpochNanos, now, attributes(point.getLabels()),
                     sum, false, 0, false, 0, bounds, counts));
         }
-        return ImmutableMetricData.createDoubleHistogram(resource, scope, name, help, unit,
-                ImmutableHistogramData.create(AggregationTemporality.CUMULATIVE, points));
+        return metric(MetricDataType.HISTOGRAM, name, help, unit,
+                HistogramData.create(AggregationTemporality.CUMULATIVE, points));
     }
 
     /**
@@ -192,19 +194,19 @@ final class PrometheusToOtlp {
         List<ExponentialHistogramPointData> points = new ArrayList<>();
         for (HistogramSnapshot.HistogramDataPointSnapshot point : snapshot.getDataPoints()) {
             int scale = point.getNativeSchema();
-            points.add(ImmutableExponentialHistogramPointData.create(scale, point.hasSum() ? point.getSum() : 0,
+            points.add(ExponentialHistogramPointData.create(scale, point.hasSum() ? point.getSum() : 0,
                     point.getNativeZeroCount(), false, 0, false, 0,
                     buckets(scale, point.getNativeBucketsForPositiveValues()),
                     buckets(scale, point.getNativeBucketsForNegativeValues()),
                     startEpochNanos, now, attributes(point.getLabels()), Collections.emptyList()));
         }
-        return ImmutableMetricData.createExponentialHistogram(resource, scope, name, help, unit,
-                ImmutableExponentialHistogramData.create(AggregationTemporality.CUMULATIVE, points));
+        return metric(MetricDataType.EXPONENTIAL_HISTOGRAM, name, help, unit,
+                ExponentialHistogramData.create(AggregationTemporality.CUMULATIVE, points));
     }
 
     private static ExponentialHistogramBuckets buckets(int scale, NativeHistogramBuckets sparse) {
         if (sparse.size() == 0) {
-            return ImmutableExponentialHistogramBuckets.create(scale, 0, Collections.emptyList());
+            return ExponentialHistogramBuckets.create(scale, 0, Collections.emptyList());
         }
         int first = sparse.getBucketIndex(0);
         int last = sparse.getBucketIndex(sparse.size() - 1);
@@ -212,7 +214,7 @@ final class PrometheusToOtlp {
         for (int i = 0; i < sparse.size(); i++) {
             counts.set(sparse.getBucketIndex(i) - first, sparse.getCount(i));
         }
-        return ImmutableExponentialHistogramBuckets.create(scale, first - 1, counts);
+        return ExponentialHistogramBuckets.create(scale, first - 1, counts);
     }
 
     private MetricData summary(SummarySnapshot snapshot, String name, String help, String unit, long now) {
@@ -220,13 +222,13 @@ final class PrometheusToOtlp {
         for (SummarySnapshot.SummaryDataPointSnapshot point : snapshot.getDataPoints()) {
             List<ValueAtQuantile> quantiles = new ArrayList<>(point.getQuantiles().size());
             for (Quantile quantile : point.getQuantiles()) {
-                quantiles.add(ImmutableValueAtQuantile.create(quantile.getQuantile(), quantile.getValue()));
+                quantiles.add(ValueAtQuantile.create(quantile.getQuantile(), quantile.getValue()));
             }
-            points.add(ImmutableSummaryPointData.create(startEpochNanos, now, attributes(point.getLabels()),
+            points.add(SummaryPointData.create(startEpochNanos, now, attributes(point.getLabels()),
                     point.hasCount() ? point.getCount() : 0, point.hasSum() ? point.getSum() : 0,
                     quantiles.isEmpty() ? Collections.emptyList() : quantiles));
         }
-        return ImmutableMetricData.createDoubleSummary(resource, scope, name, help, unit, ImmutableSummaryData.create(points));
+        return metric(MetricDataType.SUMMARY, name, help, unit, SummaryData.create(points));
     }
 
     private static Attributes attributes(Labels labels) {
