@@ -25,24 +25,46 @@ public final class TaskProbes {
     }
 
     /**
+     * What the advice holds as the slot until {@link #enter} has returned: an enter that failed
+     * (a {@code StackOverflowError} in it, say) leaves this, and {@link #exit} then records and
+     * releases nothing, instead of reading the advice's defaults (slot 0, start 0) and releasing
+     * another run's slot with a duration of the clock's whole range.
+     */
+    public static final int NOT_ENTERED = Integer.MIN_VALUE;
+
+    /**
      * Registers the run as in flight; returns its slot for {@link #exit}, or -1 when it is
      * untracked. {@code methodId} is the woven method's {@link TaskMethods} id, for its span.
+     * If it fails after claiming, it gives the claim back before the failure goes on.
      */
     public static int enter(int probeId, int methodId, long startNanos) {
         int slot = InFlight.claim(probeId, startNanos);
         if (slot < 0) {
             TaskRecorders.get(probeId).untracked.increment();
-        } else if (Traces.enabled) {
-            Traces.started(methodId, slot);
         }
-        if (EventStream.active) {
-            EventStream.taskStarted(probeId);
+        try {
+            if (slot >= 0 && Traces.enabled) {
+                Traces.started(methodId, slot);
+            }
+            if (EventStream.active) {
+                EventStream.taskStarted(probeId);
+            }
+        } catch (Throwable failure) {
+            if (slot >= 0) {
+                InFlight.release(slot);
+            } else {
+                TaskRecorders.get(probeId).untracked.decrement();
+            }
+            throw failure;
         }
         return slot;
     }
 
     /** Records the finished run; {@code thrown} is null when the method returned normally. */
     public static void exit(int probeId, int slot, long startNanos, Throwable thrown) {
+        if (slot == NOT_ENTERED) {
+            return; // the enter failed: there is no start to measure from and no slot to free
+        }
         long elapsed = System.nanoTime() - startNanos;
         TaskRecorder recorder = TaskRecorders.get(probeId);
         boolean late = elapsed > recorder.deadlineNanos;
