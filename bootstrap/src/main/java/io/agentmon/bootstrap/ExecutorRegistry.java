@@ -38,14 +38,21 @@ public final class ExecutorRegistry {
         ExecutorRecorder created = null; // allocated only once a free slot is in sight
         for (int i = 0; i < PROBE_LIMIT; i++) {
             int slot = (home + i) & MASK;
-            ExecutorRecorder current = RECORDERS.get(slot);
-            if (current == null || current.pool() == null) {
+            while (true) {
+                ExecutorRecorder current = RECORDERS.get(slot);
+                if (current != null && current.pool() == pool) {
+                    return current; // another thread registered it since find(): one pool, one recorder
+                }
+                if (current != null && current.pool() != null) {
+                    break; // another pool's: try the next slot
+                }
                 if (created == null) {
                     created = new ExecutorRecorder(pool, queueWaitLayout);
                 }
                 if (RECORDERS.compareAndSet(slot, current, created)) {
                     return created;
                 }
+                // Lost this slot to another thread: look again at what it put there.
             }
         }
         REFUSED.increment();

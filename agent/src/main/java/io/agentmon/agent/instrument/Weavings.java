@@ -24,8 +24,10 @@ final class Weavings {
         return (builder, type, loader, method, matcher, label) -> {
             // Never refused: beyond the series budget the label is folded into "other".
             int probeId = TaskRecorders.registerTask(label, config.deadlineNanos(label));
-            stats.woven();
-            int methodId = TaskMethods.register(type.getName(), method.getName(), loader);
+            if (!TaskMethods.isRegistered(type.getName(), method.getName(), method.getDescriptor(), loader)) {
+                stats.woven(); // a retransformation weaves the same method again: count it once
+            }
+            int methodId = TaskMethods.register(type.getName(), method.getName(), method.getDescriptor(), loader);
             return builder.visit(MatchedMethodsTransformer.advice(
                     Advice.withCustomMapping().bind(ProbeId.class, probeId).bind(MethodId.class, methodId), TaskAdvice.class, method));
         };
