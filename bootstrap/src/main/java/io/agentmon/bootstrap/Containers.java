@@ -79,7 +79,10 @@ public final class Containers {
     /** The container with this key changes from {@code from} to {@code to}; unknown keys are ignored. */
     static void transition(Object key, int from, int to) {
         int slot = find(key);
-        if (slot >= 0) {
+        if (slot >= 0 && STATES.get(slot) == from) {
+            // Forgetting counts from the last change, not the allocation: a container stopped after
+            // a day of running and started again later is still known.
+            SINCE[slot] = System.nanoTime();
             STATES.compareAndSet(slot, from, to);
         }
     }
@@ -122,8 +125,8 @@ public final class Containers {
 
     /**
      * Reads the live containers into {@code totals}: [count, memory bytes] and returns their CPU
-     * cores. Entries that are not running and older than {@code forgetNanos} are dropped (a
-     * container removed by Docker itself, say).
+     * cores. Entries that are not running and unchanged for longer than {@code forgetNanos} are
+     * dropped (a container removed by Docker itself, say).
      */
     public static double readActive(long[] totals, long forgetNanos) {
         long now = System.nanoTime();

@@ -14,6 +14,24 @@ class ContainersTest {
     private static final long DAY = TimeUnit.DAYS.toNanos(1);
 
     @Test
+    void aStoppedContainerIsForgottenAfterItsLastChangeNotItsAllocation() throws Exception {
+        long[] totals = new long[2];
+        long forget = TimeUnit.SECONDS.toNanos(1);
+        ContainerProbes.dockerCreated(System.nanoTime(), "busybox", "long-runner", null, 2, 64);
+        ContainerProbes.dockerStarted("long-runner");
+        Thread.sleep(1_200); // it runs for longer than the forget interval
+        ContainerProbes.dockerStopped("long-runner");
+        Containers.readActive(totals, forget); // just stopped: kept
+        ContainerProbes.dockerStarted("long-runner");
+        long activeWith = totals[0];
+        Containers.readActive(totals, forget);
+        assertEquals(activeWith + 1, totals[0], "started again, and known: it had changed well within the forget interval");
+        ContainerProbes.dockerRemoved("long-runner");
+        Containers.readActive(totals, forget);
+        assertEquals(activeWith, totals[0]);
+    }
+
+    @Test
     void dockerLifecycle() {
         long[] totals = new long[2];
         double before = Containers.readActive(totals, DAY);
