@@ -10,6 +10,59 @@ public final class ContainerProbes {
     private ContainerProbes() {
     }
 
+    /**
+     * A configured allocation method was entered: returns the start time for
+     * {@link #allocationFinished}. The size is read by separate advice that runs after this
+     * ({@link #allocationCpus}, {@link #allocationMemory}), so that a size that cannot be read (a null on the way to it)
+     * loses neither the clock read nor the allocation.
+     */
+    public static long allocationStarted() {
+        long startNanos = System.nanoTime();
+        TraceThread thread = TraceThread.get();
+        int level = thread.allocations++;
+        if (level < TraceThread.ALLOCATION_DEPTH) {
+            thread.allocationCpus[level] = 0;
+            thread.allocationMemory[level] = 0;
+        }
+        return startNanos;
+    }
+
+    /** The CPU cores of the allocation this thread entered last. */
+    public static void allocationCpus(double cpus) {
+        TraceThread thread = TraceThread.get();
+        int level = thread.allocations - 1;
+        if (level >= 0 && level < TraceThread.ALLOCATION_DEPTH) {
+            thread.allocationCpus[level] = cpus;
+        }
+    }
+
+    /** The memory of the allocation this thread entered last. */
+    public static void allocationMemory(double memoryBytes) {
+        TraceThread thread = TraceThread.get();
+        int level = thread.allocations - 1;
+        if (level >= 0 && level < TraceThread.ALLOCATION_DEPTH) {
+            thread.allocationMemory[level] = (long) memoryBytes;
+        }
+    }
+
+    /**
+     * The allocation this thread entered last returned or threw. A {@code startNanos} of 0 is
+     * what the advice holds when {@link #allocationStarted} failed: nothing to measure or pop.
+     */
+    public static void allocationFinished(long startNanos, Object container, Throwable thrown) {
+        if (startNanos == 0) {
+            return;
+        }
+        TraceThread thread = TraceThread.get();
+        int level = --thread.allocations;
+        boolean sized = level >= 0 && level < TraceThread.ALLOCATION_DEPTH;
+        if (level < 0) {
+            thread.allocations = 0;
+        }
+        allocated(startNanos, container, thrown, sized ? thread.allocationCpus[level] : 0,
+                sized ? thread.allocationMemory[level] : 0);
+    }
+
     /** A configured allocation method returned ({@code thrown == null}) or threw; it is running at once. */
     public static void allocated(long startNanos, Object container, Throwable thrown, double cpus, long memoryBytes) {
         TraceThread thread = TraceThread.get();

@@ -21,6 +21,16 @@ final class TraceThread {
      */
     boolean inWorkerCode;
 
+    /**
+     * The sizes of this thread's allocations in progress ({@code agentmon.docker}), innermost
+     * last, read on entry by their own advice and taken by the allocation's exit: see
+     * {@link ContainerProbes#allocationStarted}. Deeper nesting than this records size 0.
+     */
+    static final int ALLOCATION_DEPTH = 4;
+    final double[] allocationCpus = new double[ALLOCATION_DEPTH];
+    final long[] allocationMemory = new long[ALLOCATION_DEPTH];
+    int allocations;
+
     /** The {@link InFlight} slot of this thread's innermost traced run, or -1. */
     int current = -1;
 

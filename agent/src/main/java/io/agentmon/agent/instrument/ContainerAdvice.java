@@ -17,24 +17,46 @@ final class ContainerAdvice {
     private ContainerAdvice() {
     }
 
-    /** A method named by {@code agentmon.docker}; CPU and memory read from its arguments as configured. */
+    /**
+     * A method named by {@code agentmon.docker}: counted and timed. Its size is read by
+     * {@link AllocationCpus} and {@link AllocationMemory}, woven inside this one, as the value of an event is: a size that
+     * cannot be read (a null on the getter chain) then costs the size, never the clock read.
+     */
     static final class Allocate {
         private Allocate() {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static long enter(@ReadCpu double cpus, @ReadMemory double memoryBytes,
-                @Advice.Local("agentmonCpus") double cpuLocal, @Advice.Local("agentmonMemory") long memoryLocal) {
-            cpuLocal = cpus;
-            memoryLocal = (long) memoryBytes;
-            return System.nanoTime();
+        static long enter() {
+            return ContainerProbes.allocationStarted();
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long startNanos, @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object container,
-                @Advice.Thrown Throwable thrown, @Advice.Local("agentmonCpus") double cpus,
-                @Advice.Local("agentmonMemory") long memoryBytes) {
-            ContainerProbes.allocated(startNanos, container, thrown, cpus, memoryBytes);
+                @Advice.Thrown Throwable thrown) {
+            ContainerProbes.allocationFinished(startNanos, container, thrown);
+        }
+    }
+
+    /** The allocation's CPU cores, read from its arguments as configured, after {@link Allocate}'s enter. */
+    static final class AllocationCpus {
+        private AllocationCpus() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@ReadCpu double cpus) {
+            ContainerProbes.allocationCpus(cpus);
+        }
+    }
+
+    /** The allocation's memory, read apart from its CPU, so that one unreadable does not lose the other. */
+    static final class AllocationMemory {
+        private AllocationMemory() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@ReadMemory double memoryBytes) {
+            ContainerProbes.allocationMemory(memoryBytes);
         }
     }
 

@@ -49,20 +49,23 @@ final class Weavings {
     /** {@code agentmon.docker}: an allocation, counted and timed, its size read from its arguments. */
     static MatchedMethodsTransformer.Weaving containerAllocations(AgentConfig config, InstrumentationStats stats) {
         return (builder, type, loader, method, matcher, label) -> {
-            Advice.WithCustomMapping mapping;
+            Advice.WithCustomMapping cpus;
+            Advice.WithCustomMapping memory;
             try {
-                mapping = Advice.withCustomMapping()
-                        .bind(ReadCpu.class, config.dockerCpu() == null ? ZERO
-                                : ValueReader.argument(config.dockerCpu(), method, type), double.class)
-                        .bind(ReadMemory.class, config.dockerMemory() == null ? ZERO
-                                : ValueReader.argument(config.dockerMemory(), method, type), double.class);
+                cpus = Advice.withCustomMapping().bind(ReadCpu.class, config.dockerCpu() == null ? ZERO
+                        : ValueReader.argument(config.dockerCpu(), method, type), double.class);
+                memory = Advice.withCustomMapping().bind(ReadMemory.class, config.dockerMemory() == null ? ZERO
+                        : ValueReader.argument(config.dockerMemory(), method, type), double.class);
             } catch (IllegalArgumentException e) {
                 AgentLog.warn("agentmon.docker.cpu/memory on " + type.getName() + "#" + method.getName() + ": "
                         + e.getMessage() + "; this allocation method is not recorded");
                 return builder;
             }
             stats.woven();
-            return builder.visit(MatchedMethodsTransformer.advice(mapping, ContainerAdvice.Allocate.class, method));
+            // The earlier visit is the outer one: the timing's enter runs first, then the sizes'.
+            return builder.visit(MatchedMethodsTransformer.advice(Advice.withCustomMapping(), ContainerAdvice.Allocate.class, method))
+                    .visit(MatchedMethodsTransformer.advice(cpus, ContainerAdvice.AllocationCpus.class, method))
+                    .visit(MatchedMethodsTransformer.advice(memory, ContainerAdvice.AllocationMemory.class, method));
         };
     }
 
