@@ -38,6 +38,12 @@ import org.junit.jupiter.api.Test;
  * asking only for metrics and labels that a real scrape of the sample worker under the agent,
  * with the demo configuration, contains. (That the queries return data from a real Prometheus
  * is {@code RealPrometheusTest}'s job.)
+ *
+ * <p>The scrape is the text format, which carries histograms as classic buckets only; a query
+ * may also name an agentmon histogram by its bare name, the series a Prometheus with native
+ * histograms stores instead of {@code _bucket}/{@code _count}/{@code _sum} (agentmon serves it on a
+ * protobuf scrape). That name counts as served when the scrape has its {@code _bucket} series,
+ * with their labels but {@code le}.
  */
 class DashboardsTest {
 
@@ -195,12 +201,13 @@ class DashboardsTest {
             requestGc(worker.pid());
             Scrape scrape = WorkerProcess.Http.scrape(port);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!names(scrape).containsAll(needed) && System.nanoTime() < deadline) {
+            while (!servedNames(scrape).containsAll(needed) && System.nanoTime() < deadline) {
                 Thread.sleep(500);
                 scrape = WorkerProcess.Http.scrape(port);
             }
             Map<String, Set<String>> labels = labelsByMetric(scrape);
             labels.put("up", new HashSet<>());
+            addNativeHistogramNames(labels);
 
             List<String> problems = new ArrayList<>();
             for (Map.Entry<String, String> entry : queries.entrySet()) {
@@ -238,7 +245,7 @@ class DashboardsTest {
                 if (!labels.get(metric).contains(label) && !TARGET_LABELS.contains(label)) {
                     problems.add(where + ": " + metric + " has no label " + label + ": " + query);
                 } else if ("=".equals(matcher.group(2)) && !matcher.group(3).contains("$")
-                        && !TARGET_LABELS.contains(label) && scrape.find(metric, label, matcher.group(3)).isEmpty()) {
+                        && !TARGET_LABELS.contains(label) && scrape.find(scrapedName(metric, labels), label, matcher.group(3)).isEmpty()) {
                     problems.add(where + ": no " + metric + " has " + label + "=\"" + matcher.group(3) + "\": " + query);
                 }
                 if (matcher.group(2).endsWith("~") && matcher.group(3).startsWith("$") && !matcher.group(3).matches("\\$\\{?[A-Za-z0-9_]+}?")) {
@@ -266,6 +273,40 @@ class DashboardsTest {
                 problems.add(where + ": " + labelValues.group(1) + " has no label " + label + ": " + query);
             }
         }
+    }
+
+    /**
+     * Whether {@code name} is an agentmon histogram's bare name: agentmon's (Micrometer's
+     * histograms have no native form) and not itself a {@code _bucket}, {@code _count} or
+     * {@code _sum} series.
+     */
+    private static boolean isNativeHistogramName(String name) {
+        return name.startsWith("agentmon_") && !name.endsWith("_bucket") && !name.endsWith("_count") && !name.endsWith("_sum");
+    }
+
+    /**
+     * Adds each agentmon histogram's bare name (its native series) for every {@code _bucket}
+     * series the scrape has, with that series' labels but {@code le}.
+     */
+    static void addNativeHistogramNames(Map<String, Set<String>> labels) {
+        Map<String, Set<String>> added = new HashMap<>();
+        for (Map.Entry<String, Set<String>> metric : labels.entrySet()) {
+            String name = metric.getKey();
+            if (name.endsWith("_bucket")) {
+                String histogram = name.substring(0, name.length() - "_bucket".length());
+                if (isNativeHistogramName(histogram) && !labels.containsKey(histogram)) {
+                    Set<String> histogramLabels = new HashSet<>(metric.getValue());
+                    histogramLabels.remove("le");
+                    added.put(histogram, histogramLabels);
+                }
+            }
+        }
+        labels.putAll(added);
+    }
+
+    /** The name under which the text scrape carries {@code metric}'s samples: a bare histogram name's {@code _count}. */
+    private static String scrapedName(String metric, Map<String, Set<String>> labels) {
+        return isNativeHistogramName(metric) && labels.containsKey(metric + "_bucket") ? metric + "_count" : metric;
     }
 
     /** Metric names in a PromQL expression or a label_values(...) variable query. */
@@ -369,12 +410,14 @@ class DashboardsTest {
         }
     }
 
-    private static Set<String> names(Scrape scrape) {
-        Set<String> names = new HashSet<>();
+    /** The metric names in the scrape, and the bare name of each agentmon histogram in it ({@link #addNativeHistogramNames}). */
+    private static Set<String> servedNames(Scrape scrape) {
+        Map<String, Set<String>> names = new HashMap<>();
         for (Scrape.Sample sample : scrape.samples()) {
-            names.add(sample.name);
+            names.put(sample.name, Set.of());
         }
-        return names;
+        addNativeHistogramNames(names);
+        return names.keySet();
     }
 
     private static Map<String, Set<String>> labelsByMetric(Scrape scrape) {
