@@ -79,8 +79,8 @@ public final class ContainerProbes {
             Traces.containerAllocated(startNanos, System.nanoTime() - startNanos, thrown, cpus, memoryBytes, null,
                     container instanceof String ? (String) container : null);
         }
-        if (EventStream.active) {
-            EventStream.containerAllocated(startNanos, thrown == null, container, cpus, memoryBytes);
+        if (LiveFeed.active) {
+            LiveFeed.containerAllocated(startNanos, thrown == null, container, cpus, memoryBytes);
         }
     }
 
@@ -99,8 +99,8 @@ public final class ContainerProbes {
         } finally {
             thread.inWorkerCode = false;
         }
-        if (EventStream.active) {
-            EventStream.container(EventStream.CONTAINER_RELEASED, container);
+        if (LiveFeed.active) {
+            LiveFeed.container(LiveFeed.CONTAINER_RELEASED, container);
         }
     }
 
@@ -110,31 +110,31 @@ public final class ContainerProbes {
         if (Traces.enabled) {
             Traces.containerAllocated(startNanos, System.nanoTime() - startNanos, thrown, cpus, memoryBytes, image, id);
         }
-        if (EventStream.active) {
-            EventStream.containerAllocated(startNanos, thrown == null, id, cpus, memoryBytes);
+        if (LiveFeed.active) {
+            LiveFeed.containerAllocated(startNanos, thrown == null, id, cpus, memoryBytes);
         }
     }
 
     public static void dockerStarted(String id) {
         Containers.transition(id, Containers.CREATED, Containers.ACTIVE);
         Containers.transition(id, Containers.STOPPED, Containers.ACTIVE);
-        if (EventStream.active) {
-            EventStream.container(EventStream.CONTAINER_STARTED, id);
+        if (LiveFeed.active) {
+            LiveFeed.container(LiveFeed.CONTAINER_STARTED, id);
         }
     }
 
     /** Stopped or killed: no longer alive, but it may be started again. */
     public static void dockerStopped(String id) {
         Containers.transition(id, Containers.ACTIVE, Containers.STOPPED);
-        if (EventStream.active) {
-            EventStream.container(EventStream.CONTAINER_STOPPED, id);
+        if (LiveFeed.active) {
+            LiveFeed.container(LiveFeed.CONTAINER_STOPPED, id);
         }
     }
 
     public static void dockerRemoved(String id) {
         Containers.remove(id);
-        if (EventStream.active) {
-            EventStream.container(EventStream.CONTAINER_RELEASED, id);
+        if (LiveFeed.active) {
+            LiveFeed.container(LiveFeed.CONTAINER_RELEASED, id);
         }
     }
 }

@@ -22,7 +22,7 @@ public final class ExecutorProbes {
     /** A {@code ThreadPoolExecutor} thread starts, with the task it was created for (or null). */
     public static void workerStarted(Object pool, Object firstTask) {
         threadStarted(pool);
-        started(pool, firstTask);
+        taken(pool, firstTask);
     }
 
     /** A {@code ForkJoinWorkerThread} starts running. */
@@ -56,7 +56,7 @@ public final class ExecutorProbes {
     }
 
     /** A pool thread took {@code task}, from the queue or as its first task. */
-    public static void started(Object pool, Object task) {
+    public static void taken(Object pool, Object task) {
         Traces.resume(task); // the task runs in the context it was submitted from (null: none)
         if (task == null) {
             return;

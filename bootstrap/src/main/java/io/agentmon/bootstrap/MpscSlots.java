@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The sequencing half of a bounded, lock-free, multi-producer single-consumer ring whose
  * elements live in the caller's own primitive arrays (one per field), so recording never
- * allocates. {@link EventStream} and {@link SpanRing} keep their fields; this class hands out
+ * allocates. {@link LiveFeed} and {@link SpanRing} keep their fields; this class hands out
  * the slots and orders the hand-over.
  *
  * <p>The algorithm (that of JCTools' {@code MpscArrayQueue}, with per-slot sequences as in

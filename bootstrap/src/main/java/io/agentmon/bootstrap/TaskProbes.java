@@ -9,7 +9,7 @@ import java.util.concurrent.TimeoutException;
  * finding the recorder is one array load. Per run: two clock reads (one in the advice, one in {@link #exit}), one CAS to
  * claim an in-flight slot and two ordered stores to free it, and two uncontended atomic adds
  * (one histogram bucket, the duration sum). Callers: any thread, concurrently. Each also reads
- * {@link EventStream#active} once and, only while a {@code /events} client listens, records
+ * {@link LiveFeed#active} once and, only while a {@code /events} client listens, records
  * into the event ring; and {@link Traces#enabled} once, giving the run a span only when tracing
  * is configured and it found an in-flight slot (an untracked run has no span).
  *
@@ -46,8 +46,8 @@ public final class TaskProbes {
             if (slot >= 0 && Traces.enabled) {
                 Traces.started(methodId, slot);
             }
-            if (EventStream.active) {
-                EventStream.taskStarted(probeId);
+            if (LiveFeed.active) {
+                LiveFeed.taskStarted(probeId);
             }
         } catch (Throwable failure) {
             if (slot >= 0) {
@@ -96,8 +96,8 @@ public final class TaskProbes {
         if (late) {
             recorder.deadlineMisses.increment();
         }
-        if (EventStream.active) {
-            EventStream.taskFinished(probeId, elapsed, thrown, ownTimeout, late);
+        if (LiveFeed.active) {
+            LiveFeed.taskFinished(probeId, elapsed, thrown, ownTimeout, late);
         }
     }
 }

@@ -27,16 +27,16 @@ public final class TimeoutProbes {
         int target = probe >= 0 ? probe : handlerProbeId;
         TaskRecorders.get(target).handlerTimeouts.increment();
         InFlight.timeoutSeenByCurrentThread();
-        if (EventStream.active) {
-            EventStream.timeout(target, EventStream.REASON_HANDLER);
+        if (LiveFeed.active) {
+            LiveFeed.timeout(target, LiveFeed.REASON_HANDLER);
         }
     }
 
     /** A timeout handler whose matcher gave it a label of its own: always counted there. */
     public static void labelledHandlerCalled(int handlerProbeId) {
         TaskRecorders.get(handlerProbeId).handlerTimeouts.increment();
-        if (EventStream.active) {
-            EventStream.timeout(handlerProbeId, EventStream.REASON_HANDLER);
+        if (LiveFeed.active) {
+            LiveFeed.timeout(handlerProbeId, LiveFeed.REASON_HANDLER);
         }
     }
 
@@ -64,8 +64,8 @@ public final class TimeoutProbes {
         int target = probe >= 0 ? probe : unknownProbe;
         if (target >= 0) {
             TaskRecorders.get(target).futureTimeouts.increment();
-            if (EventStream.active) {
-                EventStream.timeout(target, EventStream.REASON_FUTURE);
+            if (LiveFeed.active) {
+                LiveFeed.timeout(target, LiveFeed.REASON_FUTURE);
             }
         }
     }

@@ -65,7 +65,7 @@ final class ExecutorAdvice {
     static final class TakenFromQueue {
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object pool, @Advice.Return Object task) {
-            ExecutorProbes.started(pool, task);
+            ExecutorProbes.taken(pool, task);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.agentmon.agent.metrics;
 
-import io.agentmon.agent.events.EventFanout;
+import io.agentmon.agent.live.FeedFanout;
 import io.agentmon.agent.otlp.PushCounts;
 import io.agentmon.agent.otlp.SpanCounts;
 import io.agentmon.bootstrap.Containers;
@@ -44,7 +44,7 @@ public final class AgentSelfCollector implements MultiCollector {
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
                 .dataPoint(point(QueueWaits.dropped(), "queue_wait"))
                 .dataPoint(point(Containers.overflows(), "containers"))
-                .dataPoint(point(EventFanout.dropped(), "events"))
+                .dataPoint(point(FeedFanout.dropped(), "events"))
                 .dataPoint(point(SpanCounts.dropped(), "spans"))
                 .dataPoint(point(Traces.handoffOverflows(), "trace_context"))
                 .dataPoint(point(PushCounts.failed(), "metric_pushes"))

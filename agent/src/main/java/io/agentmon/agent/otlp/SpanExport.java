@@ -199,7 +199,7 @@ public final class SpanExport implements Runnable {
                     .put(DEADLINE_EXCEEDED, (record.flags & SpanRing.LATE) != 0);
         }
         TaskExemplars.offer(record.probeId, outcome, record.durationNanos, traceId, spanId, end / 1_000_000);
-        return new TaskSpan(recorder.label(), context, parent(record, traceId), status(thrown), start, end,
+        return new ExportedSpan(recorder.label(), context, parent(record, traceId), status(thrown), start, end,
                 attributes.build(), exceptionEvents(thrown, end), resource.get(), scope);
     }
 
@@ -224,7 +224,7 @@ public final class SpanExport implements Runnable {
         if (record.containerId != null) {
             attributes.put(CONTAINER_ID, record.containerId);
         }
-        return new TaskSpan(CONTAINER_SPAN, context, parent(record, traceId), status(record.thrown), start, end,
+        return new ExportedSpan(CONTAINER_SPAN, context, parent(record, traceId), status(record.thrown), start, end,
                 attributes.build(), exceptionEvents(record.thrown, end), resource.get(), scope);
     }
 

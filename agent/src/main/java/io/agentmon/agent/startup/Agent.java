@@ -5,12 +5,12 @@ import io.agentmon.agent.JsonText;
 import io.agentmon.agent.cli.AgentCli;
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.config.OtelConfig;
-import io.agentmon.agent.http.MetricsEndpoint;
+import io.agentmon.agent.http.Endpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
 import io.agentmon.agent.instrument.AgentInstrumentation;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
 import io.agentmon.agent.metrics.History;
-import io.agentmon.agent.otlp.Tracing;
+import io.agentmon.agent.otlp.OtlpSetup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -47,7 +47,7 @@ final class Agent {
     static Agent install(AgentConfig config, OtelConfig otel, Instrumentation instrumentation) throws IOException {
         long startEpochMillis = System.currentTimeMillis(); // before weaving, so before the first count
         BootstrapJar.appendTo(instrumentation);
-        Tracing.enableProbes(otel); // before weaving: woven code reads the switch
+        OtlpSetup.enableProbes(otel); // before weaving: woven code reads the switch
         InstrumentationStats stats = new InstrumentationStats();
         AgentInstrumentation.install(instrumentation, config, stats);
         return new Agent(config, otel, stats, config.tasks().size(), startEpochMillis);
@@ -75,7 +75,7 @@ final class Agent {
                 : ServiceName.fromCommand(System.getProperty("sun.java.command"));
         try {
             // Spans do not depend on the endpoint: a taken port must not stop them.
-            Tracing.startExport(otel, service, version());
+            OtlpSetup.startExport(otel, service, version());
         } catch (Throwable e) {
             AgentLog.warn("tracing could not start: " + e + "; metrics are recorded, spans are dropped");
         }
@@ -85,14 +85,14 @@ final class Agent {
             // port is taken; binding later costs the endpoint the binders' start-up time, nothing else.
             PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config);
             try {
-                Tracing.startMetricsPush(otel, registry, service, version(), startEpochMillis);
+                OtlpSetup.startMetricsPush(otel, registry, service, version(), startEpochMillis);
                 pushing = otel != null && otel.metrics() != null;
             } catch (Throwable e) {
                 AgentLog.warn("metrics push could not start: " + e + "; metrics are still served");
             }
             History history = new History(config.executorNames(), !config.docker().isEmpty());
             // Throws, naming the key, when the port is taken or the protection cannot be set up.
-            MetricsEndpoint endpoint = MetricsEndpoint.start(config.host(), config.port(), config.http(), registry, config.histograms(),
+            Endpoint endpoint = Endpoint.start(config.host(), config.port(), config.http(), registry, config.histograms(),
                     this::readiness, config.taskStacks(), history);
             serving = true;
             history.start(); // one daemon thread sampling what /metrics/summary and the page chart
@@ -115,7 +115,7 @@ final class Agent {
     }
 
     /** Said in the start-up line when anyone on the network can read everything. */
-    private String openToEveryone(MetricsEndpoint endpoint) {
+    private String openToEveryone(Endpoint endpoint) {
         boolean everyInterface = endpoint.address().getAddress().isAnyLocalAddress();
         return everyInterface && !endpoint.isAuthenticated()
                 ? " (every interface, no authentication: set agentmon.host or agentmon.http.token)" : "";

@@ -139,7 +139,7 @@ class HandlersTest {
 
     @Test
     void eventsHeadIsHeadersOnlyAndRegistersNoClient() {
-        Response response = new EventsHandler().handle(Request.of("HEAD", "/events", Map.of()));
+        Response response = new LiveFeedHandler().handle(Request.of("HEAD", "/events", Map.of()));
         assertEquals(200, response.status());
         assertEquals("text/event-stream; charset=utf-8", response.header("Content-Type"));
         assertNull(response.stream());
@@ -147,10 +147,10 @@ class HandlersTest {
 
     @Test
     void eventsTaskFilter() {
-        assertEquals("Ingest.run", EventsHandler.taskFilter("x=1&task=Ingest.run"));
-        assertEquals("a b", EventsHandler.taskFilter("task=a%20b"));
-        assertEquals("%zz", EventsHandler.taskFilter("task=%zz"), "a malformed escape is taken as sent");
-        assertNull(EventsHandler.taskFilter(null));
-        assertNull(EventsHandler.taskFilter("task="));
+        assertEquals("Ingest.run", LiveFeedHandler.taskFilter("x=1&task=Ingest.run"));
+        assertEquals("a b", LiveFeedHandler.taskFilter("task=a%20b"));
+        assertEquals("%zz", LiveFeedHandler.taskFilter("task=%zz"), "a malformed escape is taken as sent");
+        assertNull(LiveFeedHandler.taskFilter(null));
+        assertNull(LiveFeedHandler.taskFilter("task="));
     }
 }

@@ -1,7 +1,7 @@
 package io.agentmon.agent.http;
 
-import io.agentmon.agent.events.EventClient;
-import io.agentmon.agent.events.EventFanout;
+import io.agentmon.agent.live.FeedClient;
+import io.agentmon.agent.live.FeedFanout;
 import io.agentmon.agent.http.server.Handler;
 import io.agentmon.agent.http.server.Request;
 import io.agentmon.agent.http.server.Response;
@@ -14,10 +14,10 @@ import java.nio.charset.StandardCharsets;
  * {@code GET /events[?task=<label>]}: a live stream of task and container events as Server-Sent
  * Events. The handler only registers the client and starts the response; the connection is then
  * written by the client's own daemon thread, each write under the server's stream write deadline.
- * At most {@link EventFanout#MAX_CLIENTS} streams at a time; when all are taken, a new client
+ * At most {@link FeedFanout#MAX_CLIENTS} streams at a time; when all are taken, a new client
  * takes the place of a stalled one, and gets {@code 503} only when all are reading.
  */
-final class EventsHandler implements Handler {
+final class LiveFeedHandler implements Handler {
 
     private static final String CONTENT_TYPE = "text/event-stream; charset=utf-8";
 
@@ -26,9 +26,9 @@ final class EventsHandler implements Handler {
         if (request.isHead()) {
             return Response.bytes(200, CONTENT_TYPE, new byte[0]).header("Cache-Control", "no-cache");
         }
-        EventClient client = new EventClient(taskFilter(request.rawQuery()), EventFanout.get());
+        FeedClient client = new FeedClient(taskFilter(request.rawQuery()), FeedFanout.get());
         if (!client.register()) {
-            return Response.text(503, "too many event streams: at most " + EventFanout.MAX_CLIENTS + "\n")
+            return Response.text(503, "too many event streams: at most " + FeedFanout.MAX_CLIENTS + "\n")
                     .header("Retry-After", "5");
         }
         return Response.stream(200, CONTENT_TYPE, new StreamBody() {

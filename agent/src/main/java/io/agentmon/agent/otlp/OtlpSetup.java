@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
  * {@code otel.metrics.exporter=otlp} asks for it. Touches no OpenTelemetry SDK class unless
  * one of them is on.
  */
-public final class Tracing {
+public final class OtlpSetup {
 
-    private Tracing() {
+    private OtlpSetup() {
     }
 
     /** Before weaving: give task runs trace context, sampled as {@code otel.traces.sampler} says. */

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * The embedded HTTP endpoint, on agentmon's own server ({@link HttpServer}): its paths, their
  * protection, and the limits every connection is held to.
  */
-public final class MetricsEndpoint {
+public final class Endpoint {
 
     /** How long one write of an event stream may block before the client is dropped. */
     private static final long STREAM_WRITE_TIMEOUT_NANOS = 10_000_000_000L;
@@ -24,7 +24,7 @@ public final class MetricsEndpoint {
     private final HttpServer server;
     private final Protection protection;
 
-    private MetricsEndpoint(HttpServer server, Protection protection) {
+    private Endpoint(HttpServer server, Protection protection) {
         this.server = server;
         this.protection = protection;
     }
@@ -33,7 +33,7 @@ public final class MetricsEndpoint {
      * Reads the protection settings, binds and serves. Throws if the port cannot be bound or the
      * protection cannot be set up (the message names the key); nothing is served then.
      */
-    public static MetricsEndpoint start(String host, int port, HttpConfig config, PrometheusRegistry registry,
+    public static Endpoint start(String host, int port, HttpConfig config, PrometheusRegistry registry,
             HistogramKinds histograms, Supplier<String> readiness, boolean taskStacks, History history) throws IOException {
         Protection protection = Protection.from(config);
         Routes routes = new Routes(protection.credentials)
@@ -48,7 +48,7 @@ public final class MetricsEndpoint {
             routes.off("/tasks", "agentmon.http.tasks");
         }
         if (config.events()) {
-            routes.add("/events", new EventsHandler()); // streams are written by their own threads
+            routes.add("/events", new LiveFeedHandler()); // streams are written by their own threads
         } else {
             routes.off("/events", "agentmon.http.events");
         }
@@ -57,7 +57,7 @@ public final class MetricsEndpoint {
                 Math.min(STREAM_WRITE_TIMEOUT_NANOS, config.responseTimeoutNanos()),
                 protection.tls, protection.clientCertificates);
         try {
-            return new MetricsEndpoint(HttpServer.start(new InetSocketAddress(host, port), options, routes, AgentLog::warn),
+            return new Endpoint(HttpServer.start(new InetSocketAddress(host, port), options, routes, AgentLog::warn),
                     protection);
         } catch (IOException e) {
             throw new IOException("cannot serve metrics on " + host + ":" + port + " (agentmon.host, agentmon.port): "

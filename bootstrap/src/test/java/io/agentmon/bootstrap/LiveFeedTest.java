@@ -19,15 +19,15 @@ import org.junit.jupiter.api.Test;
  * received intact and in its producer's order or counted as dropped, exactly; and nothing at
  * all recorded while no client listens.
  */
-class EventStreamTest {
+class LiveFeedTest {
 
-    private final EventStream.Event event = new EventStream.Event();
+    private final LiveFeed.Event event = new LiveFeed.Event();
 
     @BeforeEach
     @AfterEach
     void drainAndDeactivate() {
-        EventStream.active = false;
-        while (EventStream.poll(event)) {
+        LiveFeed.active = false;
+        while (LiveFeed.poll(event)) {
             // empty the shared ring
         }
     }
@@ -36,8 +36,8 @@ class EventStreamTest {
     void concurrentProducersEveryEventIsReceivedOrCountedDropped() throws Exception {
         int producers = 4;
         int perProducer = 200_000;
-        long recordedBefore = EventStream.recorded();
-        long droppedBefore = EventStream.dropped();
+        long recordedBefore = LiveFeed.recorded();
+        long droppedBefore = LiveFeed.dropped();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
@@ -46,7 +46,7 @@ class EventStreamTest {
                 await(start);
                 for (int i = 0; i < perProducer; i++) {
                     // Every field derived from (producer, i), so a torn slot shows as a mismatch.
-                    EventStream.record(EventStream.TASK_FINISH, producer, i % 3, i, producer + i * 0.5,
+                    LiveFeed.record(LiveFeed.TASK_FINISH, producer, i % 3, i, producer + i * 0.5,
                             producer * 1_000_000_000L + i, null);
                 }
             });
@@ -58,11 +58,11 @@ class EventStreamTest {
         long[] lastIndex = {-1, -1, -1, -1};
         List<String> errors = new ArrayList<>();
         Thread consumer = new Thread(() -> {
-            EventStream.Event e = new EventStream.Event();
+            LiveFeed.Event e = new LiveFeed.Event();
             long lastSequence = -1;
             while (true) {
                 boolean done = !producing.get(); // read before polling, so nothing published before it is missed
-                if (!EventStream.poll(e)) {
+                if (!LiveFeed.poll(e)) {
                     if (done) {
                         return;
                     }
@@ -71,7 +71,7 @@ class EventStreamTest {
                 }
                 int p = e.probeId;
                 long i = e.durationNanos;
-                if (e.sequence <= lastSequence || e.kind != EventStream.TASK_FINISH || p < 0 || p >= producers
+                if (e.sequence <= lastSequence || e.kind != LiveFeed.TASK_FINISH || p < 0 || p >= producers
                         || e.outcome != i % 3 || e.cpus != p + i * 0.5 || e.memoryBytes != p * 1_000_000_000L + i
                         || i <= lastIndex[p]) {
                     if (errors.size() < 10) {
@@ -101,36 +101,36 @@ class EventStreamTest {
         for (long count : received) {
             total += count;
         }
-        long dropped = EventStream.dropped() - droppedBefore;
+        long dropped = LiveFeed.dropped() - droppedBefore;
         assertEquals(produced, total + dropped, "received " + total + " + dropped " + dropped + " == produced");
-        assertEquals(produced, EventStream.recorded() - recordedBefore);
-        assertFalse(EventStream.poll(event), "nothing left over");
+        assertEquals(produced, LiveFeed.recorded() - recordedBefore);
+        assertFalse(LiveFeed.poll(event), "nothing left over");
     }
 
     @Test
     void aFullRingDropsTheNewestAndCountsExactly() {
-        long droppedBefore = EventStream.dropped();
-        long first = EventStream.recorded() - EventStream.dropped();
+        long droppedBefore = LiveFeed.dropped();
+        long first = LiveFeed.recorded() - LiveFeed.dropped();
         int extra = 100;
-        for (int i = 0; i < EventStream.CAPACITY + extra; i++) {
-            EventStream.record(EventStream.TASK_START, i, 0, 0, 0, 0, null);
+        for (int i = 0; i < LiveFeed.CAPACITY + extra; i++) {
+            LiveFeed.record(LiveFeed.TASK_START, i, 0, 0, 0, 0, null);
         }
-        assertEquals(extra, EventStream.dropped() - droppedBefore);
-        for (int i = 0; i < EventStream.CAPACITY; i++) {
-            assertTrue(EventStream.poll(event), "event " + i);
+        assertEquals(extra, LiveFeed.dropped() - droppedBefore);
+        for (int i = 0; i < LiveFeed.CAPACITY; i++) {
+            assertTrue(LiveFeed.poll(event), "event " + i);
             assertEquals(i, event.probeId, "the oldest are kept, in order");
             assertEquals(first + i, event.sequence);
         }
-        assertFalse(EventStream.poll(event));
-        EventStream.record(EventStream.TASK_START, 7, 0, 0, 0, 0, null);
-        assertTrue(EventStream.poll(event), "room again once read");
+        assertFalse(LiveFeed.poll(event));
+        LiveFeed.record(LiveFeed.TASK_START, 7, 0, 0, 0, 0, null);
+        assertTrue(LiveFeed.poll(event), "room again once read");
         assertEquals(7, event.probeId);
     }
 
     @Test
     void whenInactiveTheProbesRecordNothing() {
         int id = TaskRecorders.registerTask("events.inactive", 1);
-        long before = EventStream.recorded();
+        long before = LiveFeed.recorded();
         for (int i = 0; i < 1000; i++) {
             long start = System.nanoTime() - 10; // past its 1 ns deadline, too
             TaskProbes.exit(id, TaskProbes.enter(id, TaskMethods.UNKNOWN, start), start, i % 2 == 0 ? null : new TimeoutException());
@@ -141,8 +141,8 @@ class EventStreamTest {
             ContainerProbes.dockerStopped("c" + i);
             ContainerProbes.released("c" + i);
         }
-        assertEquals(before, EventStream.recorded(), "nothing recorded");
-        assertFalse(EventStream.poll(event), "nothing to read");
+        assertEquals(before, LiveFeed.recorded(), "nothing recorded");
+        assertFalse(LiveFeed.poll(event), "nothing to read");
         assertEquals(1000, TaskRecorders.recorder(id).success().count() + TaskRecorders.recorder(id).timeout().count(),
                 "the runs themselves are still counted");
     }
@@ -150,7 +150,7 @@ class EventStreamTest {
     @Test
     void whenActiveTheProbesRecordStartFinishTimeoutsAndContainers() {
         int id = TaskRecorders.registerTask("events.active", 1); // a 1 ns deadline: every run is late
-        EventStream.active = true;
+        LiveFeed.active = true;
         long start = System.nanoTime() - 1000;
         TaskProbes.exit(id, TaskProbes.enter(id, TaskMethods.UNKNOWN, start), start, new TimeoutException());
         TaskProbes.exit(id, TaskProbes.enter(id, TaskMethods.UNKNOWN, start), start, new IllegalStateException());
@@ -160,32 +160,32 @@ class EventStreamTest {
         ContainerProbes.dockerStopped("abc");
         ContainerProbes.dockerRemoved("abc");
         ContainerProbes.allocated(start, new Object(), new RuntimeException(), 0, 0);
-        EventStream.active = false;
+        LiveFeed.active = false;
 
-        expect(EventStream.TASK_START, id, 0);
-        expect(EventStream.TASK_FINISH, id, EventStream.TIMED_OUT);
+        expect(LiveFeed.TASK_START, id, 0);
+        expect(LiveFeed.TASK_FINISH, id, LiveFeed.TIMED_OUT);
         assertTrue(event.durationNanos >= 1000, "duration " + event.durationNanos);
-        expect(EventStream.TIMEOUT, id, EventStream.REASON_EXCEPTION);
-        expect(EventStream.TIMEOUT, id, EventStream.REASON_DEADLINE);
-        expect(EventStream.TASK_START, id, 0);
-        expect(EventStream.TASK_FINISH, id, EventStream.FAILURE);
-        expect(EventStream.TIMEOUT, id, EventStream.REASON_DEADLINE);
-        expect(EventStream.TIMEOUT, id, EventStream.REASON_HANDLER);
-        expect(EventStream.CONTAINER_ALLOCATED, -1, EventStream.SUCCESS);
+        expect(LiveFeed.TIMEOUT, id, LiveFeed.REASON_EXCEPTION);
+        expect(LiveFeed.TIMEOUT, id, LiveFeed.REASON_DEADLINE);
+        expect(LiveFeed.TASK_START, id, 0);
+        expect(LiveFeed.TASK_FINISH, id, LiveFeed.FAILURE);
+        expect(LiveFeed.TIMEOUT, id, LiveFeed.REASON_DEADLINE);
+        expect(LiveFeed.TIMEOUT, id, LiveFeed.REASON_HANDLER);
+        expect(LiveFeed.CONTAINER_ALLOCATED, -1, LiveFeed.SUCCESS);
         assertEquals("abc", event.container);
         assertEquals(1.5, event.cpus);
         assertEquals(1024, event.memoryBytes);
-        expect(EventStream.CONTAINER_STARTED, -1, 0);
-        expect(EventStream.CONTAINER_STOPPED, -1, 0);
-        expect(EventStream.CONTAINER_RELEASED, -1, 0);
+        expect(LiveFeed.CONTAINER_STARTED, -1, 0);
+        expect(LiveFeed.CONTAINER_STOPPED, -1, 0);
+        expect(LiveFeed.CONTAINER_RELEASED, -1, 0);
         assertEquals("abc", event.container);
-        expect(EventStream.CONTAINER_ALLOCATED, -1, EventStream.FAILURE);
+        expect(LiveFeed.CONTAINER_ALLOCATED, -1, LiveFeed.FAILURE);
         assertNull(event.container, "only String keys are named");
-        assertFalse(EventStream.poll(event));
+        assertFalse(LiveFeed.poll(event));
     }
 
     private void expect(int kind, int probeId, int outcome) {
-        assertTrue(EventStream.poll(event), "an event of kind " + kind);
+        assertTrue(LiveFeed.poll(event), "an event of kind " + kind);
         assertEquals(kind, event.kind, "kind");
         assertEquals(probeId, event.probeId, "probe");
         assertEquals(outcome, event.outcome, "outcome");

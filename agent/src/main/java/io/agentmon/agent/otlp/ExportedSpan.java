@@ -17,7 +17,7 @@ import java.util.List;
  * One finished task run as the exporter wants it. Built on the exporter thread from a record
  * of the span ring, never on the worker's thread.
  */
-final class TaskSpan implements SpanData {
+final class ExportedSpan implements SpanData {
 
     private final String name;
     private final SpanContext context;
@@ -30,7 +30,7 @@ final class TaskSpan implements SpanData {
     private final Resource resource;
     private final InstrumentationScopeInfo scope;
 
-    TaskSpan(String name, SpanContext context, SpanContext parent, StatusData status, long startEpochNanos,
+    ExportedSpan(String name, SpanContext context, SpanContext parent, StatusData status, long startEpochNanos,
             long endEpochNanos, Attributes attributes, List<EventData> events, Resource resource,
             InstrumentationScopeInfo scope) {
         this.name = name;

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * events (it copies events to per-client queues, which is where a slow client loses its own
  * events); what a live view loses in a burst is then its tail, and it says how many.
  */
-public final class EventStream {
+public final class LiveFeed {
 
     /** Slots in the ring; a power of two. */
     public static final int CAPACITY = 4096;
@@ -64,7 +64,7 @@ public final class EventStream {
     private static final long[] MEMORY = new long[CAPACITY];
     private static final String[] CONTAINERS = new String[CAPACITY];
 
-    private EventStream() {
+    private LiveFeed() {
     }
 
     // ------------------------------------------------------------ producers (the probes)

@@ -1,6 +1,6 @@
-package io.agentmon.agent.events;
+package io.agentmon.agent.live;
 
-import io.agentmon.bootstrap.EventStream;
+import io.agentmon.bootstrap.LiveFeed;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -10,25 +10,25 @@ import java.util.Locale;
  * {@code thread} (the worker thread's id); task events add {@code task}; see the README's
  * endpoint table for the rest.
  */
-final class EventJson {
+final class FeedJson {
 
-    private EventJson() {
+    private FeedJson() {
     }
 
     static String name(int kind) {
         switch (kind) {
-            case EventStream.TASK_START: return "task-start";
-            case EventStream.TASK_FINISH: return "task-finish";
-            case EventStream.TIMEOUT: return "timeout";
-            case EventStream.CONTAINER_ALLOCATED: return "container-allocated";
-            case EventStream.CONTAINER_STARTED: return "container-started";
-            case EventStream.CONTAINER_STOPPED: return "container-stopped";
-            case EventStream.CONTAINER_RELEASED: return "container-released";
+            case LiveFeed.TASK_START: return "task-start";
+            case LiveFeed.TASK_FINISH: return "task-finish";
+            case LiveFeed.TIMEOUT: return "timeout";
+            case LiveFeed.CONTAINER_ALLOCATED: return "container-allocated";
+            case LiveFeed.CONTAINER_STARTED: return "container-started";
+            case LiveFeed.CONTAINER_STOPPED: return "container-stopped";
+            case LiveFeed.CONTAINER_RELEASED: return "container-released";
             default: return "unknown";
         }
     }
 
-    static String frame(EventStream.Event event, String task) {
+    static String frame(LiveFeed.Event event, String task) {
         StringBuilder json = new StringBuilder(200)
                 .append("id: ").append(event.sequence)
                 .append("\nevent: ").append(name(event.kind))
@@ -39,25 +39,25 @@ final class EventJson {
             json.append(",\"task\":").append(string(task));
         }
         switch (event.kind) {
-            case EventStream.TASK_FINISH:
+            case LiveFeed.TASK_FINISH:
                 json.append(",\"outcome\":\"").append(outcome(event.outcome)).append('"');
                 seconds(json, event.durationNanos);
                 break;
-            case EventStream.TIMEOUT:
+            case LiveFeed.TIMEOUT:
                 json.append(",\"reason\":\"").append(reason(event.outcome)).append('"');
-                if (event.outcome == EventStream.REASON_EXCEPTION || event.outcome == EventStream.REASON_DEADLINE) {
+                if (event.outcome == LiveFeed.REASON_EXCEPTION || event.outcome == LiveFeed.REASON_DEADLINE) {
                     seconds(json, event.durationNanos);
                 }
                 break;
-            case EventStream.CONTAINER_ALLOCATED:
+            case LiveFeed.CONTAINER_ALLOCATED:
                 json.append(",\"outcome\":\"").append(outcome(event.outcome)).append('"');
                 seconds(json, event.durationNanos);
                 json.append(",\"cpus\":").append(event.cpus).append(",\"memoryBytes\":").append(event.memoryBytes);
                 container(json, event.container);
                 break;
-            case EventStream.CONTAINER_STARTED:
-            case EventStream.CONTAINER_STOPPED:
-            case EventStream.CONTAINER_RELEASED:
+            case LiveFeed.CONTAINER_STARTED:
+            case LiveFeed.CONTAINER_STOPPED:
+            case LiveFeed.CONTAINER_RELEASED:
                 container(json, event.container);
                 break;
             default:
@@ -76,17 +76,17 @@ final class EventJson {
 
     static String outcome(int outcome) {
         switch (outcome) {
-            case EventStream.SUCCESS: return "success";
-            case EventStream.FAILURE: return "failure";
+            case LiveFeed.SUCCESS: return "success";
+            case LiveFeed.FAILURE: return "failure";
             default: return "timeout";
         }
     }
 
     static String reason(int reason) {
         switch (reason) {
-            case EventStream.REASON_EXCEPTION: return "exception";
-            case EventStream.REASON_DEADLINE: return "deadline";
-            case EventStream.REASON_HANDLER: return "handler";
+            case LiveFeed.REASON_EXCEPTION: return "exception";
+            case LiveFeed.REASON_DEADLINE: return "deadline";
+            case LiveFeed.REASON_HANDLER: return "handler";
             default: return "future";
         }
     }

@@ -1,43 +1,43 @@
-package io.agentmon.agent.events;
+package io.agentmon.agent.live;
 
 import io.agentmon.agent.AgentLog;
-import io.agentmon.bootstrap.EventStream;
+import io.agentmon.bootstrap.LiveFeed;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one consumer of {@link EventStream}: a daemon thread ({@code agentmon-events}) that drains
+ * The one consumer of {@link LiveFeed}: a daemon thread ({@code agentmon-events}) that drains
  * the ring, formats each event once and offers it to every connected client whose filter takes
  * it. Offering never blocks: a client whose own queue is full loses the event, counted on the
  * client and in {@link #droppedByClients()}. Writing to sockets is each client's own thread's job
- * ({@link EventClient}), so a stuck client holds back neither this thread nor the worker.
+ * ({@link FeedClient}), so a stuck client holds back neither this thread nor the worker.
  *
- * <p>{@link EventStream#active} is true exactly while a client is registered here; registration
+ * <p>{@link LiveFeed#active} is true exactly while a client is registered here; registration
  * and removal are rare and synchronized, and the drainer reads an immutable array of clients.
  */
-public final class EventFanout {
+public final class FeedFanout {
 
     /** Most streams at once; one more takes a stalled one's place, or is answered 503. Each has its own writer thread. */
     public static final int MAX_CLIENTS = 4;
     /** A client whose write has been blocked this long, or whose queue overflowed this recently, is stalled. */
     static final long STALL_NANOS = 1_000_000_000L;
 
-    private static final EventFanout INSTANCE = new EventFanout();
+    private static final FeedFanout INSTANCE = new FeedFanout();
     private static final LongAdder DROPPED_BY_CLIENTS = new LongAdder();
     private static final long IDLE_PARK_NANOS = 2_000_000L;
     private static final long NO_CLIENT_PARK_NANOS = 100_000_000L;
 
     private final Object lock = new Object();
-    private volatile EventClient[] clients = new EventClient[0];
+    private volatile FeedClient[] clients = new FeedClient[0];
     private volatile long drained;
     private Thread drainer; // guarded by lock
 
-    private EventFanout() {
+    private FeedFanout() {
     }
 
-    public static EventFanout get() {
+    public static FeedFanout get() {
         return INSTANCE;
     }
 
@@ -48,7 +48,7 @@ public final class EventFanout {
 
     /** All events lost on the way to clients: ring full, or a client's queue full. */
     public static long dropped() {
-        return EventStream.dropped() + droppedByClients();
+        return LiveFeed.dropped() + droppedByClients();
     }
 
     /**
@@ -63,8 +63,8 @@ public final class EventFanout {
      * Adds a client and turns the ring on. When {@link #MAX_CLIENTS} are connected, a stalled one
      * (not reading) gives up its place; false when all of them are reading.
      */
-    boolean register(EventClient client) {
-        EventClient stalled = null;
+    boolean register(FeedClient client) {
+        FeedClient stalled = null;
         boolean added = add(client);
         if (!added) {
             stalled = takeStalled();
@@ -76,10 +76,10 @@ public final class EventFanout {
         return added;
     }
 
-    private EventClient takeStalled() {
+    private FeedClient takeStalled() {
         synchronized (lock) {
             long now = System.nanoTime();
-            for (EventClient candidate : clients) {
+            for (FeedClient candidate : clients) {
                 if (candidate.stalled(now, STALL_NANOS)) {
                     remove(candidate);
                     return candidate;
@@ -89,16 +89,16 @@ public final class EventFanout {
         }
     }
 
-    private boolean add(EventClient client) {
+    private boolean add(FeedClient client) {
         synchronized (lock) {
-            EventClient[] now = clients;
+            FeedClient[] now = clients;
             if (now.length >= MAX_CLIENTS) {
                 return false;
             }
-            EventClient[] more = java.util.Arrays.copyOf(now, now.length + 1);
+            FeedClient[] more = java.util.Arrays.copyOf(now, now.length + 1);
             more[now.length] = client;
             clients = more;
-            EventStream.active = true;
+            LiveFeed.active = true;
             if (drainer == null) {
                 drainer = new Thread(this::drain, "agentmon-events");
                 drainer.setDaemon(true);
@@ -108,11 +108,11 @@ public final class EventFanout {
         }
     }
 
-    void remove(EventClient client) {
+    void remove(FeedClient client) {
         synchronized (lock) {
-            clients = java.util.Arrays.stream(clients).filter(c -> c != client).toArray(EventClient[]::new);
+            clients = java.util.Arrays.stream(clients).filter(c -> c != client).toArray(FeedClient[]::new);
             if (clients.length == 0) {
-                EventStream.active = false;
+                LiveFeed.active = false;
             }
         }
     }
@@ -126,11 +126,11 @@ public final class EventFanout {
     }
 
     private void drain() {
-        EventStream.Event event = new EventStream.Event();
+        LiveFeed.Event event = new LiveFeed.Event();
         while (true) {
             boolean any = false;
             try {
-                while (EventStream.poll(event)) {
+                while (LiveFeed.poll(event)) {
                     any = true;
                     dispatch(event);
                     drained = event.sequence + 1;
@@ -144,8 +144,8 @@ public final class EventFanout {
         }
     }
 
-    private void dispatch(EventStream.Event event) {
-        EventClient[] now = clients;
+    private void dispatch(LiveFeed.Event event) {
+        FeedClient[] now = clients;
         if (now.length == 0) {
             return; // recorded just before the last client left
         }
@@ -155,10 +155,10 @@ public final class EventFanout {
             task = recorder == null ? "unknown" : recorder.label();
         }
         String frame = null;
-        for (EventClient client : now) {
+        for (FeedClient client : now) {
             if (client.accepts(task)) {
                 if (frame == null) {
-                    frame = EventJson.frame(event, task);
+                    frame = FeedJson.frame(event, task);
                 }
                 client.offer(frame);
             }

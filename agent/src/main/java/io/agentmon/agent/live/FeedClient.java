@@ -1,4 +1,4 @@
-package io.agentmon.agent.events;
+package io.agentmon.agent.live;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * comment {@code : heartbeat <drained> dropped=<n>}: every event before sequence {@code drained}
  * that this client takes has been written above it, or counted among its {@code n} dropped.
  */
-public final class EventClient {
+public final class FeedClient {
 
     /** Frames a client may have queued; beyond that its newest events are dropped. */
     public static final int QUEUE_CAPACITY = 1024;
@@ -27,7 +27,7 @@ public final class EventClient {
     private static final AtomicInteger NUMBER = new AtomicInteger();
 
     private final String task;
-    private final EventFanout fanout;
+    private final FeedFanout fanout;
     private final ArrayBlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
     /** When the write in progress began (nanoTime), or 0 when none is. */
@@ -36,7 +36,7 @@ public final class EventClient {
     private volatile Runnable close;
 
     /** A client for the events of one task label, or of everything when {@code task} is null. */
-    public EventClient(String task, EventFanout fanout) {
+    public FeedClient(String task, FeedFanout fanout) {
         this.task = task;
         this.fanout = fanout;
     }
@@ -69,7 +69,7 @@ public final class EventClient {
         if (!queue.offer(frame)) {
             lastDropNanos = System.nanoTime();
             dropped.incrementAndGet();
-            EventFanout.countDropped();
+            FeedFanout.countDropped();
         }
     }
 
