@@ -4,6 +4,11 @@ package io.agentmon.bootstrap;
  * What woven container code calls: the worker's own allocator ({@code agentmon.docker}) and
  * the docker-java client, built in. The keys are the allocator's return value or docker-java's
  * container id.
+ *
+ * <p><b>Threads.</b> Called by the worker's threads that allocate, start, stop and release
+ * containers, any number at once; they write {@link Containers} (lock-free) and, while a client
+ * listens, the live feed. Each allocation's size travels in the calling thread's own
+ * {@link TraceThread}. Agent threads only read {@link Containers}.
  */
 public final class ContainerProbes {
 

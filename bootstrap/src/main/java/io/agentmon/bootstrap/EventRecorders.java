@@ -10,6 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Counters for named events ({@code agentmon.events.<name>}), each with an optional value
  * distribution (count and sum). Registration is rare and synchronized, at transform time; the
  * woven code reaches its event by a constant id: one array read and one or two adds.
+ *
+ * <p><b>Threads.</b> {@link #register} runs on the transforming thread (synchronized); the
+ * counters are written by any worker thread at once (adders, no lock) and read by agent threads
+ * at scrape time, each exact but not all at one instant.
  */
 public final class EventRecorders {
 

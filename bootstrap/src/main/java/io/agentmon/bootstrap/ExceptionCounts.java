@@ -10,6 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The table holds the classes strongly. It is bounded, so at most {@link #SLOTS} classes per
  * task are kept loaded for the life of the JVM.
+ *
+ * <p><b>Threads.</b> Written by the worker threads whose runs fail (any number at once: a class
+ * claims its slot by CAS, counts are adders); read by agent threads, which may see a slot's class
+ * a moment before its first count.
  */
 public final class ExceptionCounts {
 

@@ -8,6 +8,10 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * submitted to a {@code ThreadPoolExecutor}: one clock read and a table insert when it is
  * queued, a table removal, a pool lookup and a histogram add when a pool thread takes it.
  * No lock, no allocation (registering a new pool allocates its recorder, once).
+ *
+ * <p><b>Threads.</b> Called by the threads that submit tasks and by pool threads; the wait is
+ * measured between the two through {@link QueueWaits}. Agent threads read only the recorders
+ * ({@link ExecutorRegistry}).
  */
 public final class ExecutorProbes {
 

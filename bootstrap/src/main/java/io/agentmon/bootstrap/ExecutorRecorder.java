@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The pool is held weakly: a pool the worker drops is collected as usual, and its recorder
  * goes with it.
+ *
+ * <p><b>Threads.</b> Written by the pool's submitting and pool threads (adders and the
+ * histogram, no lock); read by agent threads at scrape and sample time.
  */
 public final class ExecutorRecorder {
 

@@ -127,7 +127,11 @@ public final class LiveFeed {
 
     /** One event, copied out of the ring by {@link #poll}; reused by the consumer. */
     public static final class Event {
-        /** Position in the stream: 0 for the first event ever recorded, then 1, 2, ... (gaps: dropped events). */
+        /**
+         * Position in the stream: 0 for the first event ever recorded, then 1, 2, ... without
+         * gaps: an event dropped because the ring was full never gets a sequence, so losses show
+         * in {@link LiveFeed#dropped()}, not as holes in the numbering.
+         */
         public long sequence;
         public int kind;
         /** The task's probe id ({@link TaskRecorders#recorder}), or -1 for container events. */

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
  * came late is still recorded, under {@code other}.
  *
  * <p>Reservations happen at transform time or on the scraping thread, never on the hot path.
+ *
+ * <p><b>Threads.</b> Transforming threads and the scraping thread, under the class's lock;
+ * never the woven code.
  */
 public final class SeriesBudget {
 

@@ -5,13 +5,17 @@ import java.util.concurrent.TimeoutException;
 /**
  * What woven task methods call: {@link #enter} on entry, {@link #exit} on every way out.
  *
- * <p>The probe id is a constant baked into the woven code when its class was transformed, so
- * finding the recorder is one array load. Per run: two clock reads (one in the advice, one in {@link #exit}), one CAS to
- * claim an in-flight slot and two ordered stores to free it, and two uncontended atomic adds
- * (one histogram bucket, the duration sum). Callers: any thread, concurrently. Each also reads
- * {@link LiveFeed#active} once and, only while a {@code /events} client listens, records
- * into the event ring; and {@link Traces#enabled} once, giving the run a span only when tracing
- * is configured and it found an in-flight slot (an untracked run has no span).
+ * <p><b>Threads.</b> Any worker thread, any number at once; each run's enter and exit are on the
+ * same thread. Agent threads never call these; they read what the recorders and {@link InFlight}
+ * hold. Nothing here locks or allocates.
+ *
+ * <p><b>Cost per run.</b> The probe id is a constant baked into the woven code when its class
+ * was transformed, so finding the recorder is one array load. Two clock reads (one in the
+ * advice, one in {@link #exit}); one CAS to claim an in-flight slot and ordered stores to free
+ * it; two {@code LongAdder} adds for the histogram (its slot's counter and the sum). Two reads of
+ * {@link LiveFeed#active} (one in each of enter and exit), recording into the live feed only
+ * while a {@code /events} client listens; two reads of {@link Traces#enabled} (likewise), giving
+ * the run a span only when tracing is configured and the run found an in-flight slot.
  *
  * <p>No re-entrancy guard on this path, on purpose: a thread-local read per call would cost as
  * much as the rest of the probe. It is not needed, because everything {@link #enter} and
@@ -74,6 +78,8 @@ public final class TaskProbes {
         boolean ownTimeout = timedOut && (slot < 0 || InFlight.timeoutsSeen(slot) == 0);
         if (slot >= 0) {
             if (Traces.enabled) {
+                // NOTE: before the release: the span's ids live in arrays indexed by the slot,
+                // which another thread's run may claim (and overwrite) as soon as it is free.
                 Traces.finished(probeId, slot, startNanos, elapsed, thrown, late);
             }
             InFlight.release(slot);

@@ -9,6 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Runs in flight are not counted here but listed in {@link InFlight}; only runs that found
  * no slot there are counted, in {@link #untracked()}. A label may also exist only as the target
  * of timeouts (a timeout handler's own label, or {@code unknown}), without being a task.
+ *
+ * <p><b>Threads.</b> Written by the worker threads that run the task, any number at once
+ * (histograms and adders: no lock); the label and deadline are fixed at registration. Read by
+ * agent threads, each figure exact, not all at one instant.
  */
 public final class TaskRecorder {
 

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Ids are handed out at transform time, one per task label: every method that shares a label
  * shares its recorder, and a class transformed again gets the ids it had before. Registration
  * is rare and synchronized; {@link #get} is what the hot path uses, a single array read.
+ *
+ * <p><b>Threads.</b> Registration on transforming threads (synchronized, publishing the recorder
+ * before its id is handed out); {@link #get} from any thread, no lock.
  */
 public final class TaskRecorders {
 

@@ -5,6 +5,11 @@ package io.agentmon.bootstrap;
  * {@code get(timeout, unit)} gives up or {@code orTimeout} fires. These are rare events, so
  * finding the task to blame may read a few in-flight slots; it still takes no lock and
  * allocates nothing.
+ *
+ * <p><b>Threads.</b> Called by the worker thread that saw the timeout. It counts the timeout to
+ * the task it finds by reading in-flight slots (for a future, the run of the thread that was to
+ * complete it, else its own), and marks its own innermost run in {@link InFlight}: only a slot's
+ * owner writes the slot's timeout mark. Agent threads only read the counts.
  */
 public final class TimeoutProbes {
 

@@ -15,6 +15,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Per traced run: two thread-local reads, two or three random longs, a dozen plain stores and,
  * when sampled, one ring claim. No lock, no allocation (each thread allocates its
  * {@link TraceThread} once). While {@link #enabled} is false the probes skip all of it.
+ *
+ * <p><b>Threads.</b> The per-slot arrays are written only by the thread that owns the slot, between
+ * its claim and its release (so a span's ids must be read before the release: see
+ * {@code TaskProbes.exit}); {@link #enable} is called once, before any method is woven, and the
+ * exporter thread reads only the {@link SpanRing}.
  */
 public final class Traces {
 

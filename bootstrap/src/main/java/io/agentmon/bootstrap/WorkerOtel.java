@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>The API is found, once per woven method, in the class loader that defined the method, and
  * called through method handles: agentmon links against none of the worker's classes. A
  * worker without the API costs one array read per root run.
+ *
+ * <p><b>Threads.</b> Any worker thread starting a root run; the per-method cache is an atomic
+ * array (two threads may resolve the same method at once and store the same answer).
  */
 final class WorkerOtel {
 
