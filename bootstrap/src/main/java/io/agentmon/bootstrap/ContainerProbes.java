@@ -110,6 +110,22 @@ public final class ContainerProbes {
     }
 
     /** docker-java created a container from {@code image} (or failed to); it is alive once started. */
+    /**
+     * docker-java's {@code CreateContainerCmd} ran, with its host configuration's values as they
+     * are (any may be null): CPU cores from {@code NanoCPUs}, else {@code CpuQuota / CpuPeriod}
+     * (period 100 ms when unset, as Docker's), memory from {@code Memory}.
+     */
+    public static void dockerCreateRan(long startNanos, String image, String id, Throwable thrown,
+            Long nanoCpus, Long cpuQuota, Long cpuPeriod, Long memory) {
+        double cpus = 0;
+        if (nanoCpus != null && nanoCpus > 0) {
+            cpus = nanoCpus / 1e9;
+        } else if (cpuQuota != null && cpuQuota > 0) {
+            cpus = cpuQuota / (double) (cpuPeriod == null || cpuPeriod <= 0 ? 100_000L : cpuPeriod);
+        }
+        dockerCreated(startNanos, image, id, thrown, cpus, memory == null ? 0 : memory);
+    }
+
     public static void dockerCreated(long startNanos, String image, String id, Throwable thrown, double cpus, long memoryBytes) {
         Containers.allocated(startNanos, thrown == null, id, cpus, memoryBytes, false);
         if (Traces.enabled) {

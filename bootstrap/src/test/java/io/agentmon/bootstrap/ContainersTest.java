@@ -32,6 +32,27 @@ class ContainersTest {
     }
 
     @Test
+    void dockerSizesComeFromNanoCpusElseQuotaOverPeriod() {
+        long[] totals = new long[2];
+        double before = Containers.readActive(totals, DAY);
+        long memoryBefore = totals[1];
+        long start = System.nanoTime();
+        ContainerProbes.dockerCreateRan(start, "busybox", "sized-1", null, 1_500_000_000L, 50_000L, null, 256L);
+        ContainerProbes.dockerCreateRan(start, "busybox", "sized-2", null, null, 50_000L, null, null);
+        ContainerProbes.dockerCreateRan(start, "busybox", "sized-3", null, 0L, 300_000L, 200_000L, 1024L);
+        ContainerProbes.dockerCreateRan(start, "busybox", "sized-4", null, null, null, null, null);
+        for (String id : new String[] {"sized-1", "sized-2", "sized-3", "sized-4"}) {
+            ContainerProbes.dockerStarted(id);
+        }
+        // 1.5 (NanoCPUs wins), 0.5 (quota over Docker's default 100 ms period), 1.5 (300 ms / 200 ms), 0.
+        assertEquals(before + 3.5, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(memoryBefore + 1280, totals[1]);
+        for (String id : new String[] {"sized-1", "sized-2", "sized-3", "sized-4"}) {
+            ContainerProbes.dockerRemoved(id);
+        }
+    }
+
+    @Test
     void dockerLifecycle() {
         long[] totals = new long[2];
         double before = Containers.readActive(totals, DAY);

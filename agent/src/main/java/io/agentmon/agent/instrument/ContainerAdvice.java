@@ -76,7 +76,9 @@ final class ContainerAdvice {
     /**
      * docker-java's {@code AbstrDockerCmd.exec()}, which every command runs through. This code
      * is copied into docker-java itself, so it uses docker-java's types directly (from the
-     * worker's own copy) and hands plain values to the bootstrap probes.
+     * worker's own copy) and hands their plain values to the bootstrap probes, which hold the
+     * logic; only the reading, which needs those types, stays here (the bootstrap loader cannot
+     * see docker-java).
      */
     static final class DockerJavaExec {
         private DockerJavaExec() {
@@ -92,16 +94,10 @@ final class ContainerAdvice {
                 @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object result, @Advice.Thrown Throwable thrown) {
             if (command instanceof CreateContainerCmd) {
                 HostConfig host = ((CreateContainerCmd) command).getHostConfig();
-                long memory = host == null || host.getMemory() == null ? 0 : host.getMemory();
-                double cpus = 0;
-                if (host != null && host.getNanoCPUs() != null && host.getNanoCPUs() > 0) {
-                    cpus = host.getNanoCPUs() / 1e9;
-                } else if (host != null && host.getCpuQuota() != null && host.getCpuQuota() > 0) {
-                    Long period = host.getCpuPeriod();
-                    cpus = host.getCpuQuota() / (double) (period == null || period <= 0 ? 100_000L : period);
-                }
-                String id = result instanceof CreateContainerResponse ? ((CreateContainerResponse) result).getId() : null;
-                ContainerProbes.dockerCreated(startNanos, ((CreateContainerCmd) command).getImage(), id, thrown, cpus, memory);
+                ContainerProbes.dockerCreateRan(startNanos, ((CreateContainerCmd) command).getImage(),
+                        result instanceof CreateContainerResponse ? ((CreateContainerResponse) result).getId() : null, thrown,
+                        host == null ? null : host.getNanoCPUs(), host == null ? null : host.getCpuQuota(),
+                        host == null ? null : host.getCpuPeriod(), host == null ? null : host.getMemory());
             } else if (thrown != null) {
                 return;
             } else if (command instanceof StartContainerCmd) {
