@@ -131,7 +131,8 @@ public final class ConfigLoader {
                 Optional<String> full = ConfigKey.fromEnvironmentVariable(name);
                 if (!full.isPresent()) {
                     throw new ConfigException("environment variable " + Echo.cut(name, Echo.MAX_SHOWN)
-                            + ": unknown agentmon key; known keys are " + knownKeys());
+                            + ": unknown agentmon key" + NearestKey.hint(NearestKey.forEnvironmentVariable(name))
+                            + knownKeys());
                 }
                 ConfigKey key = ConfigKey.find(full.get()).get();
                 found.put(full.get(), Setting.of(key, full.get(), variable.getValue(),
@@ -178,7 +179,7 @@ public final class ConfigLoader {
             } else {
                 String name = equals < 0 ? segment.trim() : segment.substring(0, equals).trim();
                 throw new ConfigException("agent argument " + Echo.quote(segment.trim()) + ": unknown key "
-                        + Echo.quote(name) + "; known keys are " + knownKeys());
+                        + Echo.quote(name) + NearestKey.hint(NearestKey.forArgument(name)) + knownKeys());
             }
         }
         put(found, current, currentName, value);
@@ -224,7 +225,8 @@ public final class ConfigLoader {
         if (key.isPresent()) {
             return key.get();
         }
-        throw new ConfigException(where + ": unknown key " + Echo.quote(name) + "; known keys are " + knownKeys());
+        throw new ConfigException(where + ": unknown key " + Echo.quote(name) + NearestKey.hint(NearestKey.forKey(name))
+                + knownKeys());
     }
 
     private static String knownKeys() {

@@ -17,8 +17,8 @@ import java.util.Map;
  * <p>premain does only what must happen before the worker's classes load: read the
  * configuration, put the bootstrap classes in place and install the transformer. The port,
  * the meter registry and its binders start on a daemon thread. Nothing here throws into the
- * JVM unless {@code agentmon.strict=true}: otherwise any failure is one line on stderr and the
- * worker runs on unmonitored.
+ * JVM: any failure is one line on stderr and the worker runs on unmonitored, or, with
+ * {@code agentmon.strict=true} at launch, the JVM exits with status 1 before the worker's main.
  */
 public final class AgentMain {
 
@@ -26,7 +26,7 @@ public final class AgentMain {
     }
 
     public static void premain(String agentArgs, Instrumentation instrumentation) {
-        start(agentArgs, instrumentation);
+        start(agentArgs, instrumentation, true);
     }
 
     public static void agentmain(String agentArgs, Instrumentation instrumentation) {
@@ -35,10 +35,11 @@ public final class AgentMain {
             AgentLog.warn("already running in this JVM; this attach changes nothing");
             return;
         }
-        start(agentArgs, instrumentation);
+        start(agentArgs, instrumentation, false);
     }
 
-    private static void start(String agentArgs, Instrumentation instrumentation) {
+    /** {@code atLaunch}: from premain, where strict mode may stop the JVM; an attach never stops a running worker. */
+    private static void start(String agentArgs, Instrumentation instrumentation, boolean atLaunch) {
         String command = System.getProperty("sun.java.command");
         boolean implicit = Launchers.loadedImplicitly(System.getenv("JAVA_TOOL_OPTIONS"), System.getenv("JDK_JAVA_OPTIONS"));
         if (implicit && (Launchers.isTool(command)
@@ -70,9 +71,9 @@ public final class AgentMain {
                 agent.awaitStarted(); // strict mode: a taken port must stop the JVM, so wait to know
             }
         } catch (ConfigException e) {
-            fail("configuration error: " + e.getMessage(), strict, e);
+            fail("configuration error: " + e.getMessage(), strict && atLaunch);
         } catch (Throwable e) {
-            fail("could not start: " + e, strict, e);
+            fail("could not start: " + e, strict && atLaunch);
         }
     }
 
@@ -93,12 +94,21 @@ public final class AgentMain {
         }
     }
 
-    private static void fail(String message, boolean strict, Throwable cause) {
-        if (strict) {
-            throw new IllegalStateException("agentmon: " + message + " (agentmon.strict=true: refusing to start)", cause);
+    /**
+     * One line on stderr. In strict mode at launch the JVM then ends with exit status 1, before the
+     * worker's main: not by throwing out of premain, which the JVM reports as an
+     * {@code InvocationTargetException} stack and a fatal error in native code.
+     */
+    private static void fail(String message, boolean stopTheJvm) {
+        if (stopTheJvm) {
+            AgentLog.warn(message + " (agentmon.strict=true: refusing to start)");
+            System.exit(STRICT_EXIT_STATUS);
         }
         AgentLog.warn(message + "; the worker runs on unmonitored");
     }
+
+    /** The exit status of a JVM that strict mode stopped. */
+    static final int STRICT_EXIT_STATUS = 1;
 
     private static Map<String, String> systemProperties() {
         Map<String, String> copy = new HashMap<>();

@@ -286,6 +286,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMisspeltKeyGetsTheNearestKnownOneInEachSource() {
+        assertTrue(error(null, map("agentmon.task.bucket", "1s"), NONE).contains("did you mean agentmon.task.buckets?"));
+        assertTrue(error(null, map("agentmon.prot", "1"), NONE).contains("did you mean agentmon.port?"));
+        assertTrue(error(null, map("agentmon.task.dedline.ingest", "1s"), NONE)
+                .contains("did you mean agentmon.task.deadline.ingest?"));
+        assertTrue(error("host=127.0.0.1,prot=9300", NONE, NONE).contains("did you mean port?"));
+        assertTrue(error(null, NONE, map("AGENTMON_HSOT", "x")).contains("did you mean AGENTMON_HOST?"));
+        assertTrue(error(null, map("agentmon.HTTP.Tokn", "x"), NONE).contains("did you mean agentmon.http.token?"),
+                "case is ignored");
+        String far = error(null, map("agentmon.completely.different", "x"), NONE);
+        assertTrue(!far.contains("did you mean") && far.contains("known keys are agentmon.enabled"), far);
+    }
+
+    @Test
     void unknownAgentArgumentIsNamedWithItsSource() {
         String message = error("prot=9300", NONE, NONE);
         assertTrue(message.contains("'prot'"), message);
