@@ -97,12 +97,12 @@ final class Agent {
             serving = true;
             history.start(); // one daemon thread sampling what /metrics/summary and the page chart
             // For `java -jar agentmon.jar attach`, which reads it through the Attach API.
-            String url = (endpoint.isTls() ? "https://" : "http://") + (config.host().contains(":") ? "[" + config.host() + "]" : config.host())
+            String url = (endpoint.isTls() ? "https://" : "http://") + StartLine.openableHost(endpoint.address(), config.host())
                     + ":" + endpoint.address().getPort() + "/metrics";
             System.setProperty(AgentCli.ENDPOINT_PROPERTY, url);
             AgentLog.info(version() + " serving " + url + " for service=" + service + " with " + matcherCount + " task matcher"
                     + (matcherCount == 1 ? "" : "s") + (matcherCount == 0 ? " (agentmon.tasks is empty)" : "")
-                    + openToEveryone(endpoint));
+                    + StartLine.listening(endpoint.address(), config.host(), endpoint.isAuthenticated()));
         } catch (Throwable e) {
             startFailure = e;
             if (!config.strict()) {
@@ -112,13 +112,6 @@ final class Agent {
         } finally {
             started.countDown();
         }
-    }
-
-    /** Said in the start-up line when anyone on the network can read everything. */
-    private String openToEveryone(Endpoint endpoint) {
-        boolean everyInterface = endpoint.address().getAddress().isAnyLocalAddress();
-        return everyInterface && !endpoint.isAuthenticated()
-                ? " (every interface, no authentication: set agentmon.host or agentmon.http.token)" : "";
     }
 
     private String readiness() {
