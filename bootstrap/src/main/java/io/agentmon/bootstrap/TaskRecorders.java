@@ -57,6 +57,13 @@ public final class TaskRecorders {
         return id;
     }
 
+    /** Whether some woven method registered this label (a task's or a timeout target's). */
+    public static boolean hasLabel(String label) {
+        synchronized (IDS) {
+            return IDS.containsKey(label);
+        }
+    }
+
     /** Like {@link #registerTask} for a label that only receives timeouts (a handler's). */
     public static int registerTimeoutTarget(String label) {
         return register(label, TaskRecorder.NO_DEADLINE);

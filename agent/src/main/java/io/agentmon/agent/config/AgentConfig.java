@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,7 @@ public final class AgentConfig {
     private final ValueSpec dockerMemory;
     private final int seriesMax;
     private final HistogramKinds histograms;
+    private final long tasksCheckAfterNanos;
 
     /** Most bounds in one bucket list: each is a series per task and outcome. */
     public static final int MAX_BUCKETS = 64;
@@ -79,6 +81,9 @@ public final class AgentConfig {
         this.dockerCpu = argumentValue(settings, ConfigKey.DOCKER_CPU);
         this.dockerMemory = argumentValue(settings, ConfigKey.DOCKER_MEMORY);
         this.seriesMax = count(settings, ConfigKey.SERIES_MAX, 100, 10_000_000);
+        ConfigLoader.Setting checkAfter = settings.get(ConfigKey.TASKS_CHECK_AFTER.key());
+        this.tasksCheckAfterNanos = checkAfter == null ? Durations.parseNanos(ConfigKey.TASKS_CHECK_AFTER.defaultValue())
+                : duration(checkAfter);
         this.histograms = HistogramKinds.parse(value(settings, ConfigKey.HISTOGRAMS));
         if (histograms == null) {
             throw invalid(settings, ConfigKey.HISTOGRAMS, "expected classic, native or both");
@@ -401,6 +406,16 @@ public final class AgentConfig {
     }
 
     /** The series budget ({@code agentmon.series.max}). */
+    /** The labels {@code agentmon.task.deadline.<label>} names. */
+    public Set<String> deadlineLabels() {
+        return deadlinesByLabel.keySet();
+    }
+
+    /** When, after start, the task matchers that matched nothing are named. */
+    public long tasksCheckAfterNanos() {
+        return tasksCheckAfterNanos;
+    }
+
     /** Which histogram buckets protobuf scrapes and the OTLP push carry. */
     public HistogramKinds histograms() {
         return histograms;

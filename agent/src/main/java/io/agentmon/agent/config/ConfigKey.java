@@ -33,6 +33,8 @@ public enum ConfigKey {
             "Deadline for the task with that label, overriding agentmon.task.deadline."),
     TIMEOUTS("agentmon.timeouts", "", "com.acme.Worker#onTimeout",
             "Method matchers naming the worker's own timeout handlers: each call counts as a timeout (reason handler)."),
+    TASKS_CHECK_AFTER("agentmon.tasks.check.after", "10s", "1m",
+            "How long after start the agent names, on stderr and in /health/ready, the task matchers that matched no method and the deadline labels no task has."),
     TASKS_STACKS("agentmon.tasks.stacks", "false", "true",
             "When true, GET /tasks shows each in-flight task's current stack."),
     EXECUTOR_QUEUE_BUCKETS("agentmon.executor.queue.buckets", "100us,250us,500us,1ms,5ms,25ms,100ms,1s,5s,15s,30s,1m,2m,5m,10m,30m", "1s,1m,10m,1h",

@@ -1,12 +1,17 @@
 package io.agentmon.agent.instrument;
 
 import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.config.Echo;
+import io.agentmon.agent.matching.MethodMatcher;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -19,6 +24,9 @@ public final class InstrumentationStats {
     private final AtomicLong refusedMethods = new AtomicLong();
     /** JDK classes of the fixed instrumentation whose weaving failed (and was not done since). */
     private final Set<String> lostHooks = ConcurrentHashMap.newKeySet();
+    /** Methods woven per task matcher (by its text), and the matchers said to match nothing. */
+    private final Map<String, AtomicInteger> methodsByMatcher = new ConcurrentHashMap<>();
+    private final Set<String> reportedUnmatched = ConcurrentHashMap.newKeySet();
 
     /** The JDK classes the fixed instrumentation weaves, and what agentmon loses without each. */
     static final Map<String, String> JDK_HOOKS;
@@ -38,6 +46,38 @@ public final class InstrumentationStats {
 
     void woven() {
         wovenMethods.incrementAndGet();
+    }
+
+    /**
+     * {@code matcher} (of {@code agentmon.tasks}) wove {@code where} (Class#method). A matcher
+     * already reported as matching nothing says so when its first method turns up.
+     */
+    void matched(MethodMatcher matcher, String where) {
+        AtomicInteger count = methodsByMatcher.computeIfAbsent(matcher.toString(), m -> new AtomicInteger());
+        if (count.getAndIncrement() == 0 && reportedUnmatched.remove(matcher.toString())) {
+            AgentLog.info("task matcher " + Echo.quote(matcher.toString()) + " matches " + where + " now");
+        }
+    }
+
+    /**
+     * The task matchers that have woven no method so far, in configuration order; each is said
+     * on stderr the first time it is found so (a class loaded later is still woven).
+     */
+    public List<String> unmatched(List<MethodMatcher> taskMatchers, boolean report) {
+        List<String> unmatched = new ArrayList<>();
+        for (MethodMatcher matcher : taskMatchers) {
+            String text = matcher.toString();
+            AtomicInteger count = methodsByMatcher.get(text);
+            if (count == null || count.get() == 0) {
+                unmatched.add(text);
+                if (report && reportedUnmatched.add(text)) {
+                    AgentLog.warn("task matcher " + Echo.quote(text) + " (agentmon.tasks) has matched no method yet: check the "
+                            + "package, class and method names (case matters; a nested class is Outer$Inner); "
+                            + "a class that loads later is still woven, and this line says so then");
+                }
+            }
+        }
+        return unmatched;
     }
 
     void refused(TypeDescription type, MethodDescription method) {

@@ -26,6 +26,7 @@ final class Weavings {
             int probeId = TaskRecorders.registerTask(label, config.deadlineNanos(label));
             if (!TaskMethods.isRegistered(type.getName(), method.getName(), method.getDescriptor(), loader)) {
                 stats.woven(); // a retransformation weaves the same method again: count it once
+                stats.matched(matcher, type.getName() + "#" + method.getName());
             }
             int methodId = TaskMethods.register(type.getName(), method.getName(), method.getDescriptor(), loader);
             return builder.visit(MatchedMethodsTransformer.advice(

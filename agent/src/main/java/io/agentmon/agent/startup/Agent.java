@@ -4,6 +4,7 @@ import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.JsonText;
 import io.agentmon.agent.cli.AgentCli;
 import io.agentmon.agent.config.AgentConfig;
+import io.agentmon.agent.config.Echo;
 import io.agentmon.agent.config.OtelConfig;
 import io.agentmon.agent.http.Endpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
@@ -11,11 +12,16 @@ import io.agentmon.agent.instrument.AgentInstrumentation;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
 import io.agentmon.agent.metrics.History;
 import io.agentmon.agent.otlp.OtlpSetup;
+import io.agentmon.bootstrap.TaskRecorders;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.util.concurrent.CountDownLatch;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -112,6 +118,41 @@ final class Agent {
         } finally {
             started.countDown();
         }
+        if (serving) {
+            checkTaskMatchersLater();
+        }
+    }
+
+    /**
+     * Once classes have had time to load ({@code agentmon.tasks.check.after}), names the task
+     * matchers that wove nothing and the deadline labels no task has: a typo there is otherwise
+     * silent, a READY agent with no task series.
+     */
+    private void checkTaskMatchersLater() {
+        Thread thread = new Thread(() -> {
+            try {
+                TimeUnit.NANOSECONDS.sleep(config.tasksCheckAfterNanos());
+            } catch (InterruptedException e) {
+                return;
+            }
+            stats.unmatched(config.tasks(), true);
+            for (String label : unknownDeadlineLabels()) {
+                AgentLog.warn("agentmon.task.deadline." + label + ": no task has the label " + Echo.quote(label)
+                        + " (a label is Class.method of a matched method, or the label= of its matcher); the deadline applies to none");
+            }
+        }, "agentmon-check-tasks");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private List<String> unknownDeadlineLabels() {
+        List<String> unknown = new ArrayList<>();
+        for (String label : new TreeSet<>(config.deadlineLabels())) {
+            if (!TaskRecorders.hasLabel(label)) {
+                unknown.add(label);
+            }
+        }
+        return unknown;
     }
 
     private String readiness() {
@@ -121,10 +162,16 @@ final class Agent {
         Set<String> lost = stats.lostHooks();
         String status = !serving ? "STARTING" : lost.isEmpty() ? "READY" : "DEGRADED";
         return "{\"status\":\"" + status + "\",\"serving\":" + serving
-                + ",\"lostHooks\":[" + lost.stream().map(JsonText::string).collect(Collectors.joining(",")) + "]"
+                + ",\"lostHooks\":" + jsonList(lost)
                 + ",\"taskMatchers\":" + matcherCount
+                + ",\"unmatchedTaskMatchers\":" + jsonList(stats.unmatched(config.tasks(), false))
+                + ",\"unknownDeadlineLabels\":" + jsonList(unknownDeadlineLabels())
                 + ",\"wovenMethods\":" + stats.wovenMethods()
                 + ",\"instrumentationErrors\":" + stats.errors() + "}";
+    }
+
+    private static String jsonList(Collection<String> values) {
+        return "[" + values.stream().map(JsonText::string).collect(Collectors.joining(",")) + "]";
     }
 
     static String version() {
