@@ -49,6 +49,9 @@ class AttachTest {
             Matcher serving = SERVING.matcher(first);
             assertTrue(serving.find(), first);
             int port = Integer.parseInt(serving.group(1));
+            String listed = cli(java, "list");
+            assertTrue(listed.lines().anyMatch(line -> line.startsWith(pid + "\t")
+                    && line.endsWith("\tagentmon serving http://127.0.0.1:" + port + "/metrics")), "list marks it now:\n" + listed);
 
             worker.writeLine("run 50");
             worker.waitFor(30, "50 runs", () -> worker.stdout().contains("ran 51"));
@@ -81,7 +84,8 @@ class AttachTest {
             worker.waitFor(30, "the worker's start line", () -> worker.stdout().contains("sample-worker:"));
             String pid = String.valueOf(worker.pid());
             String list = cli(java, "list");
-            assertTrue(list.lines().anyMatch(line -> line.startsWith(pid + "\t") && line.contains("sample-worker.jar")), list);
+            assertTrue(list.lines().anyMatch(line -> line.startsWith(pid + "\t") && line.contains("sample-worker.jar")
+                    && !line.contains("agentmon serving")), list);
 
             String attached = cli(java, "attach", pid, "port=0", "host=127.0.0.1", "tasks=com.acme.worker.jobs.Job+#execute");
             Matcher serving = SERVING.matcher(attached);

@@ -5,12 +5,16 @@ import com.sun.tools.attach.VirtualMachineDescriptor;
 import java.io.File;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar agentmon.jar attach <pid> [key=value ...]} starts agentmon in a running JVM
  * through the Attach API and prints where it serves; {@code java -jar agentmon.jar list} shows
- * the JVMs it could attach to. The keys are the agent-argument forms of the configuration keys
+ * the JVMs it could attach to, marking those that run agentmon already. The keys are the agent-argument forms of the configuration keys
  * ({@code port=9300 tasks=com.acme.Job+#run}).
  */
 public final class AgentCli {
@@ -61,9 +65,7 @@ public final class AgentCli {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 1 && "list".equals(args[0])) {
-            for (VirtualMachineDescriptor vm : VirtualMachine.list()) {
-                out.println(vm.id() + "\t" + (vm.displayName().isEmpty() ? "(no main class)" : vm.displayName()));
-            }
+            list(out);
             return 0;
         }
         if (args.length < 2 || !"attach".equals(args[0])) {
@@ -83,6 +85,55 @@ public final class AgentCli {
         } catch (Exception e) {
             err.println("agentmon: cannot attach to " + args[1] + ": " + e);
             return 1;
+        }
+    }
+
+    /**
+     * Every JVM the Attach API sees, and for those that run agentmon already, where it serves
+     * (read as {@code jcmd} reads properties: by attaching; each JVM gets {@value #LIST_WAIT_MILLIS}
+     * ms to answer, all at once, so one that hangs delays the list by that at most).
+     */
+    private static void list(PrintStream out) {
+        List<VirtualMachineDescriptor> vms = VirtualMachine.list();
+        List<CompletableFuture<String>> endpoints = new ArrayList<>();
+        for (VirtualMachineDescriptor vm : vms) {
+            CompletableFuture<String> endpoint = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    endpoint.complete(endpointOf(vm));
+                } catch (Throwable e) {
+                    endpoint.complete(null); // another user's JVM, or one that does not answer: not known to run agentmon
+                }
+            }, "agentmon-list-" + vm.id());
+            reader.setDaemon(true);
+            reader.start();
+            endpoints.add(endpoint);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LIST_WAIT_MILLIS);
+        for (int i = 0; i < vms.size(); i++) {
+            VirtualMachineDescriptor vm = vms.get(i);
+            String endpoint;
+            try {
+                endpoint = endpoints.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                endpoint = null;
+            }
+            out.println(vm.id() + "\t" + (vm.displayName().isEmpty() ? "(no main class)" : vm.displayName())
+                    + (endpoint == null ? "" : "\tagentmon serving " + endpoint));
+        }
+    }
+
+    private static final long LIST_WAIT_MILLIS = 3_000;
+
+    private static String endpointOf(VirtualMachineDescriptor descriptor) throws Exception {
+        if (descriptor.id().equals(String.valueOf(ProcessHandle.current().pid()))) {
+            return null; // this CLI itself
+        }
+        VirtualMachine vm = VirtualMachine.attach(descriptor);
+        try {
+            return vm.getSystemProperties().getProperty(ENDPOINT_PROPERTY);
+        } finally {
+            vm.detach();
         }
     }
 
