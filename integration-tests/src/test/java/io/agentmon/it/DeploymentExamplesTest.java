@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentmon.it.support.Jdks;
+import io.agentmon.it.support.Promtool;
+import io.agentmon.it.support.Scrape;
 import io.agentmon.it.support.WorkerProcess;
 import io.agentmon.it.support.WorkerProcess.Response;
 import java.io.IOException;
@@ -19,6 +21,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -28,13 +32,16 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * The deployment examples in {@code deploy/} are ones their tools accept, and they work: the
  * systemd unit's command line and the Kubernetes Deployment's environment, given to the sample
- * worker, serve a protected endpoint whose health paths answer the probes the examples declare.
+ * worker, serve a protected endpoint whose health paths answer the probes the examples declare;
+ * the compose file is one {@code docker-compose config} accepts, whose mounts, ports and
+ * Prometheus configuration fit together, and whose worker command monitors the sample worker.
  */
 class DeploymentExamplesTest {
 
     private static final Path DEPLOY = Paths.get("..", "deploy");
     private static final Path UNIT = DEPLOY.resolve("systemd/worker.service");
     private static final Path K8S = DEPLOY.resolve("kubernetes");
+    private static final Path COMPOSE = DEPLOY.resolve("compose");
     private static final String TOKEN = "s3cret-token-for-the-test";
 
     @TempDir
@@ -70,6 +77,63 @@ class DeploymentExamplesTest {
         }
         try (WorkerProcess worker = builder.start()) {
             assertServesProtected(worker, tally, "/health", "/health/ready", "/metrics", "worker");
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theComposeFileIsOneDockerComposeAcceptsAndItsPartsFit() throws Exception {
+        Assumptions.assumeTrue(onPath("docker-compose") || ci(), "docker-compose is not installed");
+        Run config = run(null, "docker-compose", "-f", COMPOSE.resolve("docker-compose.yml").toString(), "config");
+        assertEquals(0, config.exit, config.output);
+        Map<String, Object> services = map((Map<String, Object>) new Yaml().load(config.output), "services");
+        assertEquals(new TreeSet<>(List.of("grafana", "otel-collector", "prometheus", "worker")), services.keySet());
+        // Every file a service mounts exists (the jars once built), so `up` finds what it needs.
+        for (Object service : services.values()) {
+            Object volumes = ((Map<String, Object>) service).get("volumes");
+            for (Object volume : volumes == null ? List.of() : (List<Object>) volumes) {
+                Path source = Paths.get(volume.toString().split(":")[0]);
+                assertTrue(Files.exists(source), "mounted but missing: " + source);
+            }
+        }
+        // Prometheus's configuration, with the alert rules where the compose file mounts them.
+        Path etc = Files.createDirectories(dir.resolve("etc-prometheus/alerts"));
+        Files.copy(COMPOSE.resolve("prometheus.yml"), etc.getParent().resolve("prometheus.yml"));
+        Files.copy(Paths.get("..", "collector-config", "alerts", "agentmon-alerts.yml"), etc.resolve("agentmon-alerts.yml"));
+        Promtool.Result checked = Promtool.run(new byte[0], "check", "config",
+                etc.getParent().resolve("prometheus.yml").toString());
+        assertEquals(0, checked.exit, checked.output);
+        String prometheus = new String(Files.readAllBytes(COMPOSE.resolve("prometheus.yml")), StandardCharsets.UTF_8);
+        assertTrue(prometheus.contains("- worker:9200"), "Prometheus scrapes the worker service on agentmon's default port");
+        Map<String, Object> worker = map(services, "worker");
+        Map<String, Object> environment = map(worker, "environment");
+        assertEquals("http://otel-collector:4318", environment.get("OTEL_EXPORTER_OTLP_ENDPOINT"), "the collector's OTLP/HTTP port");
+        assertTrue(new String(Files.readAllBytes(COMPOSE.resolve("otel-collector.yml")), StandardCharsets.UTF_8)
+                .contains("endpoint: 0.0.0.0:4318"), "the collector listens where the worker sends");
+
+        // The worker's command line, given to the sample worker here, monitors its tasks and containers.
+        List<String> command = (List<String>) worker.get("command");
+        assertEquals("java", command.get(0));
+        int jar = command.indexOf("-jar");
+        Path tally = dir.resolve("tally.properties");
+        WorkerProcess.Builder builder = WorkerProcess.builder(Jdks.current()).withoutAgent()
+                // Only for the test: a free port on loopback instead of 9200 on every interface.
+                .property("agentmon.port", "0")
+                .property("agentmon.host", "127.0.0.1");
+        for (String arg : command.subList(1, jar)) {
+            builder.jvmArg(arg.replace("/opt/agentmon/agentmon.jar", WorkerProcess.AGENT_JAR.toAbsolutePath().toString()));
+        }
+        assertEquals("/opt/worker/sample-worker.jar", command.get(jar + 1));
+        for (String arg : new String[] {"-jar", WorkerProcess.SAMPLE_WORKER_JAR.toAbsolutePath().toString(),
+                "--jobs", "20", "--threads", "2", "--tally", tally.toString(), "--hold-seconds", "60"}) {
+            builder.jvmArg(arg);
+        }
+        try (WorkerProcess started = builder.start()) {
+            Properties counted = started.awaitProperties(tally, 120);
+            Scrape scrape = WorkerProcess.Http.scrape(started.agentPort());
+            assertEquals(Double.parseDouble(counted.getProperty("total.count")),
+                    scrape.sum("agentmon_task_duration_seconds_count"), "every job the worker ran is counted");
+            assertTrue(scrape.sum("agentmon_docker_allocations_total") > 0, "the container allocator is described too");
         }
     }
 
