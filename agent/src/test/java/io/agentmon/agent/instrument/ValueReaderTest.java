@@ -9,15 +9,19 @@ import com.acme.values.Allocator.Request;
 import com.acme.values.OtherWorker;
 import io.agentmon.agent.config.ValueSpec;
 import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.modifier.Visibility;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.implementation.bytecode.ByteCodeAppender;
 import net.bytebuddy.implementation.bytecode.StackManipulation;
 import net.bytebuddy.implementation.bytecode.member.MethodReturn;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,24 +37,41 @@ class ValueReaderTest {
         return ALLOCATOR.getDeclaredMethods().filter(named(name)).getOnly();
     }
 
-    /** Compiles {@code spec} into a {@code double read(double, Request, Integer, String)} and calls it. */
-    private static double read(String spec, double cpus, Request request, Integer count) throws Exception {
-        ValueSpec value = ValueSpec.parse(spec);
-        Class<?> reader = new ByteBuddy()
-                .subclass(Object.class)
-                .defineMethod("read", double.class, Visibility.PUBLIC)
-                .withParameters(double.class, Request.class, Integer.class, String.class)
-                .intercept(new Implementation.Simple((ByteCodeAppender) (visitor, context, method) -> {
-                    StackManipulation.Size size = new StackManipulation.Compound(
-                            ValueReader.argument(value, method, context.getInstrumentedType()), MethodReturn.DOUBLE)
-                            .apply(visitor, context);
-                    return new ByteCodeAppender.Size(size.getMaximalSize(), method.getStackSize());
-                }))
-                .make()
+    /** The specs the tests read, each compiled into one method of {@link #READER}. */
+    private static final List<String> SPECS = Arrays.asList("arg0", "arg2", "arg1.sizes.memoryBytes", "arg1.sizes.cpus",
+            "arg1.sizes.reserved", "arg1.sizes.count", "arg1.sizes.inherited", "arg1.sizes.total", "arg1.sizes.self.self.cpus");
+    private static Object reader;
+
+    /**
+     * Compiles every spec into a {@code double readN(double, Request, Integer, String)} of one
+     * generated class (one class, as generating is what costs here), as the advice binds it.
+     */
+    @BeforeAll
+    static void compile() throws Exception {
+        DynamicType.Builder<Object> builder = new ByteBuddy().subclass(Object.class);
+        for (int i = 0; i < SPECS.size(); i++) {
+            ValueSpec value = ValueSpec.parse(SPECS.get(i));
+            builder = builder.defineMethod("read" + i, double.class, Visibility.PUBLIC)
+                    .withParameters(double.class, Request.class, Integer.class, String.class)
+                    .intercept(new Implementation.Simple((ByteCodeAppender) (visitor, context, method) -> {
+                        StackManipulation.Size size = new StackManipulation.Compound(
+                                ValueReader.argument(value, method, context.getInstrumentedType()), MethodReturn.DOUBLE)
+                                .apply(visitor, context);
+                        return new ByteCodeAppender.Size(size.getMaximalSize(), method.getStackSize());
+                    }));
+        }
+        reader = builder.make()
                 .load(ValueReaderTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
-                .getLoaded();
-        Method read = reader.getMethod("read", double.class, Request.class, Integer.class, String.class);
-        return (double) read.invoke(reader.getDeclaredConstructor().newInstance(), cpus, request, count, "name");
+                .getLoaded()
+                .getDeclaredConstructor()
+                .newInstance();
+    }
+
+    /** What the compiled {@code spec} reads from these arguments. */
+    private static double read(String spec, double cpus, Request request, Integer count) throws Exception {
+        Method read = reader.getClass().getMethod("read" + SPECS.indexOf(spec), double.class, Request.class, Integer.class,
+                String.class);
+        return (double) read.invoke(reader, cpus, request, count, "name");
     }
 
     private static String refused(String spec, String method, TypeDescription instrumented) {
