@@ -24,7 +24,7 @@ public final class InFlight {
     /** Slots in the table; a power of two. */
     public static final int SLOTS = 4096;
     private static final int MASK = SLOTS - 1;
-    private static final int PROBE_LIMIT = 16;
+    static final int PROBE_LIMIT = 16;
 
     private static final AtomicReferenceArray<Thread> CLAIMS = new AtomicReferenceArray<>(SLOTS);
     private static final AtomicReferenceArray<Thread> VISIBLE = new AtomicReferenceArray<>(SLOTS);

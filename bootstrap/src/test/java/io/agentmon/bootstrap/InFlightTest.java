@@ -27,7 +27,7 @@ class InFlightTest {
     @Test
     void runsBeyondTheTableAreCountedAsUntracked() {
         int id = TaskRecorders.registerTask("inflight.deep", TaskRecorder.NO_DEADLINE);
-        int depth = 40; // more nested runs on one thread than it may probe slots for
+        int depth = InFlight.PROBE_LIMIT + 24; // more nested runs on one thread than it may probe slots for
         int[] slots = new int[depth];
         long start = System.nanoTime();
         long overflowsBefore = InFlight.overflows();
@@ -36,7 +36,7 @@ class InFlightTest {
         }
         long untracked = TaskRecorders.recorder(id).untracked();
         assertEquals(untracked, InFlight.overflows() - overflowsBefore);
-        assertEquals(depth - 16, untracked);
+        assertEquals(depth - InFlight.PROBE_LIMIT, untracked, "the first PROBE_LIMIT runs found a slot, the rest none");
         for (int i = depth - 1; i >= 0; i--) {
             TaskProbes.exit(id, slots[i], start, null);
         }

@@ -9,7 +9,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** Many threads record into one task at once; every total must come out exact. */
+/**
+ * Many threads record into one task at once; every total must come out exact, and every run
+ * must have been tracked in flight while it ran (an untracked run is counted too, so exact
+ * totals alone would pass with every claim failing).
+ */
 class TaskProbesConcurrencyTest {
 
     private static final long MS = 1_000_000L;
@@ -22,13 +26,20 @@ class TaskProbesConcurrencyTest {
         int runsPerThread = 50_000;
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
+        long[] trackedBy = new long[threads]; // runs each thread saw listed in flight, as its own
+        long overflowsBefore = InFlight.overflows();
         Throwable[] failures = {new IllegalStateException(), new IOException(), new TimeoutException()};
         for (int t = 0; t < threads; t++) {
+            int index = t;
             Thread worker = new Thread(() -> {
                 await(start);
                 for (int i = 0; i < runsPerThread; i++) {
                     long begin = System.nanoTime();
                     int slot = TaskProbes.enter(id, TaskMethods.UNKNOWN, begin);
+                    if (slot >= 0 && InFlight.thread(slot) == Thread.currentThread() && InFlight.probe(slot) == id
+                            && InFlight.startNanos(slot) == begin) {
+                        trackedBy[index]++;
+                    }
                     // Every 4th run fails, rotating through the three throwables.
                     Throwable thrown = i % 4 == 3 ? failures[(i / 4) % 3] : null;
                     TaskProbes.exit(id, slot, begin, thrown);
@@ -50,6 +61,12 @@ class TaskProbesConcurrencyTest {
         assertEquals(timedOut, recorder.timeout().count());
         assertEquals(failed - timedOut, recorder.failure().count());
         assertEquals(0, recorder.untracked());
+        long tracked = 0;
+        for (long runs : trackedBy) {
+            tracked += runs;
+        }
+        assertEquals(total, tracked, "every run claimed a slot and was listed in flight, as this thread's, while it ran");
+        assertEquals(overflowsBefore, InFlight.overflows(), "no run found the table full");
         for (int slot = 0; slot < InFlight.SLOTS; slot++) {
             assertEquals(null, InFlight.thread(slot), "slot " + slot + " released");
         }

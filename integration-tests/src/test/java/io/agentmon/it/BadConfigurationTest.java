@@ -159,8 +159,7 @@ class BadConfigurationTest {
     void badOtelSettingSwitchesOnlyTracingOff() throws Exception {
         Path tally = dir.resolve("tally.properties");
         try (WorkerProcess worker = worker()
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", TASKS)
                 .env("OTEL_TRACES_EXPORTER", "zipkin")
                 .sampleWorker(workerArgs(tally, "60"))

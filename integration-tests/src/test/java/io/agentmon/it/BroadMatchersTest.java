@@ -63,8 +63,7 @@ class BroadMatchersTest {
     @MethodSource("cases")
     void mainRunsToItsEnd(String jdk, Path java, String key, String matcher, boolean refused) throws Exception {
         WorkerProcess.Builder builder = WorkerProcess.builder(java)
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property(key, matcher);
         if (!key.equals("agentmon.tasks")) {
             builder.property("agentmon.tasks", WORK);

@@ -56,9 +56,7 @@ class ConfigFuzzWorkersTest {
             Path file = dir.resolve("agentmon" + w + ".properties");
             StringBuilder contents = new StringBuilder();
             List<String> arguments = new ArrayList<>();
-            WorkerProcess.Builder builder = WorkerProcess.builder(Jdks.current())
-                    .property("agentmon.port", "0")
-                    .property("agentmon.host", "127.0.0.1");
+            WorkerProcess.Builder builder = WorkerProcess.builder(Jdks.current()).onLoopback();
             int problemsAtMost = 0;
             for (int k = 0; k < 4; k++) {
                 int pick = random.nextInt(KEYS.length);

@@ -25,8 +25,7 @@ class ContainerSizesTest {
     void anUnreadableSizeCostsTheSizeNotTheDuration() throws Exception {
         Path tallyFile = Files.createTempDirectory("sizes").resolve("tally.properties");
         try (WorkerProcess worker = WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.docker", "io.agentmon.it.fixtures.sizes.SizedAllocator#allocate")
                 .property("agentmon.docker.cpu", "arg0")
                 .property("agentmon.docker.memory", "arg1.resources.memoryBytes")

@@ -65,8 +65,7 @@ class DeploymentExamplesTest {
         Path tally = dir.resolve("tally.properties");
         WorkerProcess.Builder builder = WorkerProcess.builder(Jdks.current()).withoutAgent()
                 // Only for the test: a free port on loopback instead of the default 9200 on every interface.
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1");
+                .onLoopback();
         for (String arg : command.subList(1, command.size())) {
             builder.jvmArg(arg.replace("/opt/agentmon/agentmon.jar", WorkerProcess.AGENT_JAR.toAbsolutePath().toString())
                     .replace("/opt/worker/worker.jar", WorkerProcess.SAMPLE_WORKER_JAR.toAbsolutePath().toString())

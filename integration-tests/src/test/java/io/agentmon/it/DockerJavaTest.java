@@ -37,8 +37,7 @@ class DockerJavaTest {
         try (DockerEngineStandIn engine = new DockerEngineStandIn();
                 OtlpReceiver receiver = OtlpReceiver.start();
                 WorkerProcess fixture = WorkerProcess.builder(java)
-                        .property("agentmon.port", "0")
-                        .property("agentmon.host", "127.0.0.1")
+                        .onLoopback()
                         .property("otel.exporter.otlp.endpoint", receiver.httpEndpoint())
                         .fixture(DockerJavaFixture.class, testClasspath(), engine.host(), doneFile.toString())
                         .start()) {

@@ -41,8 +41,7 @@ class EndpointTest {
     static void startTheWorker() throws IOException {
         Path tally = dir.resolve("tally.properties");
         worker = WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
                 .sampleWorker("--jobs", "40", "--threads", "4", "--tally", tally.toString(), "--hold-seconds", "60")
                 .start();
@@ -166,8 +165,7 @@ class EndpointTest {
     void aWorkerWhoseMainReturnsExitsUnderTheAgent() throws IOException {
         Path tally = dir.resolve("exit-tally.properties");
         try (WorkerProcess exiting = WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
                 // 160 jobs at 20 a second, some 8 s: main is still running when the endpoint is scraped
                 .sampleWorker("--jobs", "160", "--rate", "20", "--threads", "4", "--tally", tally.toString(),

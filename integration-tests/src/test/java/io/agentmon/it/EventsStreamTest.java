@@ -217,8 +217,7 @@ class EventsStreamTest {
 
     private static WorkerProcess start() throws IOException {
         return WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", FIXTURE + "#quick," + FIXTURE + "#fails," + FIXTURE + "#timesOut,"
                         + FIXTURE + "#marker")
                 .property("agentmon.docker", FIXTURE + "#allocate")

@@ -29,8 +29,7 @@ class EventsTest {
     void eventsAndTheirValuesEqualTheFixturesOwnTotals(Path java) throws Exception {
         Path tallyFile = Files.createTempDirectory("events").resolve("tally.properties");
         try (WorkerProcess fixture = WorkerProcess.builder(java)
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.events.task_split", F + "#split")
                 .property("agentmon.events.task_split.value", "arg1")
                 .property("agentmon.events.chunk_merged", F + "#merge")

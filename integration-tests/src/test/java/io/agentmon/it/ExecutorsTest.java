@@ -31,8 +31,7 @@ class ExecutorsTest {
     void poolsReportExactlyWhatTheyHold(Path java) throws Exception {
         Path tallyFile = Files.createTempDirectory("executors").resolve("tally.properties");
         try (WorkerProcess fixture = WorkerProcess.builder(java)
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.executor.name.ingest", "ingestion")
                 .fixture(ExecutorsFixture.class, Collections.emptyList(), tallyFile.toString())
                 .start()) {

@@ -60,8 +60,7 @@ class IsolationTest {
         }
 
         try (WorkerProcess worker = WorkerProcess.builder(java)
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", OwnLibrariesWorker.class.getName() + "#process")
                 .fixture(OwnLibrariesWorker.class, classpath, String.valueOf(JOBS))
                 .start()) {

@@ -44,8 +44,7 @@ class LatencyQuantilesTest {
             bounds.append(bounds.length() == 0 ? "" : ",").append(bound);
         }
         try (WorkerProcess worker = WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", "io.agentmon.it.fixtures.latency.LatencyJob#work")
                 .property("agentmon.executor.name.latency", "latency")
                 .fixture(LatencyFixture.class, Collections.emptyList(), tallyFile.toString(), Integer.toString(RUNS),

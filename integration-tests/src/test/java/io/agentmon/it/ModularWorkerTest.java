@@ -38,8 +38,7 @@ class ModularWorkerTest {
                 source.resolve("module-info.java").toString(), source.resolve("demo/worker/Main.java").toString());
         assertEquals(0, compiled, "the module compiles");
         try (WorkerProcess worker = WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", "demo.worker.Main#main")
                 .jvmArg("--module-path")
                 .jvmArg(classes.toString())

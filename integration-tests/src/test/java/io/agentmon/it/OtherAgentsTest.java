@@ -57,8 +57,7 @@ class OtherAgentsTest {
                 .property("otel.traces.exporter", "none")
                 .property("otel.metrics.exporter", "none")
                 .property("otel.logs.exporter", "none")
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", WORKER + "#task")
                 .fixture(BesideOtelWorker.class, Collections.emptyList(), tallyFile.toString())
                 .start()) {

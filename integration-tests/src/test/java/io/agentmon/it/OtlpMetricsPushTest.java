@@ -220,8 +220,7 @@ class OtlpMetricsPushTest {
     /** The sample worker's jobs as tasks, service {@code sample-worker}, no deadline (so outcomes are the worker's own). */
     private static WorkerProcess.Builder worker() {
         return WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.service", "sample-worker")
                 .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute");
     }

@@ -60,8 +60,7 @@ class PromtoolCheckTest {
     static void runTheWorker() throws IOException {
         Path tally = dir.resolve("tally.properties");
         worker = WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
                 .sampleWorker("--jobs", "200", "--threads", "4", "--tally", tally.toString(), "--hold-seconds", "60")
                 .start();

@@ -34,8 +34,7 @@ class SampleWorkerEndToEndTest {
     void scrapedCountsEqualTheWorkersOwnTally(Path java) throws Exception {
         Path tallyFile = Files.createTempDirectory("tally").resolve("tally.properties");
         try (WorkerProcess worker = WorkerProcess.builder(java)
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
                 .property("agentmon.docker", "com.acme.worker.containers.ContainerAllocator#allocate")
                 .property("agentmon.docker.cpu", "arg0")

@@ -115,8 +115,7 @@ class SeriesFloodTest {
 
     private WorkerProcess flood(String phases, String seriesMax) throws IOException {
         WorkerProcess.Builder builder = WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", "flood.gen.Job*#run");
         if (seriesMax != null) {
             builder.property("agentmon.series.max", seriesMax);

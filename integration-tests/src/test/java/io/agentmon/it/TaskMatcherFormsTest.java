@@ -45,8 +45,7 @@ class TaskMatcherFormsTest {
     void everyMatcherFormCountsExactlyTheFixturesCalls(Path java) throws Exception {
         Path tallyFile = Files.createTempDirectory("matchers").resolve("tally.properties");
         try (WorkerProcess fixture = WorkerProcess.builder(java)
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", TASKS)
                 .fixture(MatcherFixture.class, Collections.emptyList(), tallyFile.toString())
                 .start()) {

@@ -36,8 +36,7 @@ class TimeoutsTest {
     void everyTimeoutSourceIsCountedForTheRightTask(Path java) throws Exception {
         Path tallyFile = Files.createTempDirectory("timeouts").resolve("tally.properties");
         try (WorkerProcess fixture = WorkerProcess.builder(java)
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", FIXTURE + "#hang," + FIXTURE + "#quick," + FIXTURE + "#slow,"
                         + FIXTURE + "#poll," + FIXTURE + "#busy," + FIXTURE + "#waitFor*Future*," + FIXTURE + "#waitForForkJoinTask,"
                         + FIXTURE + "#rethrowsGetTimeout," + FIXTURE + "#retriesThenSucceeds," + FIXTURE + "#throwsOwnTimeout")

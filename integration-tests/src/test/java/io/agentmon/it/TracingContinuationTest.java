@@ -38,8 +38,7 @@ class TracingContinuationTest {
                 LibraryJars.of("worker.otel.common.jar"));
         try (OtlpReceiver receiver = OtlpReceiver.start();
                 WorkerProcess worker = WorkerProcess.builder(java)
-                        .property("agentmon.port", "0")
-                        .property("agentmon.host", "127.0.0.1")
+                        .onLoopback()
                         .property("agentmon.tasks", IncomingRequestWorker.class.getName() + "#handle")
                         .property("otel.exporter.otlp.endpoint", receiver.httpEndpoint()) // implies otlp traces
                         .property("otel.exporter.otlp.compression", "gzip") // the receiver inflates it

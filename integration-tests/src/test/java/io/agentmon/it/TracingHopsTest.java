@@ -35,8 +35,7 @@ class TracingHopsTest {
         String worker = HopsWorker.class.getName();
         try (OtlpReceiver receiver = OtlpReceiver.start();
                 WorkerProcess process = WorkerProcess.builder(java)
-                        .property("agentmon.port", "0")
-                        .property("agentmon.host", "127.0.0.1")
+                        .onLoopback()
                         .property("agentmon.tasks", worker + "#parent," + worker + "#via*")
                         .property("otel.exporter.otlp.endpoint", receiver.grpcEndpoint())
                         .property("otel.exporter.otlp.protocol", "grpc")

@@ -30,8 +30,7 @@ class VirtualThreadsTest {
     void tasksOnVirtualThreadsAreCountedAndTimed(Path java) throws Exception {
         Path tallyFile = Files.createTempDirectory("virtual").resolve("tally.properties");
         try (WorkerProcess fixture = WorkerProcess.builder(java)
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", VirtualThreadsFixture.class.getName() + "#step")
                 .fixture(VirtualThreadsFixture.class, Collections.emptyList(), tallyFile.toString())
                 .start()) {

@@ -55,8 +55,7 @@ class WorkerOwnedLoggingAndJmxTest {
     void workerInstallsItsOwnLogManagerAndMBeanServerAfterTheAgentIsUp(Path java, boolean tracing) throws Exception {
         try (OtlpReceiver receiver = OtlpReceiver.start();
                 WorkerProcess worker = WorkerProcess.builder(java)
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", AppServerStyleWorker.class.getName() + "#handle")
                 .property("otel.traces.exporter", tracing ? "otlp" : "none")
                 .property("otel.exporter.otlp.endpoint", receiver.httpEndpoint())

@@ -64,10 +64,15 @@ public final class FeedFanout {
      * (not reading) gives up its place; false when all of them are reading.
      */
     boolean register(FeedClient client) {
+        return register(client, System.nanoTime());
+    }
+
+    /** {@link #register(FeedClient)}, judging who is stalled at {@code now} ({@link System#nanoTime()}). */
+    boolean register(FeedClient client, long now) {
         FeedClient stalled = null;
         boolean added = add(client);
         if (!added) {
-            stalled = takeStalled();
+            stalled = takeStalled(now);
             added = stalled != null && add(client);
         }
         if (stalled != null) {
@@ -76,9 +81,8 @@ public final class FeedFanout {
         return added;
     }
 
-    private FeedClient takeStalled() {
+    private FeedClient takeStalled(long now) {
         synchronized (lock) {
-            long now = System.nanoTime();
             for (FeedClient candidate : clients) {
                 if (candidate.stalled(now, STALL_NANOS)) {
                     remove(candidate);

@@ -15,8 +15,7 @@ public final class SummaryWorker {
     /** Unbounded jobs at 50 a second on 4 threads, with the container allocator described. */
     public static WorkerProcess start() throws IOException {
         return WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
                 .property("agentmon.docker", "com.acme.worker.containers.ContainerAllocator#allocate")
                 .property("agentmon.docker.cpu", "arg0")

@@ -186,13 +186,21 @@ public final class WorkerProcess implements AutoCloseable {
         }
 
         /**
+         * The endpoint on a free port ({@code agentmon.port=0}; {@link WorkerProcess#agentPort()}
+         * reads the one chosen) on loopback only ({@code agentmon.host=127.0.0.1}), as every test
+         * worker that is scraped wants it.
+         */
+        public Builder onLoopback() {
+            return property("agentmon.port", "0").property("agentmon.host", "127.0.0.1");
+        }
+
+        /**
          * The configuration {@code demo.sh} gives the sample worker: its jobs as tasks, a 45 ms
          * deadline, its container allocator and remote calls as an event, service
          * {@code sample-worker}; on a free port on loopback.
          */
         public Builder demoConfiguration() {
-            return property("agentmon.port", "0")
-                    .property("agentmon.host", "127.0.0.1")
+            return onLoopback()
                     .property("agentmon.service", "sample-worker")
                     .property("agentmon.tasks", "com.acme.worker.jobs.Job+#execute")
                     .property("agentmon.docker", "com.acme.worker.containers.ContainerAllocator#allocate")

@@ -1,0 +1,120 @@
+package io.agentmon.agent.matching;
+
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.acme.matching.Workers;
+import com.acme.matching.Workers.FetchJob;
+import com.acme.matching.Workers.Handler;
+import com.acme.matching.Workers.IngestJob;
+import com.acme.matching.Workers.Shapes;
+import com.acme.matching.Workers.Task;
+import java.util.List;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import org.junit.jupiter.api.Test;
+
+/** Which methods of which types a matcher list selects at transform time, for which matcher, under which label. */
+class MethodMatchersTest {
+
+    private static final String P = "com.acme.matching.Workers$";
+
+    private static TypeDescription type(Class<?> type) {
+        return TypeDescription.ForLoadedType.of(type);
+    }
+
+    private static MethodDescription method(Class<?> type, ElementMatcher<? super MethodDescription> which) {
+        return type(type).getDeclaredMethods().filter(which).getOnly();
+    }
+
+    private static MethodDescription method(Class<?> type, String name) {
+        return method(type, named(name).and(not(isBridge())));
+    }
+
+    private static MethodMatchers matchers(String list) {
+        return new MethodMatchers(MethodMatcher.parseList(list));
+    }
+
+    @Test
+    void aMethodSelectedByTwoMatchersGoesToTheFirstListed() {
+        List<MethodMatcher> list = MethodMatcher.parseList("jobs=" + P + "*Job#run,tasks=" + P + "Task+#run");
+        MethodMatchers matchers = new MethodMatchers(list);
+        assertSame(list.get(0), matchers.select(type(IngestJob.class), method(IngestJob.class, "run")));
+        assertNull(matchers.select(type(Workers.class), method(Workers.class, "run")), "Workers is no Task and no *Job");
+        List<MethodMatcher> reversed = MethodMatcher.parseList("tasks=" + P + "Task+#run,jobs=" + P + "*Job#run");
+        assertSame(reversed.get(0), new MethodMatchers(reversed).select(type(IngestJob.class), method(IngestJob.class, "run")));
+        assertEquals("tasks", MethodMatchers.label(reversed.get(0), type(IngestJob.class), method(IngestJob.class, "run")));
+    }
+
+    @Test
+    void theMethodNameMustMatchWholly() {
+        MethodMatchers exact = matchers(P + "IngestJob#run");
+        assertNotNull(exact.select(type(IngestJob.class), method(IngestJob.class, "run")));
+        assertNull(exact.select(type(IngestJob.class), method(IngestJob.class, "runAll")));
+        MethodMatchers glob = matchers(P + "IngestJob#run*");
+        assertNotNull(glob.select(type(IngestJob.class), method(IngestJob.class, "runAll")));
+        assertNull(exact.select(type(FetchJob.class), method(FetchJob.class, "run")), "another class's run");
+    }
+
+    @Test
+    void aSubtypeMatcherSelectsEveryImplementationButNotTheAbstractDeclaration() {
+        MethodMatchers matchers = matchers(P + "Task+#run");
+        assertNotNull(matchers.select(type(IngestJob.class), method(IngestJob.class, "run")), "implements Task");
+        assertNotNull(matchers.select(type(FetchJob.class), method(FetchJob.class, "run")), "through its superclass");
+        assertNull(matchers.select(type(Task.class), method(Task.class, "run")), "abstract: no body to count");
+        assertNull(matchers.select(type(Workers.class), method(Workers.class, "run")), "a run of no Task");
+        assertTrue(matchers.types().matches(type(Task.class)), "the type itself is included");
+        assertTrue(matchers.types().matches(type(FetchJob.class)));
+        assertFalse(matchers.types().matches(type(Handler.class)));
+    }
+
+    @Test
+    void anAnnotationMatcherSelectsTheAnnotatedMethodsOnly() {
+        MethodMatchers matchers = matchers("@com.acme.matching.Workers$Monitored");
+        assertNotNull(matchers.select(type(Handler.class), method(Handler.class, "handle")));
+        assertNull(matchers.select(type(Handler.class), method(Handler.class, "other")));
+        assertTrue(matchers.types().matches(type(Handler.class)), "declares an annotated method");
+        assertFalse(matchers.types().matches(type(IngestJob.class)));
+    }
+
+    @Test
+    void compilerMadeAbstractAndNativeMethodsAndConstructorsAreNeverSelected() {
+        MethodMatchers everything = matchers(P + "*#*");
+        TypeDescription shapes = type(Shapes.class);
+        assertNotNull(everything.select(shapes, method(Shapes.class, "compareTo")), "the real compareTo");
+        assertNull(everything.select(shapes, method(Shapes.class, named("compareTo").and(isBridge()))), "its bridge");
+        assertNull(everything.select(shapes, method(Shapes.class, isSynthetic().and(not(isBridge())))), "the lambda's body");
+        assertNull(everything.select(shapes, method(Shapes.class, "abstractRun")));
+        assertNull(everything.select(shapes, method(Shapes.class, "nativeRun")));
+        assertNull(everything.select(type(IngestJob.class), method(IngestJob.class, isConstructor())));
+    }
+
+    @Test
+    void agentmonsOwnTypesAreNeverCandidatesHoweverBroadTheMatcher() {
+        MethodMatchers everything = matchers("*#*");
+        assertTrue(everything.types().matches(type(IngestJob.class)));
+        assertFalse(everything.types().matches(type(MethodMatchers.class)));
+        assertFalse(everything.types().matches(type(io.agentmon.bootstrap.TaskProbes.class)));
+        assertFalse(matchers("*+#*").types().matches(type(MethodMatchers.class)));
+    }
+
+    @Test
+    void theDefaultLabelIsTheSimpleClassNameDotTheMethodNestedClassesKeepingTheirDollar() {
+        MethodMatcher unlabelled = MethodMatcher.parse(P + "*Job#run");
+        assertEquals("Workers$IngestJob.run", MethodMatchers.label(unlabelled, type(IngestJob.class), method(IngestJob.class, "run")));
+        assertEquals("Workers.run", MethodMatchers.label(MethodMatcher.parse("com.acme.matching.Workers#run"),
+                type(Workers.class), method(Workers.class, "run")));
+        MethodMatcher labelled = MethodMatcher.parse("ingest=" + P + "*Job#run");
+        assertEquals("ingest", MethodMatchers.label(labelled, type(IngestJob.class), method(IngestJob.class, "run")));
+    }
+}
