@@ -116,9 +116,7 @@ class DeploymentExamplesTest {
         int jar = command.indexOf("-jar");
         Path tally = dir.resolve("tally.properties");
         WorkerProcess.Builder builder = WorkerProcess.builder(Jdks.current()).withoutAgent()
-                // Only for the test: a free port on loopback instead of 9200 on every interface.
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1");
+                .onLoopback(); // only for the test: a free port on loopback instead of 9200 on every interface
         for (String arg : command.subList(1, jar)) {
             builder.jvmArg(arg.replace("/opt/agentmon/agentmon.jar", WorkerProcess.AGENT_JAR.toAbsolutePath().toString()));
         }

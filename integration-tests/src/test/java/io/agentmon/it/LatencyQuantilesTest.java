@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * (issue 10): run times spanning three decades and more, queue waits from microseconds to tens
  * of milliseconds. agentmon's summary p50/p95/p99 and a real Prometheus's
  * {@code histogram_quantile} over the native histograms are within 5 % of the worker's exact
- * quantiles, and the classic buckets count exactly what the worker counted per bound.
+ * quantiles, and the classic buckets count what the worker counted per bound (exactly, but for
+ * the rare run a descheduled thread leaves ambiguous, which the worker's own times bound).
  */
 class LatencyQuantilesTest {
 
@@ -61,12 +62,22 @@ class LatencyQuantilesTest {
 
                 Scrape scrape = WorkerProcess.Http.scrape(port);
                 assertEquals(RUNS, scrape.value("agentmon_task_duration_seconds_count", "task", TASK, "outcome", "success"));
+                // The agent's time of a run lies between the run's own time (read inside the task
+                // method) and the call's (read around it): its count up to a bound lies between the
+                // two counts, which are equal unless a thread was descheduled between the worker's
+                // clock read and the agent's at a bound, which a loaded machine can do now and then.
+                long straddled = 0;
                 for (long bound : TASK_BOUNDS) {
-                    assertEquals(Long.parseLong(tally.getProperty("run.le." + bound)),
-                            scrape.value("agentmon_task_duration_seconds_bucket", "task", TASK, "outcome", "success",
-                                    "le", le(bound)),
-                            "classic bucket le=" + le(bound) + ": the worker's own count of runs up to it");
+                    long byRun = Long.parseLong(tally.getProperty("run.le." + bound));
+                    long byCall = Long.parseLong(tally.getProperty("call.le." + bound));
+                    double agent = scrape.value("agentmon_task_duration_seconds_bucket", "task", TASK, "outcome", "success",
+                            "le", le(bound));
+                    assertTrue(byCall <= agent && agent <= byRun, "classic bucket le=" + le(bound) + ": " + agent
+                            + ", the worker counted " + byCall + " calls and " + byRun + " runs up to it");
+                    straddled += byRun - byCall;
                 }
+                System.out.println("runs whose call and run times lay on two sides of a bound: " + straddled);
+                assertTrue(straddled <= RUNS / 100, straddled + " runs straddled a bound: the exact check is too loose");
                 assertEquals(RUNS, scrape.value("agentmon_executor_queue_wait_seconds_count", "pool", "latency"));
 
                 List<String> off = new ArrayList<>();

@@ -24,8 +24,7 @@ class TaskMatchersCheckTest {
     @Test
     void matchersThatMatchNothingAreNamedUntilTheyDo() throws Exception {
         try (WorkerProcess worker = WorkerProcess.builder(Jdks.current())
-                .property("agentmon.port", "0")
-                .property("agentmon.host", "127.0.0.1")
+                .onLoopback()
                 .property("agentmon.tasks", PACKAGE + "Present#work," + PACKAGE + "Nope#work," + PACKAGE + "Late#work")
                 .property("agentmon.task.deadline.Present.work", "1s")
                 .property("agentmon.task.deadline.Missing.work", "1s")
