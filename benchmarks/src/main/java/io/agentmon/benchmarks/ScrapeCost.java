@@ -106,7 +106,7 @@ public final class ScrapeCost {
     private int warmup = 50;
     private int small = 10;
     private int large = 1000;
-    private int rounds = 2;
+    private int rounds = 3;
     private int seriesMax = 100_000;
     private String heapOption = "512m";
     private String service = "billing-worker";
@@ -209,10 +209,11 @@ public final class ScrapeCost {
     private void scrapeCost() throws Exception {
         Map<String, Worker> byMode = new LinkedHashMap<>();
         for (String mode : MODES) {
-            byMode.put(mode, start(tasks, true, mode, false, "scrape-" + mode));
-        }
-        for (Worker worker : byMode.values()) {
+            // One after the other: three workers spinning at once on two cores would stretch
+            // each other's runs, and each mode's durations (so its native buckets) would differ more.
+            Worker worker = start(tasks, true, mode, false, "scrape-" + mode);
             worker.awaitDone(tasks);
+            byMode.put(mode, worker);
         }
         System.out.println("# workers done, load " + loadAverage());
 
