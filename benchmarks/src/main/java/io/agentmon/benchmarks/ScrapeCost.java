@@ -55,8 +55,10 @@ import java.util.zip.GZIPOutputStream;
  *   text scrape that checks every task has its own label) the worker itself runs
  *   {@code System.gc()} and reports heap used (the least of five readings) and Metaspace used
  *   (asked on stdin, so no JMX connection and no {@code jcmd} attach: the numbers come from the
- *   worker's own {@code Runtime} and memory pool beans); RSS is read from
- *   {@code /proc/<pid>/status}, with the heap fixed and touched at start so it does not move RSS.
+ *   worker's own {@code Runtime} and memory pool beans); native memory by category from Native
+ *   Memory Tracking ({@code -XX:NativeMemoryTracking=summary}, read with {@code jcmd <pid>
+ *   VM.native_memory summary}); RSS from {@code /proc/<pid>/status}, with the heap fixed and
+ *   touched at start so it does not move RSS.
  *   Per label = (large - small) / (large - small tasks); the agent's share is that figure with
  *   the agent less the same without it, which takes out what the generated classes cost the
  *   worker itself.</li>
@@ -373,8 +375,11 @@ public final class ScrapeCost {
                         }
                     }
                     Memory memory = worker.memory();
-                    System.out.printf(Locale.ROOT, "# memory %-6s %5d tasks round %d: heap %,d  metaspace %,d  class space %,d  RSS %,d%n",
-                            agent == 1 ? "agent" : "plain", n, round, memory.heap, memory.metaspace, memory.classSpace, memory.rss);
+                    System.out.printf(Locale.ROOT, "# memory %-6s %5d tasks round %d:", agent == 1 ? "agent" : "plain", n, round);
+                    for (int what = 0; what < Memory.NAMES.length; what++) {
+                        System.out.printf(Locale.ROOT, " %s %,d;", Memory.SHORT[what], memory.values[what]);
+                    }
+                    System.out.println();
                     results.get(agent).get(size).add(memory);
                     worker.exit();
                 }
@@ -388,11 +393,10 @@ public final class ScrapeCost {
         System.out.println();
         System.out.println("| what | with agent | without agent | added by the agent, per label |");
         System.out.println("|---|---|---|---|");
-        String[] names = {"heap used after `System.gc()`", "Metaspace used (class space included)", "of which compressed class space", "RSS"};
-        for (int what = 0; what < names.length; what++) {
+        for (int what = 0; what < Memory.NAMES.length; what++) {
             double withAgent = perLabel(results.get(1), what, labels);
             double without = perLabel(results.get(0), what, labels);
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | **%,.0f** |%n", names[what], withAgent, without, withAgent - without);
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | **%,.0f** |%n", Memory.NAMES[what], withAgent, without, withAgent - without);
         }
     }
 
@@ -405,8 +409,7 @@ public final class ScrapeCost {
     private static double medianOf(List<Memory> memories, int what) {
         long[] values = new long[memories.size()];
         for (int i = 0; i < values.length; i++) {
-            Memory m = memories.get(i);
-            values[i] = what == 0 ? m.heap : what == 1 ? m.metaspace : what == 2 ? m.classSpace : m.rss;
+            values[i] = memories.get(i).values[what];
         }
         Arrays.sort(values);
         int n = values.length;
@@ -430,6 +433,7 @@ public final class ScrapeCost {
             command.add("-Xms" + heapOption);
             command.add("-XX:+AlwaysPreTouch");
             command.add("-XX:SoftRefLRUPolicyMSPerMB=0");
+            command.add("-XX:NativeMemoryTracking=summary");
         }
         if (agent) {
             command.add("-javaagent:" + agentJar);
@@ -539,10 +543,13 @@ public final class ScrapeCost {
             }
         }
 
-        Memory memory() throws IOException {
+        Memory memory() throws IOException, InterruptedException {
             send("heap");
             Matcher m = await(HEAP, 120, "the heap line");
-            return new Memory(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), rss(process.pid()));
+            Map<String, Long> nmt = nativeMemory(process.pid());
+            long outsideHeap = nmt.get("Total") - nmt.get("Java Heap") - nmt.getOrDefault("Arena Chunk", 0L);
+            return new Memory(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), nmt.getOrDefault("Code", -1L),
+                    nmt.getOrDefault("Internal", -1L), nmt.getOrDefault("Symbol", -1L), outsideHeap, rss(process.pid()));
         }
 
         void send(String line) throws IOException {
@@ -570,18 +577,59 @@ public final class ScrapeCost {
         }
     }
 
+    /** One worker's memory figures, in the order of {@link #NAMES}. */
     static final class Memory {
-        final long heap;
-        final long metaspace;
-        final long classSpace;
-        final long rss;
+        static final String[] NAMES = {
+            "heap used after `System.gc()` (least of five readings)",
+            "Metaspace used (class space included)",
+            "NMT Code (JIT-compiled code)",
+            "NMT Internal",
+            "NMT Symbol",
+            "NMT committed outside the Java heap (compiler arenas left out)",
+            "RSS (heap fixed and touched at start)",
+        };
+        static final String[] SHORT = {"heap", "metaspace", "code", "internal", "symbol", "native", "RSS"};
+        final long[] values;
 
-        Memory(long heap, long metaspace, long classSpace, long rss) {
-            this.heap = heap;
-            this.metaspace = metaspace;
-            this.classSpace = classSpace;
-            this.rss = rss;
+        Memory(long... values) {
+            this.values = values;
         }
+    }
+
+    private static final Pattern NMT_TOTAL = Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB");
+    private static final Pattern NMT_CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+
+    /**
+     * Committed bytes by Native Memory Tracking category ({@code jcmd <pid> VM.native_memory
+     * summary}; the worker runs with {@code -XX:NativeMemoryTracking=summary}), and "Total".
+     */
+    private Map<String, Long> nativeMemory(long pid) throws IOException, InterruptedException {
+        Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "VM.native_memory", "summary")
+                .redirectErrorStream(true).start();
+        byte[] out;
+        try (InputStream in = process.getInputStream()) {
+            out = in.readAllBytes(); // jcmd ends when the worker answers or gives up; bounded below
+        } finally {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("jcmd " + pid + " VM.native_memory did not end within 60 s");
+            }
+        }
+        Map<String, Long> committed = new LinkedHashMap<>();
+        for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
+            Matcher total = NMT_TOTAL.matcher(line);
+            Matcher category = NMT_CATEGORY.matcher(line);
+            if (total.find()) {
+                committed.put("Total", Long.parseLong(total.group(1)) * 1024);
+            } else if (category.find()) {
+                committed.put(category.group(1), Long.parseLong(category.group(2)) * 1024);
+            }
+        }
+        if (!committed.containsKey("Total") || !committed.containsKey("Java Heap")) {
+            throw new IllegalStateException("no native memory summary from jcmd " + pid + ":\n" + new String(out, StandardCharsets.UTF_8));
+        }
+        return committed;
     }
 
     private static long rss(long pid) {
