@@ -547,7 +547,11 @@ public final class ScrapeCost {
             send("heap");
             Matcher m = await(HEAP, 120, "the heap line");
             Map<String, Long> nmt = nativeMemory(process.pid());
-            long outsideHeap = nmt.get("Total") - nmt.get("Java Heap") - nmt.getOrDefault("Arena Chunk", 0L);
+            System.out.println("# NMT committed, " + name + ": " + nmt);
+            // Arena Chunk and Compiler swing by up to 20 and 10 MB with what the JIT is compiling at
+            // that moment (seen between rounds of one setting), and hold nothing the agent keeps.
+            long outsideHeap = nmt.get("Total") - nmt.get("Java Heap") - nmt.getOrDefault("Arena Chunk", 0L)
+                    - nmt.getOrDefault("Compiler", 0L);
             return new Memory(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), nmt.getOrDefault("Code", -1L),
                     nmt.getOrDefault("Internal", -1L), nmt.getOrDefault("Symbol", -1L), outsideHeap, rss(process.pid()));
         }
@@ -585,7 +589,7 @@ public final class ScrapeCost {
             "NMT Code (JIT-compiled code)",
             "NMT Internal",
             "NMT Symbol",
-            "NMT committed outside the Java heap (compiler arenas left out)",
+            "NMT committed outside the Java heap (JIT compiler and arena memory left out)",
             "RSS (heap fixed and touched at start)",
         };
         static final String[] SHORT = {"heap", "metaspace", "code", "internal", "symbol", "native", "RSS"};
