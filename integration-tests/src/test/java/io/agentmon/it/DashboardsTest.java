@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -169,6 +170,66 @@ class DashboardsTest {
                 }
             }
         }
+    }
+
+    /**
+     * The dashboards' failure ratio is the alert's, so that what turns a panel red is what
+     * {@code AgentmonTaskFailureRatioHigh} fires on: every panel titled "Failure ratio..." queries
+     * exactly the alert's ratio (its expression up to {@code > threshold}), with the dashboard's
+     * own variable matchers added (and, in a stat, the worst of it: {@code max(...)}), and marks the
+     * alert's threshold in red. Both dashboards have one; the overview has a stat and a time series.
+     */
+    @Test
+    void failureRatioPanelsShowTheAlertsRatioAndThreshold() throws IOException {
+        String alert = AlertRulesTest.expressions().get("AgentmonTaskFailureRatioHigh");
+        assertTrue(alert != null, "no alert AgentmonTaskFailureRatioHigh in " + AlertRulesTest.RULES);
+        Matcher parts = Pattern.compile("^\\s*\\((.*?)\\)\\s*>\\s*([0-9.]+)\\s+and on", Pattern.DOTALL).matcher(alert);
+        assertTrue(parts.find(), "AgentmonTaskFailureRatioHigh is no longer (ratio) > threshold and on (...) ...: " + alert);
+        String ratio = promql(parts.group(1));
+        double threshold = Double.parseDouble(parts.group(2));
+        Map<String, Integer> panelsByDashboard = new TreeMap<>();
+        for (Map.Entry<Path, Map<String, Object>> entry : dashboards.entrySet()) {
+            for (Map<String, Object> panel : panels(entry.getValue())) {
+                String title = String.valueOf(panel.get("title"));
+                if (!title.startsWith("Failure ratio")) {
+                    continue;
+                }
+                String where = entry.getKey().getFileName() + " panel \"" + title + "\"";
+                panelsByDashboard.merge(String.valueOf(entry.getValue().get("uid")) + " " + panel.get("type"), 1, Integer::sum);
+                for (Object target : list(panel.get("targets"))) {
+                    String expr = promql(withoutDashboardMatchers(String.valueOf(map(target).get("expr"))));
+                    if ("stat".equals(panel.get("type")) && expr.startsWith("max(") && expr.endsWith(")")) {
+                        expr = expr.substring("max(".length(), expr.length() - 1);
+                    }
+                    assertEquals(ratio, expr, where + ": not the ratio of AgentmonTaskFailureRatioHigh");
+                }
+                Map<String, Object> defaults = map(map(panel.get("fieldConfig")).get("defaults"));
+                boolean marked = false;
+                for (Object step : list(map(defaults.get("thresholds")).get("steps"))) {
+                    Object value = map(step).get("value");
+                    marked |= value instanceof Number && ((Number) value).doubleValue() == threshold && "red".equals(map(step).get("color"));
+                }
+                assertTrue(marked, where + ": no red threshold step at the alert's " + threshold + ": " + defaults.get("thresholds"));
+                if ("timeseries".equals(panel.get("type"))) {
+                    Object style = map(map(defaults.get("custom")).get("thresholdsStyle")).get("mode");
+                    assertTrue(style != null && !"off".equals(style), where + ": the threshold is not drawn (custom.thresholdsStyle)");
+                }
+            }
+        }
+        assertEquals(Map.of("agentmon-overview stat", 1, "agentmon-overview timeseries", 1, "agentmon-task-detail stat", 1),
+                panelsByDashboard, "failure ratio panels");
+    }
+
+    /** {@code expr} without the matchers of the dashboards' variables ({@code job=~"$job"} and so on). */
+    private static String withoutDashboardMatchers(String expr) {
+        return expr.replaceAll("\\s*\\b(job|service|instance|task|pool)=~\"\\$\\{?\\w+}?\"\\s*,?", "")
+                .replaceAll(",\\s*}", "}")
+                .replaceAll("\\{\\s*}", "");
+    }
+
+    /** PromQL with its white space made canonical: runs of it one space, none inside brackets' ends. */
+    private static String promql(String expr) {
+        return expr.replaceAll("\\s+", " ").replaceAll("\\(\\s+", "(").replaceAll("\\s+\\)", ")").trim();
     }
 
     /**
