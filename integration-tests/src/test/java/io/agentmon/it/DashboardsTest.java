@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -169,6 +171,224 @@ class DashboardsTest {
                 }
             }
         }
+    }
+
+    /**
+     * The dashboards' failure ratio is the alert's, so that what turns a panel red is what
+     * {@code AgentmonTaskFailureRatioHigh} fires on: every panel titled "Failure ratio..." queries
+     * exactly the alert's ratio (its expression up to {@code > threshold}), with the dashboard's
+     * own variable matchers added (and, in a stat, the worst of it: {@code max(...)}), and marks the
+     * alert's threshold in red. Both dashboards have one; the overview has a stat and a time series.
+     */
+    @Test
+    void failureRatioPanelsShowTheAlertsRatioAndThreshold() throws IOException {
+        String alert = AlertRulesTest.expressions().get("AgentmonTaskFailureRatioHigh");
+        assertTrue(alert != null, "no alert AgentmonTaskFailureRatioHigh in " + AlertRulesTest.RULES);
+        Matcher parts = Pattern.compile("^\\s*\\((.*?)\\)\\s*>\\s*([0-9.]+)\\s+and on", Pattern.DOTALL).matcher(alert);
+        assertTrue(parts.find(), "AgentmonTaskFailureRatioHigh is no longer (ratio) > threshold and on (...) ...: " + alert);
+        String ratio = promql(parts.group(1));
+        double threshold = Double.parseDouble(parts.group(2));
+        Map<String, Integer> panelsByDashboard = new TreeMap<>();
+        for (Map.Entry<Path, Map<String, Object>> entry : dashboards.entrySet()) {
+            for (Map<String, Object> panel : panels(entry.getValue())) {
+                String title = String.valueOf(panel.get("title"));
+                if (!title.startsWith("Failure ratio")) {
+                    continue;
+                }
+                String where = entry.getKey().getFileName() + " panel \"" + title + "\"";
+                panelsByDashboard.merge(String.valueOf(entry.getValue().get("uid")) + " " + panel.get("type"), 1, Integer::sum);
+                for (Object target : list(panel.get("targets"))) {
+                    String expr = promql(withoutDashboardMatchers(String.valueOf(map(target).get("expr"))));
+                    if ("stat".equals(panel.get("type")) && expr.startsWith("max(") && expr.endsWith(")")) {
+                        expr = expr.substring("max(".length(), expr.length() - 1);
+                    }
+                    assertEquals(ratio, expr, where + ": not the ratio of AgentmonTaskFailureRatioHigh");
+                }
+                Map<String, Object> defaults = map(map(panel.get("fieldConfig")).get("defaults"));
+                boolean marked = false;
+                for (Object step : list(map(defaults.get("thresholds")).get("steps"))) {
+                    Object value = map(step).get("value");
+                    marked |= value instanceof Number && ((Number) value).doubleValue() == threshold && "red".equals(map(step).get("color"));
+                }
+                assertTrue(marked, where + ": no red threshold step at the alert's " + threshold + ": " + defaults.get("thresholds"));
+                if ("timeseries".equals(panel.get("type"))) {
+                    Object style = map(map(defaults.get("custom")).get("thresholdsStyle")).get("mode");
+                    assertTrue(style != null && !"off".equals(style), where + ": the threshold is not drawn (custom.thresholdsStyle)");
+                }
+            }
+        }
+        assertEquals(Map.of("agentmon-overview stat", 1, "agentmon-overview timeseries", 1, "agentmon-task-detail stat", 1),
+                panelsByDashboard, "failure ratio panels");
+    }
+
+    /**
+     * Data links that lead to a dashboard ({@code /d/<uid>/...}, in a panel's field defaults or
+     * overrides) lead to a shipped one and carry what they claim: every {@code var-NAME=} they set
+     * and every {@code ${NAME:queryparam}} they pass on names a variable of the target dashboard
+     * (and, passed on, of this one); a value {@code ${__field.labels.L}} names a label each of the
+     * panel's series shows ({@code {{L}}} in every legend), {@code ${__value.raw}} a field that is a
+     * label every query of the panel groups by; and they keep the time range
+     * ({@code ${__url_time_range}}). A panel of a dashboard without a {@code task} variable whose
+     * series are per task ({@code {{task}}} in a legend) links to the dashboard that has one, with
+     * the task, datasource, job, service, instance and time range.
+     */
+    @Test
+    void dataLinksLeadToShippedDashboardsWithTheirVariables() {
+        Pattern dashboardUrl = Pattern.compile("^/d/([A-Za-z0-9_-]+)(?:/[A-Za-z0-9_-]*)?\\?(.*)$");
+        Pattern passedOn = Pattern.compile("^\\$\\{([A-Za-z0-9_]+):queryparam}$");
+        Pattern setVariable = Pattern.compile("^var-([A-Za-z0-9_]+)=(.+)$");
+        Pattern fieldLabel = Pattern.compile("^\\$\\{__field\\.labels\\.([A-Za-z_][A-Za-z0-9_]*)}$");
+        Pattern dashboardVariable = Pattern.compile("^\\$\\{([A-Za-z0-9_]+)}$");
+        Map<String, Set<String>> variablesByUid = new HashMap<>();
+        String taskDashboard = null;
+        for (Map<String, Object> dashboard : dashboards.values()) {
+            variablesByUid.put(String.valueOf(dashboard.get("uid")), variables(dashboard).keySet());
+            if (variables(dashboard).containsKey("task")) {
+                taskDashboard = String.valueOf(dashboard.get("uid"));
+            }
+        }
+        assertEquals("agentmon-task-detail", taskDashboard, "the dashboard with a task variable");
+        List<String> problems = new ArrayList<>();
+        int perTaskPanels = 0;
+        for (Map.Entry<Path, Map<String, Object>> entry : dashboards.entrySet()) {
+            Set<String> defined = variables(entry.getValue()).keySet();
+            for (Map<String, Object> panel : panels(entry.getValue())) {
+                String where = entry.getKey().getFileName() + " panel \"" + panel.get("title") + "\"";
+                List<String> legends = new ArrayList<>();
+                List<Set<String>> groupings = new ArrayList<>();
+                for (Object target : list(panel.get("targets"))) {
+                    legends.add(String.valueOf(map(target).get("legendFormat")));
+                    groupings.add(outerGrouping(String.valueOf(map(target).get("expr"))));
+                }
+                // Each link with the field it sits on (null: every field).
+                List<Map.Entry<Map<String, Object>, String>> links = new ArrayList<>();
+                Map<String, Object> fieldConfig = map(panel.get("fieldConfig"));
+                for (Object link : list(map(fieldConfig.get("defaults")).get("links"))) {
+                    links.add(new AbstractMap.SimpleEntry<>(map(link), null));
+                }
+                for (Object override : list(fieldConfig.get("overrides"))) {
+                    Map<String, Object> matcher = map(map(override).get("matcher"));
+                    String field = "byName".equals(matcher.get("id")) ? String.valueOf(matcher.get("options")) : "(" + matcher + ")";
+                    for (Object property : list(map(override).get("properties"))) {
+                        if ("links".equals(map(property).get("id"))) {
+                            for (Object link : list(map(property).get("value"))) {
+                                links.add(new AbstractMap.SimpleEntry<>(map(link), field));
+                            }
+                        }
+                    }
+                }
+                Set<String> carriedToTaskDashboard = null;
+                for (Map.Entry<Map<String, Object>, String> link : links) {
+                    String url = String.valueOf(link.getKey().get("url"));
+                    if (!url.startsWith("/d/")) {
+                        continue;
+                    }
+                    Matcher m = dashboardUrl.matcher(url);
+                    if (!m.matches()) {
+                        problems.add(where + ": link " + url + " is not /d/<uid>/<slug>?<parameters>");
+                        continue;
+                    }
+                    Set<String> target = variablesByUid.get(m.group(1));
+                    if (target == null) {
+                        problems.add(where + ": link " + url + " leads to uid " + m.group(1) + ", which no shipped dashboard has");
+                        continue;
+                    }
+                    Set<String> carried = new TreeSet<>();
+                    for (String parameter : m.group(2).split("&")) {
+                        Matcher passed = passedOn.matcher(parameter);
+                        Matcher set = setVariable.matcher(parameter);
+                        String name;
+                        if (parameter.equals("${__url_time_range}")) {
+                            carried.add("time range");
+                            continue;
+                        } else if (passed.matches()) {
+                            name = passed.group(1);
+                            if (!defined.contains(name)) {
+                                problems.add(where + ": link " + url + " passes on $" + name + ", which this dashboard does not define");
+                            }
+                        } else if (set.matches()) {
+                            name = set.group(1);
+                            String value = set.group(2);
+                            Matcher label = fieldLabel.matcher(value);
+                            Matcher variable = dashboardVariable.matcher(value);
+                            if (label.matches()) {
+                                for (String legend : legends) {
+                                    if (!legend.contains("{{" + label.group(1) + "}}")) {
+                                        problems.add(where + ": link " + url + " takes the series' label " + label.group(1)
+                                                + ", which the legend " + legend + " does not show");
+                                    }
+                                }
+                            } else if (value.equals("${__value.raw}")) {
+                                for (Set<String> grouping : groupings) {
+                                    if (link.getValue() == null || !grouping.contains(link.getValue())) {
+                                        problems.add(where + ": link " + url + " takes the value of field " + link.getValue()
+                                                + ", which is not a label every query groups by " + groupings);
+                                    }
+                                }
+                            } else if (variable.matches() ? !defined.contains(variable.group(1)) : value.contains("$")) {
+                                problems.add(where + ": link " + url + " sets var-" + name + " to " + value
+                                        + ", which is no variable of this dashboard, series label or field value");
+                            }
+                        } else {
+                            problems.add(where + ": link " + url + " has a parameter " + parameter + " that carries no variable");
+                            continue;
+                        }
+                        if (!target.contains(name)) {
+                            problems.add(where + ": link " + url + " sets var-" + name + ", which " + m.group(1) + " does not define");
+                        }
+                        carried.add(name);
+                    }
+                    if (!carried.contains("time range")) {
+                        problems.add(where + ": link " + url + " loses the time range (add ${__url_time_range})");
+                    }
+                    if (m.group(1).equals(taskDashboard) && link.getValue() == null) {
+                        carriedToTaskDashboard = carried;
+                    }
+                }
+                if (!defined.contains("task") && legends.stream().anyMatch(legend -> legend.contains("{{task}}"))) {
+                    perTaskPanels++;
+                    Set<String> needed = new TreeSet<>(Arrays.asList("task", "datasource", "job", "service", "instance", "time range"));
+                    if (carriedToTaskDashboard == null || !carriedToTaskDashboard.containsAll(needed)) {
+                        problems.add(where + ": per task, so it links to " + taskDashboard + " carrying " + needed
+                                + "; it carries " + carriedToTaskDashboard);
+                    }
+                }
+            }
+        }
+        assertTrue(perTaskPanels >= 7, "per-task panels in the overview: " + perTaskPanels);
+        if (!problems.isEmpty()) {
+            fail(problems.size() + " problem(s):\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    /**
+     * The labels of the first {@code by (...)} in {@code expr} (its outermost aggregation, in the
+     * dashboards' queries, which aggregate once per side of an {@code or} or {@code /}), without
+     * {@code le}; empty without one.
+     */
+    private static Set<String> outerGrouping(String expr) {
+        Matcher grouping = Pattern.compile("\\bby\\s*\\(([^)]*)\\)").matcher(blankStrings(expr));
+        Set<String> labels = new TreeSet<>();
+        if (grouping.find()) {
+            for (String label : grouping.group(1).split(",")) {
+                labels.add(label.trim());
+            }
+        }
+        labels.remove("le");
+        labels.remove("");
+        return labels;
+    }
+
+    /** {@code expr} without the matchers of the dashboards' variables ({@code job=~"$job"} and so on). */
+    private static String withoutDashboardMatchers(String expr) {
+        return expr.replaceAll("\\s*\\b(job|service|instance|task|pool)=~\"\\$\\{?\\w+}?\"\\s*,?", "")
+                .replaceAll(",\\s*}", "}")
+                .replaceAll("\\{\\s*}", "");
+    }
+
+    /** PromQL with its white space made canonical: runs of it one space, none inside brackets' ends. */
+    private static String promql(String expr) {
+        return expr.replaceAll("\\s+", " ").replaceAll("\\(\\s+", "(").replaceAll("\\s+\\)", ")").trim();
     }
 
     /**
