@@ -3,6 +3,7 @@ package io.agentmon.agent.metrics;
 import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.DurationHistogram;
+import io.agentmon.bootstrap.Outcome;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -38,13 +39,13 @@ public final class ContainerMetricsCollector implements MultiCollector {
         double cpus = Containers.readActive(totals, FORGET_IDLE_NANOS);
         Labels base = Labels.of("service", service);
         DurationHistogram[] byOutcome = {Containers.succeeded(), Containers.failed()};
-        String[] outcomes = {"success", "failure"};
+        int[] outcomes = {Outcome.SUCCESS, Outcome.FAILURE};
         CounterSnapshot.Builder allocations = CounterSnapshot.builder().name("agentmon_docker_allocations")
                 .help("Container allocations, by outcome (success: returned, failure: threw).");
         HistogramSnapshot.Builder durations = HistogramSnapshot.builder().name("agentmon_docker_allocation_duration_seconds")
                 .unit(Unit.SECONDS).help("How long container allocations took, by outcome.");
         for (int i = 0; i < outcomes.length; i++) {
-            Labels labels = base.add("outcome", outcomes[i]);
+            Labels labels = base.add("outcome", Outcome.label(outcomes[i]));
             allocations.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
                     .value(byOutcome[i].count()).build());
             durations.dataPoint(HistogramPoints.of(byOutcome[i], labels, histograms.nativeBuckets()));

@@ -4,6 +4,7 @@ import io.agentmon.agent.JsonText;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.DurationHistogram;
 import io.agentmon.bootstrap.HistogramLayout;
+import io.agentmon.bootstrap.Outcome;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
 import java.lang.management.ManagementFactory;
@@ -42,7 +43,6 @@ public final class History {
     /** Cumulative readings kept for the rate windows: the last minute and the minute before, plus one. */
     private static final int WINDOW = 2 * 60 / INTERVAL_SECONDS + 1;
     private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final String[] OUTCOMES = {"success", "failure", "timeout"};
 
     private final PoolNames poolNames;
     private final boolean containersConfigured;
@@ -290,8 +290,8 @@ public final class History {
             json.append("null");
             return;
         }
-        for (int outcome = 0; outcome < 3; outcome++) {
-            json.append(outcome == 0 ? "{" : ",").append('"').append(OUTCOMES[outcome]).append("\":")
+        for (int outcome = 0; outcome < Outcome.COUNT; outcome++) {
+            json.append(outcome == 0 ? "{" : ",").append('"').append(Outcome.label(outcome)).append("\":")
                     .append(number(Math.max(0, now[outcome] - before[outcome]) / seconds));
         }
         json.append('}');
@@ -579,9 +579,8 @@ public final class History {
         }
 
         void add(TaskRecorder recorder, long active, long stuckRuns) {
-            DurationHistogram[] byOutcome = {recorder.success(), recorder.failure(), recorder.timeout()};
-            for (int outcome = 0; outcome < 3; outcome++) {
-                long[] counts = byOutcome[outcome].slotCounts(); // the fine slots, not the classic buckets
+            for (int outcome = 0; outcome < Outcome.COUNT; outcome++) {
+                long[] counts = recorder.duration(outcome).slotCounts(); // the fine slots, not the classic buckets
                 long count = 0;
                 for (int i = 0; i < counts.length && BUCKETS_FROM + i < values.length; i++) {
                     values[BUCKETS_FROM + i] += counts[i];

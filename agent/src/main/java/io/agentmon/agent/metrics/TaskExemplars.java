@@ -1,5 +1,6 @@
 package io.agentmon.agent.metrics;
 
+import io.agentmon.bootstrap.Outcome;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.Exemplars;
@@ -24,33 +25,24 @@ public final class TaskExemplars {
     }
 
     /** Records a span as its bucket's exemplar. For the span exporter thread. */
-    public static void offer(int probeId, String outcome, long durationNanos, String traceId, String spanId, long epochMillis) {
+    public static void offer(int probeId, int outcome, long durationNanos, String traceId, String spanId, long epochMillis) {
         long[] bounds = TaskRecorders.recorder(probeId).success().boundsNanos();
         int buckets = bounds.length + 1;
         AtomicReferenceArray<Exemplar> exemplars = BY_PROBE.get(probeId);
         if (exemplars == null) {
-            exemplars = new AtomicReferenceArray<>(TaskMetricsCollector.OUTCOMES.length * buckets);
+            exemplars = new AtomicReferenceArray<>(Outcome.COUNT * buckets);
             BY_PROBE.set(probeId, exemplars);
         }
         int bucket = Arrays.binarySearch(bounds, durationNanos);
         if (bucket < 0) {
             bucket = -bucket - 1; // the first bound above: "le" buckets
         }
-        exemplars.set(outcomeIndex(outcome) * buckets + bucket, Exemplar.builder()
+        exemplars.set(outcome * buckets + bucket, Exemplar.builder()
                 .value(durationNanos / 1e9)
                 .traceId(traceId)
                 .spanId(spanId)
                 .timestampMillis(epochMillis)
                 .build());
-    }
-
-    private static int outcomeIndex(String outcome) {
-        for (int i = 0; i < TaskMetricsCollector.OUTCOMES.length; i++) {
-            if (TaskMetricsCollector.OUTCOMES[i].equals(outcome)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("no such outcome: " + outcome);
     }
 
     /** The exemplars of one task and outcome ({@code success}, {@code failure}, {@code timeout}); empty when none. */

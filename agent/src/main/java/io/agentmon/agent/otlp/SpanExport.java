@@ -2,6 +2,7 @@ package io.agentmon.agent.otlp;
 
 import io.agentmon.agent.config.OtelConfig;
 import io.agentmon.agent.metrics.TaskExemplars;
+import io.agentmon.bootstrap.Outcome;
 import io.agentmon.bootstrap.SpanRing;
 import io.agentmon.bootstrap.TaskMethods;
 import io.agentmon.bootstrap.TaskRecorder;
@@ -30,7 +31,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -181,11 +181,11 @@ public final class SpanExport implements Runnable {
         long end = start + record.durationNanos;
         TaskRecorder recorder = TaskRecorders.recorder(record.probeId);
         Throwable thrown = record.thrown;
-        String outcome = thrown == null ? "success" : thrown instanceof TimeoutException ? "timeout" : "failure";
+        int outcome = Outcome.of(thrown);
 
         AttributesBuilder attributes = Attributes.builder()
                 .put(TASK, recorder.label())
-                .put(OUTCOME, outcome)
+                .put(OUTCOME, Outcome.label(outcome))
                 .put(THREAD_ID, record.threadId);
         if (record.threadName != null) {
             attributes.put(THREAD_NAME, record.threadName);
@@ -211,7 +211,7 @@ public final class SpanExport implements Runnable {
         long start = record.startNanos + epochOffsetNanos;
         long end = start + record.durationNanos;
         AttributesBuilder attributes = Attributes.builder()
-                .put(OUTCOME, record.thrown == null ? "success" : "failure")
+                .put(OUTCOME, Outcome.label(Outcome.ofAllocation(record.thrown)))
                 .put(CONTAINER_CPUS, record.cpus)
                 .put(CONTAINER_MEMORY, record.memoryBytes)
                 .put(THREAD_ID, record.threadId);
