@@ -21,38 +21,39 @@ class ContainersTest {
         ContainerProbes.dockerStarted("long-runner");
         Thread.sleep(1_200); // it runs for longer than the forget interval
         ContainerProbes.dockerStopped("long-runner");
-        Containers.readActive(totals, forget); // just stopped: kept
+        Containers.forgetStale(forget); // just stopped: kept
+        Containers.readActive(totals);
         ContainerProbes.dockerStarted("long-runner");
         long activeWith = totals[0];
-        Containers.readActive(totals, forget);
+        Containers.readActive(totals);
         assertEquals(activeWith + 1, totals[0], "started again, and known: it had changed well within the forget interval");
         ContainerProbes.dockerRemoved("long-runner");
-        Containers.readActive(totals, forget);
+        Containers.readActive(totals);
         assertEquals(activeWith, totals[0]);
     }
 
     @Test
     void dockerLifecycle() {
         long[] totals = new long[2];
-        double before = Containers.readActive(totals, DAY);
+        double before = Containers.readActive(totals);
         long activeBefore = totals[0];
         long memoryBefore = totals[1];
         ContainerProbes.dockerCreated(System.nanoTime(), "busybox", "c-1", null, 1.5, 100);
         ContainerProbes.dockerCreated(System.nanoTime(), "busybox", "c-2", null, 0.5, 50);
-        assertEquals(before, Containers.readActive(totals, DAY), 1e-9, "created is not alive");
+        assertEquals(before, Containers.readActive(totals), 1e-9, "created is not alive");
         ContainerProbes.dockerStarted("c-1");
         ContainerProbes.dockerStarted(new String("c-2")); // found by equals, not identity
-        assertEquals(before + 2.0, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(before + 2.0, Containers.readActive(totals), 1e-9);
         assertEquals(activeBefore + 2, totals[0]);
         assertEquals(memoryBefore + 150, totals[1]);
         ContainerProbes.dockerStopped("c-1");
         ContainerProbes.dockerRemoved("c-2");
         ContainerProbes.dockerRemoved("c-2"); // a second removal changes nothing
-        assertEquals(before, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(before, Containers.readActive(totals), 1e-9);
         ContainerProbes.dockerStarted("c-1"); // a stopped container may start again
-        assertEquals(before + 1.5, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(before + 1.5, Containers.readActive(totals), 1e-9);
         ContainerProbes.dockerRemoved("c-1");
-        assertEquals(before, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(before, Containers.readActive(totals), 1e-9);
         assertEquals(activeBefore, totals[0]);
     }
 
@@ -61,7 +62,7 @@ class ContainersTest {
         int threads = 4;
         int perThread = 500;
         long[] totals = new long[2];
-        Containers.readActive(totals, DAY);
+        Containers.readActive(totals);
         long activeBefore = totals[0];
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
@@ -87,7 +88,7 @@ class ContainersTest {
         for (Thread worker : workers) {
             worker.join();
         }
-        Containers.readActive(totals, DAY);
+        Containers.readActive(totals);
         long tracked = totals[0] - activeBefore + Containers.overflows();
         assertEquals(threads * perThread / 2, tracked, "alive (or counted as untracked) after the run");
     }

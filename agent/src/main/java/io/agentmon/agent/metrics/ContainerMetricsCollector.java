@@ -11,13 +11,9 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.util.concurrent.TimeUnit;
 
 /** Container allocations (the worker's own allocator and docker-java) and what is alive now. */
 public final class ContainerMetricsCollector implements MultiCollector {
-
-    /** Containers created but never started, or stopped and never removed, are forgotten after this long. */
-    static final long FORGET_IDLE_NANOS = TimeUnit.HOURS.toNanos(24);
 
     private final String service;
     private final boolean configured;
@@ -36,7 +32,7 @@ public final class ContainerMetricsCollector implements MultiCollector {
             return new MetricSnapshots(); // a worker that runs no containers gets no container series
         }
         long[] totals = new long[2];
-        double cpus = Containers.readActive(totals, FORGET_IDLE_NANOS);
+        double cpus = Containers.readActive(totals);
         Labels base = Labels.of("service", service);
         DurationHistogram[] byOutcome = {Containers.succeeded(), Containers.failed()};
         int[] outcomes = {Outcome.SUCCESS, Outcome.FAILURE};

@@ -5,7 +5,6 @@ import io.agentmon.bootstrap.DurationHistogram;
 import io.agentmon.bootstrap.HistogramLayout;
 import io.agentmon.bootstrap.ExecutorRecorder;
 import io.agentmon.bootstrap.ExecutorRegistry;
-import io.agentmon.bootstrap.QueueWaits;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Exemplars;
@@ -21,7 +20,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The worker's thread pools at scrape time: depth, threads and completed tasks read from each
@@ -30,9 +28,6 @@ import java.util.concurrent.TimeUnit;
  * share a name are summed; pools the worker dropped are gone with their recorders.
  */
 public final class ExecutorMetricsCollector implements MultiCollector {
-
-    /** Queued tasks not taken within this long are forgotten (their wait is not measured). */
-    private static final long MAX_TRACKED_WAIT_NANOS = TimeUnit.HOURS.toNanos(2);
 
     private final String service;
     private final PoolNames names;
@@ -46,7 +41,6 @@ public final class ExecutorMetricsCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        QueueWaits.sweepOlderThan(MAX_TRACKED_WAIT_NANOS);
         Map<String, PoolTotals> pools = read(names);
 
         GaugeSnapshot.Builder queued = gauge("agentmon_executor_queued_tasks", "Tasks waiting in the pool's queue.");

@@ -535,7 +535,7 @@ public final class History {
             }
             if (containersConfigured || Containers.succeeded().count() + Containers.failed().count() > 0) {
                 long[] totals = new long[2];
-                reading.containersCpu = Containers.readActive(totals, ContainerMetricsCollector.FORGET_IDLE_NANOS);
+                reading.containersCpu = Containers.readActive(totals);
                 reading.containersActive = totals[0];
                 reading.containersMemory = totals[1];
                 reading.containers = true;

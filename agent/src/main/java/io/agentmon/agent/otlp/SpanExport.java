@@ -7,7 +7,6 @@ import io.agentmon.bootstrap.SpanRing;
 import io.agentmon.bootstrap.TaskMethods;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
-import io.agentmon.bootstrap.Traces;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -46,9 +45,6 @@ public final class SpanExport implements Runnable {
     /** Longest a finished span waits for its batch to fill. */
     private static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long IDLE_PARK_MILLIS = 20;
-    private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** A hop context whose task has not run in this long is forgotten. */
-    private static final long HOP_MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(10);
     /** The most a worker's exit waits for its last spans. */
     private static final long FLUSH_AT_EXIT_MILLIS = 3000;
 
@@ -115,7 +111,6 @@ public final class SpanExport implements Runnable {
         SpanRing.Span record = new SpanRing.Span();
         List<SpanData> batch = new ArrayList<>(BATCH);
         long batchStarted = 0;
-        long lastSweep = System.nanoTime();
         while (true) {
             try {
                 // Read before the ring: every span recorded before the exit began is polled below.
@@ -135,10 +130,6 @@ public final class SpanExport implements Runnable {
                     Thread.sleep(IDLE_PARK_MILLIS);
                 } else {
                     Thread.sleep(IDLE_PARK_MILLIS);
-                }
-                if (now - lastSweep > SWEEP_EVERY_NANOS) {
-                    Traces.sweepOlderThan(HOP_MAX_AGE_NANOS);
-                    lastSweep = now;
                 }
             } catch (InterruptedException e) {
                 return;

@@ -71,6 +71,8 @@ final class Agent {
     }
 
     private void serve() {
+        // First, and whatever fails after it: the tables fill whether or not anything reads them.
+        new Housekeeping().start();
         String service = config.service() != null ? config.service()
                 : ServiceName.fromCommand(System.getProperty("sun.java.command"));
         try {
