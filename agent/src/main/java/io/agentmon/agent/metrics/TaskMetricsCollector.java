@@ -25,10 +25,12 @@ public final class TaskMetricsCollector implements MultiCollector {
 
     private final String service;
     private final HistogramKinds histograms;
+    private final SpanExemplars exemplars;
 
-    public TaskMetricsCollector(String service, HistogramKinds histograms) {
+    public TaskMetricsCollector(String service, HistogramKinds histograms, SpanExemplars exemplars) {
         this.service = service;
         this.histograms = histograms;
+        this.exemplars = exemplars;
     }
 
     @Override
@@ -61,7 +63,7 @@ public final class TaskMetricsCollector implements MultiCollector {
                     DurationHistogram histogram = recorder.duration(outcome);
                     durations.dataPoint(HistogramPoints.of(histogram,
                             labels("task", task, "outcome", Outcome.label(outcome)),
-                            TaskExemplars.of(id, outcome, histogram.boundsNanos().length + 1),
+                            exemplars.of(id, outcome, histogram.boundsNanos().length + 1),
                             histograms.nativeBuckets()));
                 }
                 for (Map.Entry<String, Long> failure : failuresByName(recorder.exceptions()).entrySet()) {

@@ -1,7 +1,6 @@
 package io.agentmon.agent.otlp;
 
 import io.agentmon.agent.config.OtelConfig;
-import io.agentmon.agent.metrics.TaskExemplars;
 import io.agentmon.bootstrap.Outcome;
 import io.agentmon.bootstrap.SpanRing;
 import io.agentmon.bootstrap.TaskMethods;
@@ -37,7 +36,8 @@ import java.util.function.Supplier;
  * spans and hands them to the OTLP exporter in batches, waiting for each export to finish
  * before the next. While it waits (a slow or absent collector) the ring fills and the worker's
  * threads drop spans, counted, instead of waiting; a batch the exporter gives up on is dropped
- * and counted too. Sampled runs also leave their trace id as an exemplar on the task histogram.
+ * and counted too. The task spans of each batch the collector accepted leave their trace ids as
+ * exemplars on the task histogram ({@link TaskExemplars}).
  */
 public final class SpanExport implements Runnable {
 
@@ -74,9 +74,11 @@ public final class SpanExport implements Runnable {
     private final CountDownLatch flushed = new CountDownLatch(1);
     private volatile boolean exiting;
     private final ExportLog log;
+    private final TaskExemplars exemplars;
 
-    private SpanExport(OtelConfig.Export export, Supplier<Resource> resource, String version) {
+    private SpanExport(OtelConfig.Export export, Supplier<Resource> resource, String version, TaskExemplars exemplars) {
         this.export = export;
+        this.exemplars = exemplars;
         this.log = new ExportLog("span export to " + export);
         this.resource = resource;
         this.scope = InstrumentationScopeInfo.builder("io.agentmon").setVersion(version).build();
@@ -87,10 +89,11 @@ public final class SpanExport implements Runnable {
     /**
      * Starts the exporter thread, and a shutdown hook that sends what is still in the ring when
      * the worker exits (waiting at most {@link #FLUSH_AT_EXIT_MILLIS}), so that the last runs of a
-     * worker that finishes and exits are not lost.
+     * worker that finishes and exits are not lost. The spans the collector accepts become the
+     * exemplars in {@code exemplars}.
      */
-    public static void start(OtelConfig.Export export, Supplier<Resource> resource, String version) {
-        SpanExport exporter = new SpanExport(export, resource, version);
+    static void start(OtelConfig.Export export, Supplier<Resource> resource, String version, TaskExemplars exemplars) {
+        SpanExport exporter = new SpanExport(export, resource, version, exemplars);
         Thread thread = new Thread(exporter, "agentmon-spans");
         thread.setDaemon(true);
         thread.start();
@@ -148,11 +151,23 @@ public final class SpanExport implements Runnable {
             exporter = OtlpExporters.spans(export);
         }
         if (ExportLog.succeeded(exporter.export(Collections.unmodifiableList(batch)), export.timeoutMillis)) {
+            accepted(batch, exemplars); // before the count: a reader that sees the count sees the exemplars
             SpanCounts.EXPORTED.addAndGet(batch.size());
             log.worked();
         } else {
             SpanCounts.FAILED.addAndGet(batch.size());
             log.failed(null, dropped());
+        }
+    }
+
+    /** The collector accepted {@code batch}: its task spans are now exemplars of their buckets. */
+    static void accepted(List<SpanData> batch, TaskExemplars exemplars) {
+        for (SpanData data : batch) {
+            ExportedSpan span = (ExportedSpan) data;
+            if (span.probeId != ExportedSpan.NOT_A_TASK) {
+                exemplars.offer(span.probeId, span.outcome, span.getEndEpochNanos() - span.getStartEpochNanos(),
+                        span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId(), span.getEndEpochNanos() / 1_000_000);
+            }
         }
     }
 
@@ -189,8 +204,7 @@ public final class SpanExport implements Runnable {
             attributes.put(DEADLINE, recorder.deadlineNanos() / 1e9)
                     .put(DEADLINE_EXCEEDED, (record.flags & SpanRing.LATE) != 0);
         }
-        TaskExemplars.offer(record.probeId, outcome, record.durationNanos, traceId, spanId, end / 1_000_000);
-        return new ExportedSpan(recorder.label(), context, parent(record, traceId), status(thrown), start, end,
+        return new ExportedSpan(record.probeId, outcome, recorder.label(), context, parent(record, traceId), status(thrown), start, end,
                 attributes.build(), exceptionEvents(thrown, end), resource.get(), scope);
     }
 
@@ -215,7 +229,7 @@ public final class SpanExport implements Runnable {
         if (record.containerId != null) {
             attributes.put(CONTAINER_ID, record.containerId);
         }
-        return new ExportedSpan(CONTAINER_SPAN, context, parent(record, traceId), status(record.thrown), start, end,
+        return new ExportedSpan(ExportedSpan.NOT_A_TASK, Outcome.ofAllocation(record.thrown), CONTAINER_SPAN, context, parent(record, traceId), status(record.thrown), start, end,
                 attributes.build(), exceptionEvents(record.thrown, end), resource.get(), scope);
     }
 

@@ -8,9 +8,14 @@ import io.agentmon.agent.config.OtelConfig;
 import io.agentmon.agent.http.Endpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
 import io.agentmon.agent.instrument.AgentInstrumentation;
+import io.agentmon.agent.live.FeedFanout;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
+import io.agentmon.agent.metrics.ExporterCounts;
+import io.agentmon.agent.metrics.SpanExemplars;
 import io.agentmon.agent.metrics.History;
 import io.agentmon.agent.otlp.OtlpSetup;
+import io.agentmon.agent.otlp.PushCounts;
+import io.agentmon.agent.otlp.SpanCounts;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -75,9 +80,10 @@ final class Agent {
         new Housekeeping().start();
         String service = config.service() != null ? config.service()
                 : ServiceName.fromCommand(System.getProperty("sun.java.command"));
+        SpanExemplars exemplars = SpanExemplars.NONE;
         try {
             // Spans do not depend on the endpoint: a taken port must not stop them.
-            OtlpSetup.startExport(otel, service, version());
+            exemplars = OtlpSetup.startExport(otel, service, version());
         } catch (Throwable e) {
             AgentLog.warn("tracing could not start: " + e + "; metrics are recorded, spans are dropped");
         }
@@ -85,7 +91,8 @@ final class Agent {
         try {
             // Built before binding, so that a worker that pushes its metrics still does when the
             // port is taken; binding later costs the endpoint the binders' start-up time, nothing else.
-            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config);
+            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config, exemplars,
+                    new ExportersCounted());
             try {
                 OtlpSetup.startMetricsPush(otel, registry, service, version(), startEpochMillis);
                 pushing = otel != null && otel.metrics() != null;
@@ -134,6 +141,29 @@ final class Agent {
                 + ",\"taskMatchers\":" + matcherCount
                 + ",\"wovenMethods\":" + stats.wovenMethods()
                 + ",\"instrumentationErrors\":" + stats.errors() + "}";
+    }
+
+    /** The exporters' own counts, read at each scrape: startup is the one package that knows them all. */
+    private static final class ExportersCounted implements ExporterCounts {
+        @Override
+        public long liveEventsDropped() {
+            return FeedFanout.dropped();
+        }
+
+        @Override
+        public long spansDropped() {
+            return SpanCounts.dropped();
+        }
+
+        @Override
+        public long spansExported() {
+            return SpanCounts.exported();
+        }
+
+        @Override
+        public long metricPushesFailed() {
+            return PushCounts.failed();
+        }
     }
 
     static String version() {

@@ -1,5 +1,6 @@
-package io.agentmon.agent.metrics;
+package io.agentmon.agent.otlp;
 
+import io.agentmon.agent.metrics.SpanExemplars;
 import io.agentmon.bootstrap.Outcome;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.prometheus.metrics.model.snapshots.Exemplar;
@@ -10,28 +11,26 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The latest exported span of each task, outcome and duration bucket, as the exemplar of that
- * bucket: Grafana follows its trace id from a slow bucket to the trace. Written by the span
- * exporter thread only (so every exemplar points at a span that was sent), read at scrape time;
+ * The latest span the OTLP collector accepted of each task, outcome and duration bucket, as the
+ * exemplar of that bucket: Grafana follows its trace id from a slow bucket to the trace. Written
+ * by the span exporter thread only, after the exporter reported the batch accepted (so every
+ * exemplar points at a span that was sent); read at scrape time through {@link SpanExemplars};
  * nothing here runs on the worker's threads.
  */
-public final class TaskExemplars {
+public final class TaskExemplars implements SpanExemplars {
 
     /** Per probe id: [outcome * buckets + bucket], created on the first span of that task. */
-    private static final AtomicReferenceArray<AtomicReferenceArray<Exemplar>> BY_PROBE =
+    private final AtomicReferenceArray<AtomicReferenceArray<Exemplar>> byProbe =
             new AtomicReferenceArray<>(TaskRecorders.CAPACITY);
 
-    private TaskExemplars() {
-    }
-
-    /** Records a span as its bucket's exemplar. For the span exporter thread. */
-    public static void offer(int probeId, int outcome, long durationNanos, String traceId, String spanId, long epochMillis) {
+    /** Records a sent span as its bucket's exemplar; {@code outcome} is an {@link Outcome}. For the span exporter thread. */
+    void offer(int probeId, int outcome, long durationNanos, String traceId, String spanId, long epochMillis) {
         long[] bounds = TaskRecorders.recorder(probeId).success().boundsNanos();
         int buckets = bounds.length + 1;
-        AtomicReferenceArray<Exemplar> exemplars = BY_PROBE.get(probeId);
+        AtomicReferenceArray<Exemplar> exemplars = byProbe.get(probeId);
         if (exemplars == null) {
             exemplars = new AtomicReferenceArray<>(Outcome.COUNT * buckets);
-            BY_PROBE.set(probeId, exemplars);
+            byProbe.set(probeId, exemplars);
         }
         int bucket = Arrays.binarySearch(bounds, durationNanos);
         if (bucket < 0) {
@@ -45,9 +44,9 @@ public final class TaskExemplars {
                 .build());
     }
 
-    /** The exemplars of one task and outcome ({@code success}, {@code failure}, {@code timeout}); empty when none. */
-    static Exemplars of(int probeId, int outcome, int buckets) {
-        AtomicReferenceArray<Exemplar> exemplars = BY_PROBE.get(probeId);
+    @Override
+    public Exemplars of(int probeId, int outcome, int buckets) {
+        AtomicReferenceArray<Exemplar> exemplars = byProbe.get(probeId);
         if (exemplars == null) {
             return Exemplars.EMPTY;
         }
