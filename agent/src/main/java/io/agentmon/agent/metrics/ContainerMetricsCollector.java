@@ -28,11 +28,10 @@ public final class ContainerMetricsCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        if (!configured && Containers.succeeded().count() + Containers.failed().count() == 0) {
+        ContainerTotals alive = ContainerTotals.read(configured);
+        if (alive == null) {
             return new MetricSnapshots(); // a worker that runs no containers gets no container series
         }
-        long[] totals = new long[2];
-        double cpus = Containers.readActive(totals);
         Labels base = Labels.of("service", service);
         DurationHistogram[] byOutcome = {Containers.succeeded(), Containers.failed()};
         int[] outcomes = {Outcome.SUCCESS, Outcome.FAILURE};
@@ -48,9 +47,9 @@ public final class ContainerMetricsCollector implements MultiCollector {
         }
         return new MetricSnapshots(allocations.build(), durations.build(),
                 gauge("agentmon_docker_containers_active", "Containers allocated (or started) and not yet released (or stopped).",
-                        base, totals[0]),
-                gauge("agentmon_docker_cpu_limit_cores", "CPU cores given to the active containers.", base, cpus),
-                gauge("agentmon_docker_memory_limit_bytes", "Memory given to the active containers.", base, totals[1]));
+                        base, alive.active()),
+                gauge("agentmon_docker_cpu_limit_cores", "CPU cores given to the active containers.", base, alive.cpuCores()),
+                gauge("agentmon_docker_memory_limit_bytes", "Memory given to the active containers.", base, alive.memoryBytes()));
     }
 
     private static GaugeSnapshot gauge(String name, String help, Labels labels, double value) {

@@ -12,10 +12,10 @@ import io.agentmon.agent.live.FeedFanout;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
 import io.agentmon.agent.metrics.ExporterCounts;
 import io.agentmon.agent.metrics.SpanExemplars;
-import io.agentmon.agent.metrics.History;
 import io.agentmon.agent.otlp.OtlpSetup;
 import io.agentmon.agent.otlp.PushCounts;
 import io.agentmon.agent.otlp.SpanCounts;
+import io.agentmon.agent.summary.Summary;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -99,12 +99,12 @@ final class Agent {
             } catch (Throwable e) {
                 AgentLog.warn("metrics push could not start: " + e + "; metrics are still served");
             }
-            History history = new History(config.executorNames(), !config.docker().isEmpty());
+            Summary summary = new Summary(config.executorNames(), !config.docker().isEmpty());
             // Throws, naming the key, when the port is taken or the protection cannot be set up.
             Endpoint endpoint = Endpoint.start(config.host(), config.port(), config.http(), registry, config.histograms(),
-                    this::readiness, config.taskStacks(), history);
+                    this::readiness, config.taskStacks(), summary::json);
             serving = true;
-            history.start(); // one daemon thread sampling what /metrics/summary and the page chart
+            summary.start(); // one daemon thread sampling what /metrics/summary and the page chart
             // For `java -jar agentmon.jar attach`, which reads it through the Attach API.
             String url = (endpoint.isTls() ? "https://" : "http://") + (config.host().contains(":") ? "[" + config.host() + "]" : config.host())
                     + ":" + endpoint.address().getPort() + "/metrics";

@@ -1,0 +1,199 @@
+package io.agentmon.agent.summary;
+
+import io.agentmon.bootstrap.Outcome;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The summary's memory: the last {@link #CAPACITY} samples (15 minutes, one every
+ * {@link #INTERVAL_SECONDS} seconds) in fixed-size rings. Per task the run rates by outcome,
+ * p50/p95/p99 over the interval (from slot deltas, see {@link Quantiles}), the timeout rate, runs
+ * in flight and stuck; per pool queue depth, busy threads and queue-wait p95; containers; heap and
+ * process CPU. Beside the rings each series keeps a {@link Window} of cumulative readings for
+ * the summary's one-minute rates.
+ *
+ * <p>At most {@link #MAX_TASKS} tasks and {@link #MAX_POOLS} pools get a history (the first seen).
+ * Not thread-safe: {@link Summary} calls it under its lock.
+ */
+final class History {
+
+    static final int INTERVAL_SECONDS = 5;
+    /** 15 minutes of samples. */
+    static final int CAPACITY = 15 * 60 / INTERVAL_SECONDS;
+    static final int MAX_TASKS = 32;
+    static final int MAX_POOLS = 16;
+
+    final long[] timesMillis = new long[CAPACITY];
+    final long[] timesNanos = new long[CAPACITY];
+    /** Samples taken so far; sample {@code n} lives in slot {@code n % CAPACITY}. */
+    long samples;
+    final Map<String, TaskSeries> tasks = new LinkedHashMap<>();
+    final Map<String, PoolSeries> pools = new LinkedHashMap<>();
+    final float[] containersActive = nanRing();
+    final float[] containersCpu = nanRing();
+    final float[] containersMemory = nanRing();
+    final float[] heapUsed = nanRing();
+    final float[] heapMax = nanRing();
+    final float[] processCpu = nanRing();
+
+    /** Adds {@code reading} as the next sample. */
+    void add(Reading reading) {
+        long n = samples;
+        int slot = slot(n);
+        timesMillis[slot] = reading.timeMillis;
+        timesNanos[slot] = reading.nanos;
+        double seconds = n == 0 ? Double.NaN : (reading.nanos - timesNanos[slot(n - 1)]) / 1e9;
+
+        for (Reading.TaskReading task : reading.tasks.values()) {
+            TaskSeries series = tasks.get(task.task);
+            if (series == null) {
+                if (tasks.size() >= MAX_TASKS) {
+                    continue;
+                }
+                series = new TaskSeries(n, task.cumulative().length);
+                tasks.put(task.task, series);
+            }
+            long[] now = task.cumulative();
+            long[] before = series.window.at(n - 1);
+            for (int outcome = 0; outcome < Outcome.COUNT; outcome++) {
+                series.runs[outcome][slot] = rate(now, before, outcome, seconds);
+            }
+            series.timeouts[slot] = rate(now, before, Reading.TaskReading.TIMEOUTS, seconds);
+            long[] delta = before == null ? null : Quantiles.bucketDelta(now, before, Reading.TaskReading.BUCKETS_FROM);
+            series.p50[slot] = (float) Quantiles.quantile(0.50, task.boundsSeconds, delta);
+            series.p95[slot] = (float) Quantiles.quantile(0.95, task.boundsSeconds, delta);
+            series.p99[slot] = (float) Quantiles.quantile(0.99, task.boundsSeconds, delta);
+            series.inFlight[slot] = task.inFlight;
+            series.stuck[slot] = task.stuck;
+            series.window.put(n, now);
+        }
+        for (TaskSeries series : tasks.values()) {
+            series.clearIfNotWritten(n, slot);
+        }
+
+        for (Reading.PoolReading pool : reading.pools.values()) {
+            PoolSeries series = pools.get(pool.pool);
+            if (series == null) {
+                if (pools.size() >= MAX_POOLS) {
+                    continue;
+                }
+                series = new PoolSeries(n, pool.cumulative().length);
+                pools.put(pool.pool, series);
+            }
+            long[] now = pool.cumulative();
+            long[] before = series.window.at(n - 1);
+            series.queued[slot] = pool.queued;
+            series.active[slot] = pool.active;
+            series.waitP95[slot] = (float) (before == null || pool.waitBoundsSeconds == null ? Double.NaN
+                    : Quantiles.quantile(0.95, pool.waitBoundsSeconds,
+                            Quantiles.bucketDelta(now, before, Reading.PoolReading.BUCKETS_FROM)));
+            series.window.put(n, now);
+        }
+        for (PoolSeries series : pools.values()) {
+            series.clearIfNotWritten(n, slot);
+        }
+
+        boolean containers = reading.containers != null;
+        containersActive[slot] = containers ? reading.containers.active() : Float.NaN;
+        containersCpu[slot] = containers ? (float) reading.containers.cpuCores() : Float.NaN;
+        containersMemory[slot] = containers ? reading.containers.memoryBytes() : Float.NaN;
+        heapUsed[slot] = reading.heapUsed;
+        heapMax[slot] = reading.heapMax < 0 ? Float.NaN : reading.heapMax;
+        processCpu[slot] = (float) reading.processCpu;
+        samples = n + 1;
+    }
+
+    private static float rate(long[] now, long[] before, int index, double seconds) {
+        if (before == null || !(seconds > 0)) {
+            return Float.NaN;
+        }
+        return (float) (Math.max(0, now[index] - before[index]) / seconds);
+    }
+
+    /**
+     * The latest kept sample of {@code window} (before {@code below}, when not negative) taken at
+     * or before {@code nanos}, else the oldest kept one; -1 when there is none.
+     */
+    long sampleAtOrBefore(Window window, long nanos, long below) {
+        long newest = below >= 0 ? below - 1 : samples - 1;
+        long oldest = Math.max(Math.max(0, window.firstSample), samples - Math.min(Window.READINGS, CAPACITY));
+        if (newest < oldest) {
+            return -1;
+        }
+        for (long n = newest; n >= oldest; n--) {
+            if (timesNanos[slot(n)] - nanos <= 0) {
+                return n;
+            }
+        }
+        return oldest;
+    }
+
+    /** When sample {@code n} was taken, on the nanosecond clock; only for kept samples. */
+    long nanosOf(long n) {
+        return timesNanos[slot(n)];
+    }
+
+    static int slot(long sample) {
+        return (int) (sample % CAPACITY);
+    }
+
+    private static float[] nanRing() {
+        float[] ring = new float[CAPACITY];
+        Arrays.fill(ring, Float.NaN);
+        return ring;
+    }
+
+    /** One task's rings. */
+    static final class TaskSeries {
+        /** Runs per second, by {@link Outcome}. */
+        final float[][] runs = new float[Outcome.COUNT][];
+        final float[] p50 = nanRing();
+        final float[] p95 = nanRing();
+        final float[] p99 = nanRing();
+        final float[] timeouts = nanRing();
+        final float[] inFlight = nanRing();
+        final float[] stuck = nanRing();
+        final Window window;
+
+        TaskSeries(long firstSample, int width) {
+            for (int outcome = 0; outcome < Outcome.COUNT; outcome++) {
+                runs[outcome] = nanRing();
+            }
+            window = new Window(firstSample, width, Reading.TaskReading.BUCKETS_FROM);
+        }
+
+        /** A task not read in this sample (it cannot vanish, but stay safe) gets gaps. */
+        void clearIfNotWritten(long sample, int slot) {
+            if (window.at(sample) == null) {
+                for (float[] ring : runs) {
+                    ring[slot] = Float.NaN;
+                }
+                for (float[] ring : new float[][] {p50, p95, p99, timeouts, inFlight, stuck}) {
+                    ring[slot] = Float.NaN;
+                }
+            }
+        }
+    }
+
+    /** One pool's rings. */
+    static final class PoolSeries {
+        final float[] queued = nanRing();
+        final float[] active = nanRing();
+        final float[] waitP95 = nanRing();
+        final Window window;
+
+        PoolSeries(long firstSample, int width) {
+            window = new Window(firstSample, width, Reading.PoolReading.BUCKETS_FROM);
+        }
+
+        /** A pool gone (collected) leaves gaps. */
+        void clearIfNotWritten(long sample, int slot) {
+            if (window.at(sample) == null) {
+                queued[slot] = Float.NaN;
+                active[slot] = Float.NaN;
+                waitP95[slot] = Float.NaN;
+            }
+        }
+    }
+}
