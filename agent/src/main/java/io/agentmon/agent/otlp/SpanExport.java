@@ -15,6 +15,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
@@ -29,6 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -150,18 +152,29 @@ public final class SpanExport implements Runnable {
             // that installs its own LogManager in main should get the chance to first.
             exporter = OtlpExporters.spans(export);
         }
-        if (ExportLog.succeeded(exporter.export(Collections.unmodifiableList(batch)), export.timeoutMillis)) {
-            accepted(batch, exemplars); // before the count: a reader that sees the count sees the exemplars
-            SpanCounts.EXPORTED.addAndGet(batch.size());
+        if (export(exporter::export, batch, export.timeoutMillis, exemplars)) {
             log.worked();
         } else {
-            SpanCounts.FAILED.addAndGet(batch.size());
             log.failed(null, dropped());
         }
     }
 
-    /** The collector accepted {@code batch}: its task spans are now exemplars of their buckets. */
-    static void accepted(List<SpanData> batch, TaskExemplars exemplars) {
+    /**
+     * Hands {@code batch} to {@code exporter} and waits for its answer. Accepted, its task spans
+     * become their buckets' exemplars and then count as exported; else they count as dropped.
+     */
+    static boolean export(Function<List<SpanData>, CompletableResultCode> exporter, List<SpanData> batch, long timeoutMillis,
+            TaskExemplars exemplars) {
+        if (ExportLog.succeeded(exporter.apply(Collections.unmodifiableList(batch)), timeoutMillis)) {
+            offerExemplars(batch, exemplars); // before the count: a reader that sees the count sees the exemplars
+            SpanCounts.EXPORTED.addAndGet(batch.size());
+            return true;
+        }
+        SpanCounts.FAILED.addAndGet(batch.size());
+        return false;
+    }
+
+    private static void offerExemplars(List<SpanData> batch, TaskExemplars exemplars) {
         for (SpanData data : batch) {
             ExportedSpan span = (ExportedSpan) data;
             if (span.probeId != ExportedSpan.NOT_A_TASK) {

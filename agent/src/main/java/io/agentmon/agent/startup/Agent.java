@@ -91,8 +91,10 @@ final class Agent {
         try {
             // Built before binding, so that a worker that pushes its metrics still does when the
             // port is taken; binding later costs the endpoint the binders' start-up time, nothing else.
-            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config, exemplars,
-                    new ExportersCounted());
+            // The exporters' own counts, read at each scrape: startup is the one package that knows them all.
+            ExporterCounts exporters = new ExporterCounts(FeedFanout::dropped, SpanCounts::dropped, SpanCounts::exported,
+                    PushCounts::failed);
+            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config, exemplars, exporters);
             try {
                 OtlpSetup.startMetricsPush(otel, registry, service, version(), startEpochMillis);
                 pushing = otel != null && otel.metrics() != null;
@@ -141,29 +143,6 @@ final class Agent {
                 + ",\"taskMatchers\":" + matcherCount
                 + ",\"wovenMethods\":" + stats.wovenMethods()
                 + ",\"instrumentationErrors\":" + stats.errors() + "}";
-    }
-
-    /** The exporters' own counts, read at each scrape: startup is the one package that knows them all. */
-    private static final class ExportersCounted implements ExporterCounts {
-        @Override
-        public long liveEventsDropped() {
-            return FeedFanout.dropped();
-        }
-
-        @Override
-        public long spansDropped() {
-            return SpanCounts.dropped();
-        }
-
-        @Override
-        public long spansExported() {
-            return SpanCounts.exported();
-        }
-
-        @Override
-        public long metricPushesFailed() {
-            return PushCounts.failed();
-        }
     }
 
     static String version() {

@@ -4,6 +4,7 @@ import io.agentmon.bootstrap.Outcome;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The summary's memory: the last {@link #CAPACITY} samples (15 minutes, one every
@@ -46,13 +47,9 @@ final class History {
         double seconds = n == 0 ? Double.NaN : (reading.nanos - timesNanos[slot(n - 1)]) / 1e9;
 
         for (Reading.TaskReading task : reading.tasks.values()) {
-            TaskSeries series = tasks.get(task.task);
+            TaskSeries series = seriesOf(tasks, task.task, MAX_TASKS, () -> new TaskSeries(n, task.cumulative().length));
             if (series == null) {
-                if (tasks.size() >= MAX_TASKS) {
-                    continue;
-                }
-                series = new TaskSeries(n, task.cumulative().length);
-                tasks.put(task.task, series);
+                continue;
             }
             long[] now = task.cumulative();
             long[] before = series.window.at(n - 1);
@@ -73,13 +70,9 @@ final class History {
         }
 
         for (Reading.PoolReading pool : reading.pools.values()) {
-            PoolSeries series = pools.get(pool.pool);
+            PoolSeries series = seriesOf(pools, pool.pool, MAX_POOLS, () -> new PoolSeries(n, pool.cumulative().length));
             if (series == null) {
-                if (pools.size() >= MAX_POOLS) {
-                    continue;
-                }
-                series = new PoolSeries(n, pool.cumulative().length);
-                pools.put(pool.pool, series);
+                continue;
             }
             long[] now = pool.cumulative();
             long[] before = series.window.at(n - 1);
@@ -102,6 +95,16 @@ final class History {
         heapMax[slot] = reading.heapMax < 0 ? Float.NaN : reading.heapMax;
         processCpu[slot] = (float) reading.processCpu;
         samples = n + 1;
+    }
+
+    /** The series of {@code name}, created on first sight while fewer than {@code max} exist; null when there is no room. */
+    private static <S> S seriesOf(Map<String, S> all, String name, int max, Supplier<S> create) {
+        S series = all.get(name);
+        if (series == null && all.size() < max) {
+            series = create.get();
+            all.put(name, series);
+        }
+        return series;
     }
 
     private static float rate(long[] now, long[] before, int index, double seconds) {
