@@ -9,10 +9,11 @@ public final class ContainerTotals {
     private final double cpuCores;
     private final long memoryBytes;
 
-    private ContainerTotals(long active, double cpuCores, long memoryBytes) {
-        this.active = active;
-        this.cpuCores = cpuCores;
-        this.memoryBytes = memoryBytes;
+    private ContainerTotals() {
+        long[] totals = new long[2];
+        cpuCores = Containers.readActive(totals);
+        active = totals[0];
+        memoryBytes = totals[1];
     }
 
     /**
@@ -20,12 +21,8 @@ public final class ContainerTotals {
      * ({@code configured}: the worker's own allocator is described) and no docker-java call yet.
      */
     public static ContainerTotals read(boolean configured) {
-        if (!configured && Containers.succeeded().count() + Containers.failed().count() == 0) {
-            return null;
-        }
-        long[] totals = new long[2];
-        double cpus = Containers.readActive(totals);
-        return new ContainerTotals(totals[0], cpus, totals[1]);
+        boolean any = configured || Containers.succeeded().count() + Containers.failed().count() > 0;
+        return any ? new ContainerTotals() : null;
     }
 
     public long active() {

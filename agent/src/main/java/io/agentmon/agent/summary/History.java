@@ -48,44 +48,18 @@ final class History {
 
         for (Reading.TaskReading task : reading.tasks.values()) {
             TaskSeries series = seriesOf(tasks, task.task, MAX_TASKS, () -> new TaskSeries(n, task.cumulative().length));
-            if (series == null) {
-                continue;
+            if (series != null) {
+                series.record(task, n, slot, seconds);
             }
-            long[] now = task.cumulative();
-            long[] before = series.window.at(n - 1);
-            for (int outcome = 0; outcome < Outcome.COUNT; outcome++) {
-                series.runs[outcome][slot] = rate(now, before, outcome, seconds);
-            }
-            series.timeouts[slot] = rate(now, before, Reading.TaskReading.TIMEOUTS, seconds);
-            long[] delta = before == null ? null : Quantiles.bucketDelta(now, before, Reading.TaskReading.BUCKETS_FROM);
-            series.p50[slot] = (float) Quantiles.quantile(0.50, task.boundsSeconds, delta);
-            series.p95[slot] = (float) Quantiles.quantile(0.95, task.boundsSeconds, delta);
-            series.p99[slot] = (float) Quantiles.quantile(0.99, task.boundsSeconds, delta);
-            series.inFlight[slot] = task.inFlight;
-            series.stuck[slot] = task.stuck;
-            series.window.put(n, now);
         }
-        for (TaskSeries series : tasks.values()) {
-            series.clearIfNotWritten(n, slot);
-        }
-
         for (Reading.PoolReading pool : reading.pools.values()) {
             PoolSeries series = seriesOf(pools, pool.pool, MAX_POOLS, () -> new PoolSeries(n, pool.cumulative().length));
-            if (series == null) {
-                continue;
+            if (series != null) {
+                series.record(pool, n, slot);
             }
-            long[] now = pool.cumulative();
-            long[] before = series.window.at(n - 1);
-            series.queued[slot] = pool.queued;
-            series.active[slot] = pool.active;
-            series.waitP95[slot] = (float) (before == null || pool.waitBoundsSeconds == null ? Double.NaN
-                    : Quantiles.quantile(0.95, pool.waitBoundsSeconds,
-                            Quantiles.bucketDelta(now, before, Reading.PoolReading.BUCKETS_FROM)));
-            series.window.put(n, now);
         }
-        for (PoolSeries series : pools.values()) {
-            series.clearIfNotWritten(n, slot);
-        }
+        tasks.values().forEach(series -> series.clearIfNotWritten(n, slot));
+        pools.values().forEach(series -> series.clearIfNotWritten(n, slot));
 
         boolean containers = reading.containers != null;
         containersActive[slot] = containers ? reading.containers.active() : Float.NaN;
@@ -166,6 +140,23 @@ final class History {
             window = new Window(firstSample, width, Reading.TaskReading.BUCKETS_FROM);
         }
 
+        /** Sample {@code n}, in ring slot {@code slot}, {@code seconds} after the one before (NaN for the first). */
+        void record(Reading.TaskReading task, long n, int slot, double seconds) {
+            long[] now = task.cumulative();
+            long[] before = window.at(n - 1);
+            for (int outcome = 0; outcome < Outcome.COUNT; outcome++) {
+                runs[outcome][slot] = rate(now, before, outcome, seconds);
+            }
+            timeouts[slot] = rate(now, before, Reading.TaskReading.TIMEOUTS, seconds);
+            long[] delta = before == null ? null : Quantiles.bucketDelta(now, before, Reading.TaskReading.BUCKETS_FROM);
+            p50[slot] = (float) Quantiles.quantile(0.50, task.boundsSeconds, delta);
+            p95[slot] = (float) Quantiles.quantile(0.95, task.boundsSeconds, delta);
+            p99[slot] = (float) Quantiles.quantile(0.99, task.boundsSeconds, delta);
+            inFlight[slot] = task.inFlight;
+            stuck[slot] = task.stuck;
+            window.put(n, now);
+        }
+
         /** A task not read in this sample (it cannot vanish, but stay safe) gets gaps. */
         void clearIfNotWritten(long sample, int slot) {
             if (window.at(sample) == null) {
@@ -188,6 +179,18 @@ final class History {
 
         PoolSeries(long firstSample, int width) {
             window = new Window(firstSample, width, Reading.PoolReading.BUCKETS_FROM);
+        }
+
+        /** Sample {@code n}, in ring slot {@code slot}. */
+        void record(Reading.PoolReading pool, long n, int slot) {
+            long[] now = pool.cumulative();
+            long[] before = window.at(n - 1);
+            queued[slot] = pool.queued;
+            active[slot] = pool.active;
+            waitP95[slot] = (float) (before == null || pool.waitBoundsSeconds == null ? Double.NaN
+                    : Quantiles.quantile(0.95, pool.waitBoundsSeconds,
+                            Quantiles.bucketDelta(now, before, Reading.PoolReading.BUCKETS_FROM)));
+            window.put(n, now);
         }
 
         /** A pool gone (collected) leaves gaps. */
