@@ -85,8 +85,8 @@ public final class LiveFeed {
 
     /** An allocation finished; {@code container} is named in the event only when it is a String (a docker-java id). */
     static void containerAllocated(long startNanos, boolean success, Object container, double cpus, long memoryBytes) {
-        record(CONTAINER_ALLOCATED, -1, success ? Outcome.SUCCESS : Outcome.FAILURE, System.nanoTime() - startNanos, cpus, memoryBytes,
-                container instanceof String ? (String) container : null);
+        record(CONTAINER_ALLOCATED, -1, success ? Outcome.SUCCESS : Outcome.FAILURE, System.nanoTime() - startNanos, cpus,
+                memoryBytes, container instanceof String ? (String) container : null);
     }
 
     static void container(int kind, Object container) {

@@ -178,8 +178,9 @@ public final class SpanExport implements Runnable {
         for (SpanData data : batch) {
             ExportedSpan span = (ExportedSpan) data;
             if (span.probeId != ExportedSpan.NOT_A_TASK) {
+                SpanContext context = span.getSpanContext();
                 exemplars.offer(span.probeId, span.outcome, span.getEndEpochNanos() - span.getStartEpochNanos(),
-                        span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId(), span.getEndEpochNanos() / 1_000_000);
+                        context.getTraceId(), context.getSpanId(), span.getEndEpochNanos() / 1_000_000);
             }
         }
     }
@@ -217,8 +218,8 @@ public final class SpanExport implements Runnable {
             attributes.put(DEADLINE, recorder.deadlineNanos() / 1e9)
                     .put(DEADLINE_EXCEEDED, (record.flags & SpanRing.LATE) != 0);
         }
-        return new ExportedSpan(record.probeId, outcome, recorder.label(), context, parent(record, traceId), status(thrown), start, end,
-                attributes.build(), exceptionEvents(thrown, end), resource.get(), scope);
+        return new ExportedSpan(record.probeId, outcome, recorder.label(), context, parent(record, traceId), status(thrown),
+                start, end, attributes.build(), exceptionEvents(thrown, end), resource.get(), scope);
     }
 
     /** A container allocation: the worker's own allocator, or docker-java's create command. */
@@ -242,8 +243,9 @@ public final class SpanExport implements Runnable {
         if (record.containerId != null) {
             attributes.put(CONTAINER_ID, record.containerId);
         }
-        return new ExportedSpan(ExportedSpan.NOT_A_TASK, Outcome.ofAllocation(record.thrown), CONTAINER_SPAN, context, parent(record, traceId), status(record.thrown), start, end,
-                attributes.build(), exceptionEvents(record.thrown, end), resource.get(), scope);
+        return new ExportedSpan(ExportedSpan.NOT_A_TASK, Outcome.ofAllocation(record.thrown), CONTAINER_SPAN, context,
+                parent(record, traceId), status(record.thrown), start, end, attributes.build(),
+                exceptionEvents(record.thrown, end), resource.get(), scope);
     }
 
     private static SpanContext parent(SpanRing.Span record, String traceId) {
