@@ -1,6 +1,5 @@
 package io.agentmon.agent;
 
-import io.agentmon.agent.config.Echo;
 import java.io.PrintStream;
 
 /**

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
  * the object an allocation method returned (released by passing it back), or a docker-java
  * container id.
  *
- * <p>Writers: the worker's threads that allocate, start, stop and release containers. Readers:
- * agent threads, at scrape time, summing the live entries.
+ * <p>Writers: the worker's threads that allocate, start, stop and release containers, and the
+ * agent's housekeeping thread, which alone forgets stale entries ({@link #forgetStale}). Readers:
+ * agent threads, summing the live entries ({@link #readActive}) without changing any.
  */
 public final class Containers {
 
@@ -125,28 +126,38 @@ public final class Containers {
 
     /**
      * Reads the live containers into {@code totals}: [count, memory bytes] and returns their CPU
-     * cores. Entries that are not running and unchanged for longer than {@code forgetNanos} are
-     * dropped (a container removed by Docker itself, say).
+     * cores. A pure read: it changes nothing, so any number of agent threads may call it.
      */
-    public static double readActive(long[] totals, long forgetNanos) {
-        long now = System.nanoTime();
+    public static double readActive(long[] totals) {
         double cpus = 0;
         totals[0] = 0;
         totals[1] = 0;
         for (int slot = 0; slot < SLOTS; slot++) {
-            int state = STATES.get(slot);
-            if (state == ACTIVE) {
+            if (STATES.get(slot) == ACTIVE) {
                 totals[0]++;
                 totals[1] += MEMORY[slot];
                 cpus += CPUS[slot];
-            } else if (state != FREE && now - SINCE[slot] > forgetNanos) {
+            }
+        }
+        return cpus;
+    }
+
+    /**
+     * Frees the entries that are not running and have not changed for longer than
+     * {@code idleNanos} (a container removed by Docker itself, say, whose removal the agent never
+     * saw). For the agent's one housekeeping thread; a running container is never forgotten.
+     */
+    public static void forgetStale(long idleNanos) {
+        long now = System.nanoTime();
+        for (int slot = 0; slot < SLOTS; slot++) {
+            int state = STATES.get(slot);
+            if (state != FREE && state != ACTIVE && now - SINCE[slot] > idleNanos) {
                 Object key = KEYS.get(slot);
                 if (key != null && STATES.compareAndSet(slot, state, FREE)) {
                     KEYS.compareAndSet(slot, key, null);
                 }
             }
         }
-        return cpus;
     }
 
     public static DurationHistogram succeeded() {

@@ -55,7 +55,7 @@ final class Handoffs {
         TABLE.remove(task);
     }
 
-    /** Frees slots of tasks that never ran within {@code maxNanos}; call from an agent thread. */
+    /** Frees slots of tasks that never ran within {@code maxNanos}; for the agent's housekeeping thread. */
     static void sweepOlderThan(long maxNanos) {
         TABLE.sweepOlderThan(maxNanos);
     }

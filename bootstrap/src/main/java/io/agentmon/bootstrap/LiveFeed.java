@@ -1,7 +1,5 @@
 package io.agentmon.bootstrap;
 
-import java.util.concurrent.TimeoutException;
-
 /**
  * The live event ring behind {@code GET /events}: task start, finish and timeout, container
  * allocated, started, stopped and released. A fixed, bounded, lock-free, allocation-free
@@ -34,12 +32,6 @@ public final class LiveFeed {
     public static final int CONTAINER_STOPPED = 6;
     public static final int CONTAINER_RELEASED = 7;
 
-    /** {@link Event#outcome} of a task finish or container allocation. */
-    public static final int SUCCESS = 0;
-    public static final int FAILURE = 1;
-    /** {@link Event#outcome} of a task finish that threw a TimeoutException. */
-    public static final int TIMED_OUT = 2;
-
     /** {@link Event#outcome} of a {@link #TIMEOUT} event: its reason, as in {@code agentmon_task_timeouts_total}. */
     public static final int REASON_EXCEPTION = 0;
     public static final int REASON_DEADLINE = 1;
@@ -70,16 +62,15 @@ public final class LiveFeed {
     // ------------------------------------------------------------ producers (the probes)
 
     static void taskStarted(int probeId) {
-        record(TASK_START, probeId, SUCCESS, 0, 0, 0, null);
+        record(TASK_START, probeId, Outcome.SUCCESS, 0, 0, 0, null);
     }
 
     /**
-     * A task run finished: its outcome, and a timeout event when it threw a TimeoutException of
+     * A task run finished: its {@link Outcome}, and a timeout event when it threw a TimeoutException of
      * its own ({@code ownTimeout}: not one a timed-out get in the run already reported) or missed its deadline.
      */
-    static void taskFinished(int probeId, long elapsedNanos, Throwable thrown, boolean ownTimeout, boolean late) {
-        boolean timedOut = thrown instanceof TimeoutException;
-        record(TASK_FINISH, probeId, thrown == null ? SUCCESS : timedOut ? TIMED_OUT : FAILURE, elapsedNanos, 0, 0, null);
+    static void taskFinished(int probeId, long elapsedNanos, int outcome, boolean ownTimeout, boolean late) {
+        record(TASK_FINISH, probeId, outcome, elapsedNanos, 0, 0, null);
         if (ownTimeout) {
             record(TIMEOUT, probeId, REASON_EXCEPTION, elapsedNanos, 0, 0, null);
         }
@@ -94,12 +85,12 @@ public final class LiveFeed {
 
     /** An allocation finished; {@code container} is named in the event only when it is a String (a docker-java id). */
     static void containerAllocated(long startNanos, boolean success, Object container, double cpus, long memoryBytes) {
-        record(CONTAINER_ALLOCATED, -1, success ? SUCCESS : FAILURE, System.nanoTime() - startNanos, cpus, memoryBytes,
-                container instanceof String ? (String) container : null);
+        record(CONTAINER_ALLOCATED, -1, success ? Outcome.SUCCESS : Outcome.FAILURE, System.nanoTime() - startNanos, cpus,
+                memoryBytes, container instanceof String ? (String) container : null);
     }
 
     static void container(int kind, Object container) {
-        record(kind, -1, SUCCESS, 0, 0, 0, container instanceof String ? (String) container : null);
+        record(kind, -1, Outcome.SUCCESS, 0, 0, 0, container instanceof String ? (String) container : null);
     }
 
     /** Claims a sequence, fills its slot and publishes it; drops and counts the event when the ring is full. */
@@ -136,7 +127,7 @@ public final class LiveFeed {
         public int kind;
         /** The task's probe id ({@link TaskRecorders#recorder}), or -1 for container events. */
         public int probeId;
-        /** {@link #SUCCESS}, {@link #FAILURE}, {@link #TIMED_OUT}; for {@link #TIMEOUT} events a {@code REASON_*}. */
+        /** The {@link Outcome} of a task finish or container allocation; for {@link #TIMEOUT} events a {@code REASON_*}. */
         public int outcome;
         public long durationNanos;
         public long threadId;

@@ -6,7 +6,8 @@ package io.agentmon.bootstrap;
  * the submission time).
  *
  * <p>A task that never leaves the queue through the paths the agent sees (removed by an
- * iterator, say) would keep its slot; {@link #sweepOlderThan} frees such slots from an agent thread.
+ * iterator, say) would keep its slot; {@link #sweepOlderThan} frees such slots, called by the
+ * agent's one housekeeping thread whether or not anyone scrapes.
  */
 public final class QueueWaits {
 
@@ -37,7 +38,7 @@ public final class QueueWaits {
         return -1;
     }
 
-    /** Frees slots held longer than {@code maxNanos}; call from an agent thread. */
+    /** Frees slots held longer than {@code maxNanos}; for the agent's housekeeping thread. */
     public static void sweepOlderThan(long maxNanos) {
         TABLE.sweepOlderThan(maxNanos);
     }

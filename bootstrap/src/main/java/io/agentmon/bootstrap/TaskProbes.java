@@ -1,7 +1,5 @@
 package io.agentmon.bootstrap;
 
-import java.util.concurrent.TimeoutException;
-
 /**
  * What woven task methods call: {@link #enter} on entry, {@link #exit} on every way out.
  *
@@ -72,10 +70,10 @@ public final class TaskProbes {
         long elapsed = System.nanoTime() - startNanos;
         TaskRecorder recorder = TaskRecorders.get(probeId);
         boolean late = elapsed > recorder.deadlineNanos;
-        boolean timedOut = thrown instanceof TimeoutException;
+        int outcome = Outcome.of(thrown);
         // NOTE: read before the release below, after which the slot may be another run's. A
         // TimeoutException after a timed-out get or a handler call in this run is that same timeout.
-        boolean ownTimeout = timedOut && (slot < 0 || InFlight.timeoutsSeen(slot) == 0);
+        boolean ownTimeout = outcome == Outcome.TIMEOUT && (slot < 0 || InFlight.timeoutsSeen(slot) == 0);
         if (slot >= 0) {
             if (Traces.enabled) {
                 // NOTE: before the release: the span's ids live in arrays indexed by the slot,
@@ -86,24 +84,21 @@ public final class TaskProbes {
         } else {
             recorder.untracked.decrement();
         }
-        if (thrown == null) {
-            recorder.success.record(elapsed);
-        } else if (timedOut) {
-            recorder.timeout.record(elapsed);
+        recorder.duration(outcome).record(elapsed);
+        if (outcome == Outcome.TIMEOUT) {
             if (ownTimeout) {
                 recorder.exceptionTimeouts.increment();
             }
             // The enclosing run on this thread, if it throws this on, throws a timeout already counted.
             InFlight.timeoutSeenByCurrentThread();
-        } else {
-            recorder.failure.record(elapsed);
+        } else if (outcome == Outcome.FAILURE) {
             recorder.exceptions.increment(thrown.getClass());
         }
         if (late) {
             recorder.deadlineMisses.increment();
         }
         if (LiveFeed.active) {
-            LiveFeed.taskFinished(probeId, elapsed, thrown, ownTimeout, late);
+            LiveFeed.taskFinished(probeId, elapsed, outcome, ownTimeout, late);
         }
     }
 }

@@ -22,6 +22,8 @@ public final class TaskRecorder {
     final DurationHistogram success;
     final DurationHistogram failure;
     final DurationHistogram timeout;
+    /** The three above, indexed by {@link Outcome}. */
+    private final DurationHistogram[] byOutcome;
     final ExceptionCounts exceptions = new ExceptionCounts();
     final LongAdder untracked = new LongAdder();
     final long deadlineNanos;
@@ -38,6 +40,7 @@ public final class TaskRecorder {
         this.success = new DurationHistogram(layout);
         this.failure = new DurationHistogram(layout);
         this.timeout = new DurationHistogram(layout);
+        this.byOutcome = new DurationHistogram[] {success, failure, timeout};
     }
 
     public String label() {
@@ -66,6 +69,16 @@ public final class TaskRecorder {
     /** Runs that threw a {@link java.util.concurrent.TimeoutException}. */
     public DurationHistogram timeout() {
         return timeout;
+    }
+
+    /** The runs that ended in {@code outcome}, an {@link Outcome} index. */
+    public DurationHistogram duration(int outcome) {
+        return byOutcome[outcome];
+    }
+
+    /** The histograms' one layout (every outcome's is the same). */
+    public HistogramLayout layout() {
+        return success.layout();
     }
 
     /** The failure outcome's runs, by exception class. */

@@ -236,9 +236,11 @@ public final class Traces {
         }
     }
 
-    /** Frees hop contexts of tasks that never ran within {@code maxNanos}; for an agent thread. */
+    /** Frees hop contexts of tasks that never ran within {@code maxNanos}; for the agent's housekeeping thread. */
     public static void sweepOlderThan(long maxNanos) {
-        Handoffs.sweepOlderThan(maxNanos);
+        if (enabled) { // only a traced hop fills the table: without tracing it stays unloaded
+            Handoffs.sweepOlderThan(maxNanos);
+        }
     }
 
     /** Hops whose context was not carried (the hop table was full near the task's hash). */

@@ -21,20 +21,21 @@ class ContainersTest {
         ContainerProbes.dockerStarted("long-runner");
         Thread.sleep(1_200); // it runs for longer than the forget interval
         ContainerProbes.dockerStopped("long-runner");
-        Containers.readActive(totals, forget); // just stopped: kept
+        Containers.forgetStale(forget); // just stopped: kept
+        Containers.readActive(totals);
         ContainerProbes.dockerStarted("long-runner");
         long activeWith = totals[0];
-        Containers.readActive(totals, forget);
+        Containers.readActive(totals);
         assertEquals(activeWith + 1, totals[0], "started again, and known: it had changed well within the forget interval");
         ContainerProbes.dockerRemoved("long-runner");
-        Containers.readActive(totals, forget);
+        Containers.readActive(totals);
         assertEquals(activeWith, totals[0]);
     }
 
     @Test
     void dockerSizesComeFromNanoCpusElseQuotaOverPeriod() {
         long[] totals = new long[2];
-        double before = Containers.readActive(totals, DAY);
+        double before = Containers.readActive(totals);
         long memoryBefore = totals[1];
         long start = System.nanoTime();
         ContainerProbes.dockerCreateRan(start, "busybox", "sized-1", null, 1_500_000_000L, 50_000L, null, 256L);
@@ -45,7 +46,7 @@ class ContainersTest {
             ContainerProbes.dockerStarted(id);
         }
         // 1.5 (NanoCPUs wins), 0.5 (quota over Docker's default 100 ms period), 1.5 (300 ms / 200 ms), 0.
-        assertEquals(before + 3.5, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(before + 3.5, Containers.readActive(totals), 1e-9);
         assertEquals(memoryBefore + 1280, totals[1]);
         for (String id : new String[] {"sized-1", "sized-2", "sized-3", "sized-4"}) {
             ContainerProbes.dockerRemoved(id);
@@ -55,25 +56,25 @@ class ContainersTest {
     @Test
     void dockerLifecycle() {
         long[] totals = new long[2];
-        double before = Containers.readActive(totals, DAY);
+        double before = Containers.readActive(totals);
         long activeBefore = totals[0];
         long memoryBefore = totals[1];
         ContainerProbes.dockerCreated(System.nanoTime(), "busybox", "c-1", null, 1.5, 100);
         ContainerProbes.dockerCreated(System.nanoTime(), "busybox", "c-2", null, 0.5, 50);
-        assertEquals(before, Containers.readActive(totals, DAY), 1e-9, "created is not alive");
+        assertEquals(before, Containers.readActive(totals), 1e-9, "created is not alive");
         ContainerProbes.dockerStarted("c-1");
         ContainerProbes.dockerStarted(new String("c-2")); // found by equals, not identity
-        assertEquals(before + 2.0, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(before + 2.0, Containers.readActive(totals), 1e-9);
         assertEquals(activeBefore + 2, totals[0]);
         assertEquals(memoryBefore + 150, totals[1]);
         ContainerProbes.dockerStopped("c-1");
         ContainerProbes.dockerRemoved("c-2");
         ContainerProbes.dockerRemoved("c-2"); // a second removal changes nothing
-        assertEquals(before, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(before, Containers.readActive(totals), 1e-9);
         ContainerProbes.dockerStarted("c-1"); // a stopped container may start again
-        assertEquals(before + 1.5, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(before + 1.5, Containers.readActive(totals), 1e-9);
         ContainerProbes.dockerRemoved("c-1");
-        assertEquals(before, Containers.readActive(totals, DAY), 1e-9);
+        assertEquals(before, Containers.readActive(totals), 1e-9);
         assertEquals(activeBefore, totals[0]);
     }
 
@@ -82,7 +83,7 @@ class ContainersTest {
         int threads = 4;
         int perThread = 500;
         long[] totals = new long[2];
-        Containers.readActive(totals, DAY);
+        Containers.readActive(totals);
         long activeBefore = totals[0];
         long overflowsBefore = Containers.overflows(); // cumulative, over every test in this JVM
         CountDownLatch start = new CountDownLatch(1);
@@ -109,7 +110,7 @@ class ContainersTest {
         for (Thread worker : workers) {
             worker.join();
         }
-        Containers.readActive(totals, DAY);
+        Containers.readActive(totals);
         long tracked = totals[0] - activeBefore + Containers.overflows() - overflowsBefore;
         assertEquals(threads * perThread / 2, tracked, "alive (or counted as untracked) after the run");
     }

@@ -163,15 +163,15 @@ class LiveFeedTest {
         LiveFeed.active = false;
 
         expect(LiveFeed.TASK_START, id, 0);
-        expect(LiveFeed.TASK_FINISH, id, LiveFeed.TIMED_OUT);
+        expect(LiveFeed.TASK_FINISH, id, Outcome.TIMEOUT);
         assertTrue(event.durationNanos >= 1000, "duration " + event.durationNanos);
         expect(LiveFeed.TIMEOUT, id, LiveFeed.REASON_EXCEPTION);
         expect(LiveFeed.TIMEOUT, id, LiveFeed.REASON_DEADLINE);
         expect(LiveFeed.TASK_START, id, 0);
-        expect(LiveFeed.TASK_FINISH, id, LiveFeed.FAILURE);
+        expect(LiveFeed.TASK_FINISH, id, Outcome.FAILURE);
         expect(LiveFeed.TIMEOUT, id, LiveFeed.REASON_DEADLINE);
         expect(LiveFeed.TIMEOUT, id, LiveFeed.REASON_HANDLER);
-        expect(LiveFeed.CONTAINER_ALLOCATED, -1, LiveFeed.SUCCESS);
+        expect(LiveFeed.CONTAINER_ALLOCATED, -1, Outcome.SUCCESS);
         assertEquals("abc", event.container);
         assertEquals(1.5, event.cpus);
         assertEquals(1024, event.memoryBytes);
@@ -179,7 +179,7 @@ class LiveFeedTest {
         expect(LiveFeed.CONTAINER_STOPPED, -1, 0);
         expect(LiveFeed.CONTAINER_RELEASED, -1, 0);
         assertEquals("abc", event.container);
-        expect(LiveFeed.CONTAINER_ALLOCATED, -1, LiveFeed.FAILURE);
+        expect(LiveFeed.CONTAINER_ALLOCATED, -1, Outcome.FAILURE);
         assertNull(event.container, "only String keys are named");
         assertFalse(LiveFeed.poll(event));
     }

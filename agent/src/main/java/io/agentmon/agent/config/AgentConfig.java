@@ -1,6 +1,7 @@
 package io.agentmon.agent.config;
 
 import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.Echo;
 import io.agentmon.agent.matching.MethodMatcher;
 import java.util.ArrayList;
 import io.agentmon.agent.matching.WorkerClasses;

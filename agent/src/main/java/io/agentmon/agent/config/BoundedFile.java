@@ -1,5 +1,6 @@
 package io.agentmon.agent.config;
 
+import io.agentmon.agent.Echo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.agentmon.agent.config;
 
+import io.agentmon.agent.Echo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;

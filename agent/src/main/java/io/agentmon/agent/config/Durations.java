@@ -1,5 +1,6 @@
 package io.agentmon.agent.config;
 
+import io.agentmon.agent.Echo;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.regex.Pattern;

@@ -1,5 +1,6 @@
 package io.agentmon.agent.config;
 
+import io.agentmon.agent.Echo;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.util.Collections;

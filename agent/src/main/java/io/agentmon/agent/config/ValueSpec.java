@@ -1,5 +1,6 @@
 package io.agentmon.agent.config;
 
+import io.agentmon.agent.Echo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -6,7 +6,6 @@ import io.agentmon.agent.config.HttpConfig;
 import io.agentmon.agent.http.server.HttpServer;
 import io.agentmon.agent.http.server.Response;
 import io.agentmon.agent.http.server.ServerOptions;
-import io.agentmon.agent.metrics.History;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,11 +33,12 @@ public final class Endpoint {
      * protection cannot be set up (the message names the key); nothing is served then.
      */
     public static Endpoint start(String host, int port, HttpConfig config, PrometheusRegistry registry,
-            HistogramKinds histograms, Supplier<String> readiness, boolean taskStacks, History history) throws IOException {
+            HistogramKinds histograms, Supplier<String> readiness, boolean taskStacks, Supplier<String> summary)
+            throws IOException {
         Protection protection = Protection.from(config);
         Routes routes = new Routes(protection.credentials)
                 .add("/", new PageHandler())
-                .add("/metrics/summary", request -> Response.json(200, history.summaryJson()))
+                .add("/metrics/summary", request -> Response.json(200, summary.get()))
                 .add("/metrics", new MetricsHandler(registry, histograms))
                 .add("/health", request -> Response.json(200, "{\"status\":\"UP\"}"))
                 .add("/health/ready", request -> Response.json(200, readiness.get()));

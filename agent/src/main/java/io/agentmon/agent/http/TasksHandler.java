@@ -5,7 +5,6 @@ import io.agentmon.agent.http.server.Handler;
 import io.agentmon.agent.http.server.Request;
 import io.agentmon.agent.http.server.Response;
 import io.agentmon.agent.metrics.InFlightSnapshot;
-import io.agentmon.bootstrap.TaskRecorder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,12 +33,11 @@ final class TasksHandler implements Handler {
         StringBuilder json = new StringBuilder("{\"tasks\":[");
         for (int i = 0; i < runs.size(); i++) {
             InFlightSnapshot.Run run = runs.get(i);
-            long deadline = run.task.deadlineNanos();
-            json.append(i == 0 ? "" : ",").append("{\"task\":").append(JsonText.string(run.task.label()))
+            json.append(i == 0 ? "" : ",").append("{\"task\":").append(JsonText.string(run.task))
                     .append(",\"thread\":").append(JsonText.string(run.thread.getName()))
                     .append(",\"started\":").append(JsonText.string(now.minusNanos(run.elapsedNanos).toString()))
                     .append(",\"elapsedSeconds\":").append(seconds(run.elapsedNanos))
-                    .append(",\"deadlineSeconds\":").append(deadline == TaskRecorder.NO_DEADLINE ? "null" : seconds(deadline))
+                    .append(",\"deadlineSeconds\":").append(run.hasDeadline() ? seconds(run.deadlineNanos()) : "null")
                     .append(",\"stuck\":").append(run.stuck);
             if (stacks) {
                 json.append(",\"stack\":[");

@@ -1,6 +1,7 @@
 package io.agentmon.agent.live;
 
 import io.agentmon.bootstrap.LiveFeed;
+import io.agentmon.bootstrap.Outcome;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -40,7 +41,7 @@ final class FeedJson {
         }
         switch (event.kind) {
             case LiveFeed.TASK_FINISH:
-                json.append(",\"outcome\":\"").append(outcome(event.outcome)).append('"');
+                json.append(",\"outcome\":\"").append(Outcome.label(event.outcome)).append('"');
                 seconds(json, event.durationNanos);
                 break;
             case LiveFeed.TIMEOUT:
@@ -50,7 +51,7 @@ final class FeedJson {
                 }
                 break;
             case LiveFeed.CONTAINER_ALLOCATED:
-                json.append(",\"outcome\":\"").append(outcome(event.outcome)).append('"');
+                json.append(",\"outcome\":\"").append(Outcome.label(event.outcome)).append('"');
                 seconds(json, event.durationNanos);
                 json.append(",\"cpus\":").append(event.cpus).append(",\"memoryBytes\":").append(event.memoryBytes);
                 container(json, event.container);
@@ -72,14 +73,6 @@ final class FeedJson {
 
     private static void container(StringBuilder json, String id) {
         json.append(",\"container\":").append(id == null ? "null" : string(id));
-    }
-
-    static String outcome(int outcome) {
-        switch (outcome) {
-            case LiveFeed.SUCCESS: return "success";
-            case LiveFeed.FAILURE: return "failure";
-            default: return "timeout";
-        }
     }
 
     static String reason(int reason) {

@@ -26,8 +26,12 @@ public final class AgentMeterRegistry {
     private AgentMeterRegistry() {
     }
 
-    /** Builds the registry; call on an agent thread, never in premain (binders are slow to start). */
-    public static PrometheusRegistry create(String service, String version, AgentConfig config) {
+    /**
+     * Builds the registry; call on an agent thread, never in premain (binders are slow to start).
+     * {@code exemplars} and {@code exporters} are what the exporters keep that the scrape shows.
+     */
+    public static PrometheusRegistry create(String service, String version, AgentConfig config, SpanExemplars exemplars,
+            ExporterCounts exporters) {
         MicrometerLogging.install();
         PrometheusMeterRegistry micrometer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         micrometer.config().commonTags("service", service);
@@ -43,11 +47,11 @@ public final class AgentMeterRegistry {
         new FileDescriptorMetrics().bindTo(micrometer);
         new DiskSpaceMetrics(new File(".").getAbsoluteFile()).bindTo(micrometer);
         PrometheusRegistry registry = micrometer.getPrometheusRegistry();
-        registry.register(new TaskMetricsCollector(service, config.histograms()));
+        registry.register(new TaskMetricsCollector(service, config.histograms(), exemplars));
         registry.register(new ExecutorMetricsCollector(service, config.executorNames(), config.histograms()));
         registry.register(new EventMetricsCollector(service));
         registry.register(new ContainerMetricsCollector(service, !config.docker().isEmpty(), config.histograms()));
-        registry.register(new AgentSelfCollector(service, version));
+        registry.register(new AgentSelfCollector(service, version, exporters));
         return registry;
     }
 }

@@ -1,8 +1,5 @@
 package io.agentmon.agent.metrics;
 
-import io.agentmon.agent.live.FeedFanout;
-import io.agentmon.agent.otlp.PushCounts;
-import io.agentmon.agent.otlp.SpanCounts;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.InFlight;
@@ -20,10 +17,12 @@ public final class AgentSelfCollector implements MultiCollector {
 
     private final String service;
     private final String version;
+    private final ExporterCounts exporters;
 
-    public AgentSelfCollector(String service, String version) {
+    public AgentSelfCollector(String service, String version, ExporterCounts exporters) {
         this.service = service;
         this.version = version;
+        this.exporters = exporters;
     }
 
     @Override
@@ -44,16 +43,16 @@ public final class AgentSelfCollector implements MultiCollector {
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
                 .dataPoint(point(QueueWaits.dropped(), "queue_wait"))
                 .dataPoint(point(Containers.overflows(), "containers"))
-                .dataPoint(point(FeedFanout.dropped(), "events"))
-                .dataPoint(point(SpanCounts.dropped(), "spans"))
+                .dataPoint(point(exporters.liveEventsDropped.getAsLong(), "events"))
+                .dataPoint(point(exporters.spansDropped.getAsLong(), "spans"))
                 .dataPoint(point(Traces.handoffOverflows(), "trace_context"))
-                .dataPoint(point(PushCounts.failed(), "metric_pushes"))
+                .dataPoint(point(exporters.metricPushesFailed.getAsLong(), "metric_pushes"))
                 .build();
         CounterSnapshot exported = CounterSnapshot.builder()
                 .name("agentmon_spans_exported")
                 .help("Task spans the OTLP collector accepted (0 unless tracing is configured).")
                 .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
-                        .labels(Labels.of("service", service)).value(SpanCounts.exported()).build())
+                        .labels(Labels.of("service", service)).value(exporters.spansExported.getAsLong()).build())
                 .build();
         InfoSnapshot info = InfoSnapshot.builder()
                 .name("agentmon")

@@ -3,6 +3,7 @@ package io.agentmon.agent.metrics;
 import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.DurationHistogram;
+import io.agentmon.bootstrap.Outcome;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -10,13 +11,9 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.util.concurrent.TimeUnit;
 
 /** Container allocations (the worker's own allocator and docker-java) and what is alive now. */
 public final class ContainerMetricsCollector implements MultiCollector {
-
-    /** Containers created but never started, or stopped and never removed, are forgotten after this long. */
-    static final long FORGET_IDLE_NANOS = TimeUnit.HOURS.toNanos(24);
 
     private final String service;
     private final boolean configured;
@@ -31,29 +28,28 @@ public final class ContainerMetricsCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        if (!configured && Containers.succeeded().count() + Containers.failed().count() == 0) {
+        ContainerTotals alive = ContainerTotals.read(configured);
+        if (alive == null) {
             return new MetricSnapshots(); // a worker that runs no containers gets no container series
         }
-        long[] totals = new long[2];
-        double cpus = Containers.readActive(totals, FORGET_IDLE_NANOS);
         Labels base = Labels.of("service", service);
         DurationHistogram[] byOutcome = {Containers.succeeded(), Containers.failed()};
-        String[] outcomes = {"success", "failure"};
+        int[] outcomes = {Outcome.SUCCESS, Outcome.FAILURE};
         CounterSnapshot.Builder allocations = CounterSnapshot.builder().name("agentmon_docker_allocations")
                 .help("Container allocations, by outcome (success: returned, failure: threw).");
         HistogramSnapshot.Builder durations = HistogramSnapshot.builder().name("agentmon_docker_allocation_duration_seconds")
                 .unit(Unit.SECONDS).help("How long container allocations took, by outcome.");
         for (int i = 0; i < outcomes.length; i++) {
-            Labels labels = base.add("outcome", outcomes[i]);
+            Labels labels = base.add("outcome", Outcome.label(outcomes[i]));
             allocations.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
                     .value(byOutcome[i].count()).build());
             durations.dataPoint(HistogramPoints.of(byOutcome[i], labels, histograms.nativeBuckets()));
         }
         return new MetricSnapshots(allocations.build(), durations.build(),
                 gauge("agentmon_docker_containers_active", "Containers allocated (or started) and not yet released (or stopped).",
-                        base, totals[0]),
-                gauge("agentmon_docker_cpu_limit_cores", "CPU cores given to the active containers.", base, cpus),
-                gauge("agentmon_docker_memory_limit_bytes", "Memory given to the active containers.", base, totals[1]));
+                        base, alive.active()),
+                gauge("agentmon_docker_cpu_limit_cores", "CPU cores given to the active containers.", base, alive.cpuCores()),
+                gauge("agentmon_docker_memory_limit_bytes", "Memory given to the active containers.", base, alive.memoryBytes()));
     }
 
     private static GaugeSnapshot gauge(String name, String help, Labels labels, double value) {

@@ -48,7 +48,7 @@ public final class InFlightSnapshot {
             if (isStuck) {
                 stuck[probe]++;
             }
-            runs.add(new Run(recorder, thread, elapsed, isStuck));
+            runs.add(new Run(recorder.label(), recorder.deadlineNanos(), thread, elapsed, isStuck));
         }
         for (int probe = 0; probe < probes; probe++) {
             active[probe] += TaskRecorders.recorder(probe).untracked();
@@ -73,16 +73,28 @@ public final class InFlightSnapshot {
 
     /** One run in progress. */
     public static final class Run {
-        public final TaskRecorder task;
+        /** The task's label. */
+        public final String task;
         public final Thread thread;
         public final long elapsedNanos;
         public final boolean stuck;
+        private final long deadlineNanos;
 
-        Run(TaskRecorder task, Thread thread, long elapsedNanos, boolean stuck) {
+        Run(String task, long deadlineNanos, Thread thread, long elapsedNanos, boolean stuck) {
             this.task = task;
+            this.deadlineNanos = deadlineNanos;
             this.thread = thread;
             this.elapsedNanos = elapsedNanos;
             this.stuck = stuck;
+        }
+
+        public boolean hasDeadline() {
+            return deadlineNanos != TaskRecorder.NO_DEADLINE;
+        }
+
+        /** The task's deadline; only meaningful when it {@link #hasDeadline has one}. */
+        public long deadlineNanos() {
+            return deadlineNanos;
         }
     }
 }

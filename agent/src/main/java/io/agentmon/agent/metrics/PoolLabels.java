@@ -23,8 +23,8 @@ final class PoolLabels {
     }
 
     /** The live pools by label: admitted names as they are, the rest summed under other. */
-    static synchronized Map<String, ExecutorMetricsCollector.PoolTotals> fold(
-            Map<String, ExecutorMetricsCollector.PoolTotals> byName) {
+    static synchronized Map<String, PoolTotals> fold(
+            Map<String, PoolTotals> byName) {
         for (Iterator<Map.Entry<String, Integer>> it = ADMITTED.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, Integer> name = it.next();
             if (!byName.containsKey(name.getKey())) {
@@ -33,12 +33,12 @@ final class PoolLabels {
             }
         }
         FOLDED.retainAll(byName.keySet());
-        Map<String, ExecutorMetricsCollector.PoolTotals> labelled = new TreeMap<>();
-        ExecutorMetricsCollector.PoolTotals other = null;
-        for (Map.Entry<String, ExecutorMetricsCollector.PoolTotals> pool : byName.entrySet()) {
+        Map<String, PoolTotals> labelled = new TreeMap<>();
+        PoolTotals other = null;
+        for (Map.Entry<String, PoolTotals> pool : byName.entrySet()) {
             String name = pool.getKey();
             if (!ADMITTED.containsKey(name)) {
-                ExecutorMetricsCollector.PoolTotals totals = pool.getValue();
+                PoolTotals totals = pool.getValue();
                 int series = SeriesBudget.poolSeries(totals.waitLayout == null ? 0 : totals.waitLayout.classicBoundsNanos().length);
                 if (SeriesBudget.reserve(series)) {
                     ADMITTED.put(name, series);
@@ -52,7 +52,7 @@ final class PoolLabels {
                 SeriesBudget.folded();
             }
             if (other == null) {
-                other = new ExecutorMetricsCollector.PoolTotals();
+                other = new PoolTotals();
             }
             other.add(pool.getValue());
         }

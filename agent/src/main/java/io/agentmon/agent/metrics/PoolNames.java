@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@code ForkJoinPool-1-worker-1} gives {@code ForkJoinPool-1}. The user's
  * {@code agentmon.executor.name.<prefix>} replaces a derived name.
  */
-final class PoolNames {
+public final class PoolNames {
 
     static final String COMMON_POOL = "ForkJoinPool.commonPool";
     private static final Pattern TRAILING_NUMBER = Pattern.compile("[-_.#]?\\d+$");
@@ -18,7 +18,8 @@ final class PoolNames {
 
     private final Map<String, String> overrides;
 
-    PoolNames(Map<String, String> overrides) {
+    /** {@code overrides}: derived name to the user's name ({@code agentmon.executor.name.<prefix>}). */
+    public PoolNames(Map<String, String> overrides) {
         this.overrides = overrides;
     }
 

@@ -3,6 +3,7 @@ package io.agentmon.agent.metrics;
 import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.bootstrap.DurationHistogram;
 import io.agentmon.bootstrap.ExceptionCounts;
+import io.agentmon.bootstrap.Outcome;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -22,15 +23,14 @@ import java.util.Map;
  */
 public final class TaskMetricsCollector implements MultiCollector {
 
-    /** The outcome label values, in the order their histograms are read (and exemplars kept). */
-    static final String[] OUTCOMES = {"success", "failure", "timeout"};
-
     private final String service;
     private final HistogramKinds histograms;
+    private final SpanExemplars exemplars;
 
-    public TaskMetricsCollector(String service, HistogramKinds histograms) {
+    public TaskMetricsCollector(String service, HistogramKinds histograms, SpanExemplars exemplars) {
         this.service = service;
         this.histograms = histograms;
+        this.exemplars = exemplars;
     }
 
     @Override
@@ -59,11 +59,11 @@ public final class TaskMetricsCollector implements MultiCollector {
             TaskRecorder recorder = TaskRecorders.recorder(id);
             String task = recorder.label();
             if (recorder.isTask()) {
-                DurationHistogram[] byOutcome = {recorder.success(), recorder.failure(), recorder.timeout()};
-                for (int outcome = 0; outcome < OUTCOMES.length; outcome++) {
-                    durations.dataPoint(HistogramPoints.of(byOutcome[outcome],
-                            labels("task", task, "outcome", OUTCOMES[outcome]),
-                            TaskExemplars.of(id, outcome, byOutcome[outcome].boundsNanos().length + 1),
+                for (int outcome = 0; outcome < Outcome.COUNT; outcome++) {
+                    DurationHistogram histogram = recorder.duration(outcome);
+                    durations.dataPoint(HistogramPoints.of(histogram,
+                            labels("task", task, "outcome", Outcome.label(outcome)),
+                            exemplars.of(id, outcome, histogram.boundsNanos().length + 1),
                             histograms.nativeBuckets()));
                 }
                 for (Map.Entry<String, Long> failure : failuresByName(recorder.exceptions()).entrySet()) {

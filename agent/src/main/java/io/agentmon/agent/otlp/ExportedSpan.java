@@ -14,11 +14,17 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One finished task run as the exporter wants it. Built on the exporter thread from a record
- * of the span ring, never on the worker's thread.
+ * One finished task run or container allocation as the exporter wants it. Built on the exporter
+ * thread from a record of the span ring, never on the worker's thread.
  */
 final class ExportedSpan implements SpanData {
 
+    /** For a container allocation's span. */
+    static final int NOT_A_TASK = -1;
+
+    /** The task's probe id and {@link io.agentmon.bootstrap.Outcome}, for its exemplar once sent; or {@link #NOT_A_TASK}. */
+    final int probeId;
+    final int outcome;
     private final String name;
     private final SpanContext context;
     private final SpanContext parent;
@@ -30,9 +36,11 @@ final class ExportedSpan implements SpanData {
     private final Resource resource;
     private final InstrumentationScopeInfo scope;
 
-    ExportedSpan(String name, SpanContext context, SpanContext parent, StatusData status, long startEpochNanos,
-            long endEpochNanos, Attributes attributes, List<EventData> events, Resource resource,
+    ExportedSpan(int probeId, int outcome, String name, SpanContext context, SpanContext parent, StatusData status,
+            long startEpochNanos, long endEpochNanos, Attributes attributes, List<EventData> events, Resource resource,
             InstrumentationScopeInfo scope) {
+        this.probeId = probeId;
+        this.outcome = outcome;
         this.name = name;
         this.context = context;
         this.parent = parent;

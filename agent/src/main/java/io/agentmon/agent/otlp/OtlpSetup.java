@@ -2,6 +2,7 @@ package io.agentmon.agent.otlp;
 
 import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.OtelConfig;
+import io.agentmon.agent.metrics.SpanExemplars;
 import io.agentmon.bootstrap.Traces;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +29,20 @@ public final class OtlpSetup {
         Traces.enable(root, sampler.startsWith("parentbased_"), otel.samplerRatio());
     }
 
-    /** Before the endpoint binds: start exporting spans. */
-    public static void startExport(OtelConfig otel, String service, String version) {
+    /**
+     * Before the endpoint binds: start exporting spans. Returns the exemplars the exporter keeps
+     * of the spans the collector accepted, for the task histogram ({@link SpanExemplars#NONE}
+     * without tracing).
+     */
+    public static SpanExemplars startExport(OtelConfig otel, String service, String version) {
         if (otel == null || otel.traces() == null) {
-            return;
+            return SpanExemplars.NONE;
         }
-        SpanExport.start(otel.traces(), Resources.lazily(service, version, otel.resourceAttributes()), version);
+        TaskExemplars exemplars = new TaskExemplars();
+        SpanExport.start(otel.traces(), Resources.lazily(service, version, otel.resourceAttributes()), version, exemplars);
         AgentLog.info("tracing: task spans go to " + otel.traces() + " (sampler " + otel.sampler()
                 + (otel.sampler().endsWith("traceidratio") ? " " + otel.samplerRatio() : "") + ")");
+        return exemplars;
     }
 
     /**

@@ -1,12 +1,11 @@
 package io.agentmon.agent.otlp;
 
 import io.agentmon.agent.config.OtelConfig;
-import io.agentmon.agent.metrics.TaskExemplars;
+import io.agentmon.bootstrap.Outcome;
 import io.agentmon.bootstrap.SpanRing;
 import io.agentmon.bootstrap.TaskMethods;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
-import io.agentmon.bootstrap.Traces;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -16,6 +15,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.EventData;
@@ -30,7 +30,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  * spans and hands them to the OTLP exporter in batches, waiting for each export to finish
  * before the next. While it waits (a slow or absent collector) the ring fills and the worker's
  * threads drop spans, counted, instead of waiting; a batch the exporter gives up on is dropped
- * and counted too. Sampled runs also leave their trace id as an exemplar on the task histogram.
+ * and counted too. The task spans of each batch the collector accepted leave their trace ids as
+ * exemplars on the task histogram ({@link TaskExemplars}).
  */
 public final class SpanExport implements Runnable {
 
@@ -46,9 +47,6 @@ public final class SpanExport implements Runnable {
     /** Longest a finished span waits for its batch to fill. */
     private static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long IDLE_PARK_MILLIS = 20;
-    private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** A hop context whose task has not run in this long is forgotten. */
-    private static final long HOP_MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(10);
     /** The most a worker's exit waits for its last spans. */
     private static final long FLUSH_AT_EXIT_MILLIS = 3000;
 
@@ -78,9 +76,11 @@ public final class SpanExport implements Runnable {
     private final CountDownLatch flushed = new CountDownLatch(1);
     private volatile boolean exiting;
     private final ExportLog log;
+    private final TaskExemplars exemplars;
 
-    private SpanExport(OtelConfig.Export export, Supplier<Resource> resource, String version) {
+    private SpanExport(OtelConfig.Export export, Supplier<Resource> resource, String version, TaskExemplars exemplars) {
         this.export = export;
+        this.exemplars = exemplars;
         this.log = new ExportLog("span export to " + export);
         this.resource = resource;
         this.scope = InstrumentationScopeInfo.builder("io.agentmon").setVersion(version).build();
@@ -91,10 +91,11 @@ public final class SpanExport implements Runnable {
     /**
      * Starts the exporter thread, and a shutdown hook that sends what is still in the ring when
      * the worker exits (waiting at most {@link #FLUSH_AT_EXIT_MILLIS}), so that the last runs of a
-     * worker that finishes and exits are not lost.
+     * worker that finishes and exits are not lost. The spans the collector accepts become the
+     * exemplars in {@code exemplars}.
      */
-    public static void start(OtelConfig.Export export, Supplier<Resource> resource, String version) {
-        SpanExport exporter = new SpanExport(export, resource, version);
+    static void start(OtelConfig.Export export, Supplier<Resource> resource, String version, TaskExemplars exemplars) {
+        SpanExport exporter = new SpanExport(export, resource, version, exemplars);
         Thread thread = new Thread(exporter, "agentmon-spans");
         thread.setDaemon(true);
         thread.start();
@@ -115,7 +116,6 @@ public final class SpanExport implements Runnable {
         SpanRing.Span record = new SpanRing.Span();
         List<SpanData> batch = new ArrayList<>(BATCH);
         long batchStarted = 0;
-        long lastSweep = System.nanoTime();
         while (true) {
             try {
                 // Read before the ring: every span recorded before the exit began is polled below.
@@ -136,10 +136,6 @@ public final class SpanExport implements Runnable {
                 } else {
                     Thread.sleep(IDLE_PARK_MILLIS);
                 }
-                if (now - lastSweep > SWEEP_EVERY_NANOS) {
-                    Traces.sweepOlderThan(HOP_MAX_AGE_NANOS);
-                    lastSweep = now;
-                }
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable e) { // never let the thread die: spans would pile up and drop forever
@@ -156,12 +152,36 @@ public final class SpanExport implements Runnable {
             // that installs its own LogManager in main should get the chance to first.
             exporter = OtlpExporters.spans(export);
         }
-        if (ExportLog.succeeded(exporter.export(Collections.unmodifiableList(batch)), export.timeoutMillis)) {
-            SpanCounts.EXPORTED.addAndGet(batch.size());
+        if (export(exporter::export, batch, export.timeoutMillis, exemplars)) {
             log.worked();
         } else {
-            SpanCounts.FAILED.addAndGet(batch.size());
             log.failed(null, dropped());
+        }
+    }
+
+    /**
+     * Hands {@code batch} to {@code exporter} and waits for its answer. Accepted, its task spans
+     * become their buckets' exemplars and then count as exported; else they count as dropped.
+     */
+    static boolean export(Function<List<SpanData>, CompletableResultCode> exporter, List<SpanData> batch, long timeoutMillis,
+            TaskExemplars exemplars) {
+        if (ExportLog.succeeded(exporter.apply(Collections.unmodifiableList(batch)), timeoutMillis)) {
+            offerExemplars(batch, exemplars); // before the count: a reader that sees the count sees the exemplars
+            SpanCounts.EXPORTED.addAndGet(batch.size());
+            return true;
+        }
+        SpanCounts.FAILED.addAndGet(batch.size());
+        return false;
+    }
+
+    private static void offerExemplars(List<SpanData> batch, TaskExemplars exemplars) {
+        for (SpanData data : batch) {
+            ExportedSpan span = (ExportedSpan) data;
+            if (span.probeId != ExportedSpan.NOT_A_TASK) {
+                SpanContext context = span.getSpanContext();
+                exemplars.offer(span.probeId, span.outcome, span.getEndEpochNanos() - span.getStartEpochNanos(),
+                        context.getTraceId(), context.getSpanId(), span.getEndEpochNanos() / 1_000_000);
+            }
         }
     }
 
@@ -181,11 +201,11 @@ public final class SpanExport implements Runnable {
         long end = start + record.durationNanos;
         TaskRecorder recorder = TaskRecorders.recorder(record.probeId);
         Throwable thrown = record.thrown;
-        String outcome = thrown == null ? "success" : thrown instanceof TimeoutException ? "timeout" : "failure";
+        int outcome = Outcome.of(thrown);
 
         AttributesBuilder attributes = Attributes.builder()
                 .put(TASK, recorder.label())
-                .put(OUTCOME, outcome)
+                .put(OUTCOME, Outcome.label(outcome))
                 .put(THREAD_ID, record.threadId);
         if (record.threadName != null) {
             attributes.put(THREAD_NAME, record.threadName);
@@ -198,9 +218,8 @@ public final class SpanExport implements Runnable {
             attributes.put(DEADLINE, recorder.deadlineNanos() / 1e9)
                     .put(DEADLINE_EXCEEDED, (record.flags & SpanRing.LATE) != 0);
         }
-        TaskExemplars.offer(record.probeId, outcome, record.durationNanos, traceId, spanId, end / 1_000_000);
-        return new ExportedSpan(recorder.label(), context, parent(record, traceId), status(thrown), start, end,
-                attributes.build(), exceptionEvents(thrown, end), resource.get(), scope);
+        return new ExportedSpan(record.probeId, outcome, recorder.label(), context, parent(record, traceId), status(thrown),
+                start, end, attributes.build(), exceptionEvents(thrown, end), resource.get(), scope);
     }
 
     /** A container allocation: the worker's own allocator, or docker-java's create command. */
@@ -211,7 +230,7 @@ public final class SpanExport implements Runnable {
         long start = record.startNanos + epochOffsetNanos;
         long end = start + record.durationNanos;
         AttributesBuilder attributes = Attributes.builder()
-                .put(OUTCOME, record.thrown == null ? "success" : "failure")
+                .put(OUTCOME, Outcome.label(Outcome.ofAllocation(record.thrown)))
                 .put(CONTAINER_CPUS, record.cpus)
                 .put(CONTAINER_MEMORY, record.memoryBytes)
                 .put(THREAD_ID, record.threadId);
@@ -224,8 +243,9 @@ public final class SpanExport implements Runnable {
         if (record.containerId != null) {
             attributes.put(CONTAINER_ID, record.containerId);
         }
-        return new ExportedSpan(CONTAINER_SPAN, context, parent(record, traceId), status(record.thrown), start, end,
-                attributes.build(), exceptionEvents(record.thrown, end), resource.get(), scope);
+        return new ExportedSpan(ExportedSpan.NOT_A_TASK, Outcome.ofAllocation(record.thrown), CONTAINER_SPAN, context,
+                parent(record, traceId), status(record.thrown), start, end, attributes.build(),
+                exceptionEvents(record.thrown, end), resource.get(), scope);
     }
 
     private static SpanContext parent(SpanRing.Span record, String traceId) {

@@ -9,9 +9,14 @@ import io.agentmon.agent.config.OtelConfig;
 import io.agentmon.agent.http.Endpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
 import io.agentmon.agent.instrument.AgentInstrumentation;
+import io.agentmon.agent.live.FeedFanout;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
-import io.agentmon.agent.metrics.History;
+import io.agentmon.agent.metrics.ExporterCounts;
+import io.agentmon.agent.metrics.SpanExemplars;
 import io.agentmon.agent.otlp.OtlpSetup;
+import io.agentmon.agent.otlp.PushCounts;
+import io.agentmon.agent.otlp.SpanCounts;
+import io.agentmon.agent.summary.Summary;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -77,11 +82,14 @@ final class Agent {
     }
 
     private void serve() {
+        // First, and whatever fails after it: the tables fill whether or not anything reads them.
+        new Housekeeping().start();
         String service = config.service() != null ? config.service()
                 : ServiceName.fromCommand(System.getProperty("sun.java.command"));
+        SpanExemplars exemplars = SpanExemplars.NONE;
         try {
             // Spans do not depend on the endpoint: a taken port must not stop them.
-            OtlpSetup.startExport(otel, service, version());
+            exemplars = OtlpSetup.startExport(otel, service, version());
         } catch (Throwable e) {
             AgentLog.warn("tracing could not start: " + e + "; metrics are recorded, spans are dropped");
         }
@@ -89,19 +97,22 @@ final class Agent {
         try {
             // Built before binding, so that a worker that pushes its metrics still does when the
             // port is taken; binding later costs the endpoint the binders' start-up time, nothing else.
-            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config);
+            // The exporters' own counts, read at each scrape: startup is the one package that knows them all.
+            ExporterCounts exporters = new ExporterCounts(FeedFanout::dropped, SpanCounts::dropped, SpanCounts::exported,
+                    PushCounts::failed);
+            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config, exemplars, exporters);
             try {
                 OtlpSetup.startMetricsPush(otel, registry, service, version(), startEpochMillis);
                 pushing = otel != null && otel.metrics() != null;
             } catch (Throwable e) {
                 AgentLog.warn("metrics push could not start: " + e + "; metrics are still served");
             }
-            History history = new History(config.executorNames(), !config.docker().isEmpty());
+            Summary summary = new Summary(config.executorNames(), !config.docker().isEmpty());
             // Throws, naming the key, when the port is taken or the protection cannot be set up.
             Endpoint endpoint = Endpoint.start(config.host(), config.port(), config.http(), registry, config.histograms(),
-                    this::readiness, config.taskStacks(), history);
+                    this::readiness, config.taskStacks(), summary::json);
             serving = true;
-            history.start(); // one daemon thread sampling what /metrics/summary and the page chart
+            summary.start(); // one daemon thread sampling what /metrics/summary and the page chart
             // For `java -jar agentmon.jar attach`, which reads it through the Attach API.
             String url = (endpoint.isTls() ? "https://" : "http://") + StartLine.openableHost(endpoint.address(), config.host())
                     + ":" + endpoint.address().getPort() + "/metrics";

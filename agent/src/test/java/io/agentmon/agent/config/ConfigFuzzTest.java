@@ -3,6 +3,7 @@ package io.agentmon.agent.config;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.agentmon.agent.Echo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

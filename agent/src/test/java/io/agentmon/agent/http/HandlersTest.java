@@ -2,14 +2,19 @@ package io.agentmon.agent.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentmon.agent.JsonText;
 import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.agent.http.server.Request;
 import io.agentmon.agent.metrics.HistogramPoints;
 import io.agentmon.bootstrap.HistogramLayout;
+import io.agentmon.bootstrap.TaskMethods;
+import io.agentmon.bootstrap.TaskProbes;
+import io.agentmon.bootstrap.TaskRecorders;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_35_0.Metrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Exemplars;
@@ -135,6 +140,24 @@ class HandlersTest {
         assertEquals(200, response.status());
         assertEquals("application/json", response.header("Content-Type"));
         assertTrue(response.bodyText().startsWith("{\"tasks\":["), response.bodyText());
+    }
+
+    @Test
+    void tasksListARunInFlightWithItsDeadline() {
+        int id = TaskRecorders.registerTask("handlers.stuck", 1_500_000_000L);
+        long start = System.nanoTime() - 3_600_000_000_000L; // an hour ago: past its 1.5 s deadline
+        int slot = TaskProbes.enter(id, TaskMethods.UNKNOWN, start);
+        try {
+            String json = new TasksHandler(true).handle(Request.of("GET", "/tasks", Map.of())).bodyText();
+            String run = json.substring(json.indexOf("{\"task\":\"handlers.stuck\""));
+            assertTrue(run.startsWith("{\"task\":\"handlers.stuck\",\"thread\":" + JsonText.string(Thread.currentThread().getName())
+                    + ",\"started\":\""), run);
+            assertTrue(run.contains(",\"deadlineSeconds\":1.500000,\"stuck\":true,\"stack\":[\""), run);
+            assertTrue(json.startsWith("{\"tasks\":[{\"task\":\"handlers.stuck\""), "the longest-running first: " + json);
+        } finally {
+            TaskProbes.exit(id, slot, start, null);
+        }
+        assertFalse(new TasksHandler(false).handle(Request.of("GET", "/tasks", Map.of())).bodyText().contains("handlers.stuck"));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.agentmon.agent.config;
+package io.agentmon.agent;
 
 /**
  * How a value the user gave is shown in an error line: cut to a readable length and with every

@@ -1,15 +1,16 @@
-package io.agentmon.agent.metrics;
+package io.agentmon.agent.summary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentmon.agent.metrics.HistogramPoints;
 import io.agentmon.bootstrap.HistogramLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The agent's own quantiles, from the fine slots, against the exact quantiles of known samples. */
-class HistoryQuantileTest {
+class QuantilesTest {
 
     private static final long MS = 1_000_000L;
     private static final long[] TASK_BOUNDS = {MS, 5 * MS, 10 * MS, 50 * MS, 100 * MS, 250 * MS, 500 * MS, 1000 * MS,
@@ -29,10 +30,10 @@ class HistoryQuantileTest {
         for (long value : nanos) {
             counts[layout.slot(value)]++;
         }
-        double[] bounds = History.slotBoundsSeconds(layout);
+        double[] bounds = HistogramPoints.slotBoundsSeconds(layout);
         double[] estimates = new double[qs.length];
         for (int i = 0; i < qs.length; i++) {
-            estimates[i] = History.quantile(qs[i], bounds, counts);
+            estimates[i] = Quantiles.quantile(qs[i], bounds, counts);
         }
         return estimates;
     }
@@ -73,9 +74,9 @@ class HistoryQuantileTest {
     @Test
     void noObservationsIsNaNAndOneValueIsItsSlot() {
         HistogramLayout layout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, TASK_BOUNDS);
-        assertTrue(Double.isNaN(History.quantile(0.5, History.slotBoundsSeconds(layout), new long[layout.slots()])));
+        assertTrue(Double.isNaN(Quantiles.quantile(0.5, HistogramPoints.slotBoundsSeconds(layout), new long[layout.slots()])));
         double one = estimate(layout, new long[] {3 * MS}, 0.5)[0];
         assertWithin(0.003, one, 0.09, "a single 3 ms run");
-        assertEquals(layout.slots() - 1, History.slotBoundsSeconds(layout).length);
+        assertEquals(layout.slots() - 1, HistogramPoints.slotBoundsSeconds(layout).length);
     }
 }

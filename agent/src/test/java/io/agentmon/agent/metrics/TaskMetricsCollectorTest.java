@@ -1,0 +1,123 @@
+package io.agentmon.agent.metrics;
+
+import static io.agentmon.agent.Runs.run;
+import static io.agentmon.agent.metrics.Points.all;
+import static io.agentmon.agent.metrics.Points.counter;
+import static io.agentmon.agent.metrics.Points.gauge;
+import static io.agentmon.agent.metrics.Points.histogram;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentmon.agent.config.HistogramKinds;
+import io.agentmon.bootstrap.Outcome;
+import io.agentmon.bootstrap.TaskMethods;
+import io.agentmon.bootstrap.TaskProbes;
+import io.agentmon.bootstrap.TaskRecorder;
+import io.agentmon.bootstrap.TaskRecorders;
+import io.agentmon.bootstrap.TimeoutProbes;
+import io.prometheus.metrics.model.snapshots.Exemplar;
+import io.prometheus.metrics.model.snapshots.Exemplars;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The task collector read from recorder states made by the probes themselves, in this thread. */
+class TaskMetricsCollectorTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+    private static final String DURATION = "agentmon_task_duration_seconds";
+
+    private static MetricSnapshots collect(SpanExemplars exemplars) {
+        return new TaskMetricsCollector("svc", HistogramKinds.BOTH, exemplars).collect();
+    }
+
+    @Test
+    void runsAreReadIntoOneHistogramPerOutcomeAndFailuresByException() {
+        String task = "collector.outcomes";
+        int id = TaskRecorders.registerTask(task, TaskRecorder.NO_DEADLINE);
+        run(id, 2 * MS, null, 2);
+        run(id, 3 * MS, new IllegalStateException(), 2);
+        run(id, MS, new IllegalArgumentException(), 1);
+        run(id, 5 * MS, new TimeoutException(), 1);
+
+        MetricSnapshots snapshots = collect(SpanExemplars.NONE);
+        HistogramSnapshot.HistogramDataPointSnapshot success = histogram(snapshots, DURATION, "task", task, "outcome", "success");
+        assertEquals(2, success.getCount());
+        assertTrue(success.getSum() >= 0.004, "each run lasted at least its 2 ms: " + success.getSum());
+        assertEquals("svc", success.getLabels().get("service"));
+        assertEquals(3, histogram(snapshots, DURATION, "task", task, "outcome", "failure").getCount());
+        assertEquals(1, histogram(snapshots, DURATION, "task", task, "outcome", "timeout").getCount());
+        assertEquals(2, counter(snapshots, "agentmon_task_failures", "task", task, "exception", "IllegalStateException"));
+        assertEquals(1, counter(snapshots, "agentmon_task_failures", "task", task, "exception", "IllegalArgumentException"));
+        assertEquals(1, counter(snapshots, "agentmon_task_timeouts", "task", task, "reason", "exception"));
+        assertEquals(0, counter(snapshots, "agentmon_task_timeouts", "task", task, "reason", "future"));
+        assertTrue(all(snapshots, "agentmon_task_timeouts", "task", task, "reason", "deadline").isEmpty(), "no deadline, no series");
+        assertTrue(all(snapshots, "agentmon_tasks_stuck", "task", task).isEmpty());
+        assertEquals(0, gauge(snapshots, "agentmon_tasks_active", "task", task));
+    }
+
+    @Test
+    void runsInFlightAreActiveAndThosePastTheirDeadlineStuck() {
+        String task = "collector.deadline";
+        int id = TaskRecorders.registerTask(task, HOUR);
+        long twoHoursAgo = System.nanoTime() - 2 * HOUR;
+        long now = System.nanoTime();
+        int late = TaskProbes.enter(id, TaskMethods.UNKNOWN, twoHoursAgo);
+        int fresh = TaskProbes.enter(id, TaskMethods.UNKNOWN, now);
+
+        MetricSnapshots during = collect(SpanExemplars.NONE);
+        assertEquals(2, gauge(during, "agentmon_tasks_active", "task", task));
+        assertEquals(1, gauge(during, "agentmon_tasks_stuck", "task", task));
+        assertEquals(0, counter(during, "agentmon_task_timeouts", "task", task, "reason", "deadline"));
+
+        TaskProbes.exit(id, late, twoHoursAgo, null);
+        TaskProbes.exit(id, fresh, now, null);
+        MetricSnapshots after = collect(SpanExemplars.NONE);
+        assertEquals(0, gauge(after, "agentmon_tasks_active", "task", task));
+        assertEquals(0, gauge(after, "agentmon_tasks_stuck", "task", task));
+        assertEquals(1, counter(after, "agentmon_task_timeouts", "task", task, "reason", "deadline"), "the late run missed it");
+        assertEquals(2, histogram(after, DURATION, "task", task, "outcome", "success").getCount());
+    }
+
+    @Test
+    void eachOutcomeCarriesTheExemplarsItsSourceGives() {
+        String task = "collector.exemplars";
+        int id = TaskRecorders.registerTask(task, TaskRecorder.NO_DEADLINE);
+        run(id, MS, new IllegalStateException(), 1);
+        Exemplars failures = Exemplars.of(Exemplar.builder().value(0.001)
+                .traceId("0af7651916cd43dd8448eb211c80319c").spanId("b7ad6b7169203331").build());
+        AtomicInteger bucketsAsked = new AtomicInteger();
+        SpanExemplars source = (probe, outcome, buckets) -> {
+            if (probe != id || outcome != Outcome.FAILURE) {
+                return Exemplars.EMPTY;
+            }
+            bucketsAsked.set(buckets);
+            return failures;
+        };
+
+        MetricSnapshots snapshots = collect(source);
+        HistogramSnapshot.HistogramDataPointSnapshot failure = histogram(snapshots, DURATION, "task", task, "outcome", "failure");
+        assertSame(failures, failure.getExemplars());
+        assertEquals(failure.getClassicBuckets().size(), bucketsAsked.get(), "asked over the classic buckets, +Inf included");
+        assertEquals(0, histogram(snapshots, DURATION, "task", task, "outcome", "success").getExemplars().size());
+    }
+
+    @Test
+    void aLabelThatOnlyReceivesTimeoutsHasTimeoutsAndNoHistogram() {
+        String label = "collector.handler";
+        int id = TaskRecorders.registerTimeoutTarget(label);
+        MetricSnapshots before = collect(SpanExemplars.NONE);
+        assertTrue(all(before, "agentmon_task_timeouts", "task", label).isEmpty(), "nothing to show yet");
+
+        TimeoutProbes.labelledHandlerCalled(id);
+        MetricSnapshots after = collect(SpanExemplars.NONE);
+        assertEquals(1, counter(after, "agentmon_task_timeouts", "task", label, "reason", "handler"));
+        assertTrue(all(after, DURATION, "task", label).isEmpty());
+        assertTrue(all(after, "agentmon_tasks_active", "task", label).isEmpty());
+    }
+}
