@@ -1,7 +1,7 @@
 package io.agentmon.agent.instrument;
 
 import io.agentmon.agent.AgentLog;
-import io.agentmon.agent.config.Echo;
+import io.agentmon.agent.Echo;
 import io.agentmon.agent.matching.MethodMatcher;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -4,7 +4,7 @@ import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.JsonText;
 import io.agentmon.agent.cli.AgentCli;
 import io.agentmon.agent.config.AgentConfig;
-import io.agentmon.agent.config.Echo;
+import io.agentmon.agent.Echo;
 import io.agentmon.agent.config.OtelConfig;
 import io.agentmon.agent.http.Endpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
