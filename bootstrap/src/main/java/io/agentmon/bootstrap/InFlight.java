@@ -40,17 +40,27 @@ import java.util.concurrent.atomic.LongAdder;
  * consecutive ids at least 33 slots apart (6 pairs of 128 threads fall within 16 slots), while
  * a cache line per slot would grow the five arrays from 96 KB to 1.3 MB.
  *
- * <p>The algorithm is in {@link Table}, an instance so that the concurrency tests can run it on
- * tables small enough for every claim to collide; the static methods use the one table of
- * {@link #SLOTS} slots.
+ * <p>The algorithm is in the private static methods below, which take the table's arrays as
+ * parameters: the agent's table passes its static finals, which the JIT treats as constants,
+ * so the woven code compiles as it did before the concurrency tests existed, with no field
+ * load in front of each array (an instance's final fields are not constants to the JIT); and
+ * {@link Table} passes its own, so that the concurrency tests run the same code on tables
+ * small enough for every claim to collide.
  */
 public final class InFlight {
 
     /** Slots in the table; a power of two. */
     public static final int SLOTS = 4096;
+    private static final int MASK = SLOTS - 1;
     private static final int PROBE_LIMIT = 16;
 
-    private static final Table TABLE = new Table(SLOTS);
+    private static final AtomicReferenceArray<Thread> CLAIMS = new AtomicReferenceArray<>(SLOTS);
+    private static final AtomicReferenceArray<Thread> VISIBLE = new AtomicReferenceArray<>(SLOTS);
+    private static final int[] PROBES = new int[SLOTS];
+    private static final long[] STARTS = new long[SLOTS];
+    /** Timeouts the run saw (a timed-out get, a handler call); written and read by the run's own thread only. */
+    private static final int[] TIMEOUTS_SEEN = new int[SLOTS];
+    private static final LongAdder OVERFLOWS = new LongAdder();
 
     private InFlight() {
     }
@@ -58,11 +68,15 @@ public final class InFlight {
     /** Claims a slot for the current thread's run; returns it, or -1 when none is free. */
     static int claim(int probeId, long startNanos) {
         Thread current = Thread.currentThread();
-        return TABLE.claim(current, home(current), probeId, startNanos);
+        int slot = claim(CLAIMS, VISIBLE, PROBES, STARTS, TIMEOUTS_SEEN, MASK, current, home(current), probeId, startNanos);
+        if (slot < 0) {
+            OVERFLOWS.increment();
+        }
+        return slot;
     }
 
     static void release(int slot) {
-        TABLE.release(slot);
+        release(CLAIMS, VISIBLE, slot);
     }
 
     private static int home(Thread thread) {
@@ -78,48 +92,94 @@ public final class InFlight {
      */
     public static int innermostProbe(Thread thread) {
         int slot = innermostSlot(thread);
-        return slot < 0 ? -1 : TABLE.probe(slot);
+        return slot < 0 ? -1 : PROBES[slot];
     }
 
     /** The slot of the innermost run of {@code thread}, or -1; reads at most {@link #PROBE_LIMIT} slots. */
     static int innermostSlot(Thread thread) {
-        return thread == null ? -1 : TABLE.innermostSlot(thread, home(thread));
+        return thread == null ? -1 : innermostSlot(VISIBLE, STARTS, MASK, thread, home(thread));
     }
 
     /** The current thread's innermost run saw a timeout; a no-op when it runs no tracked task. */
     static void timeoutSeenByCurrentThread() {
         int slot = innermostSlot(Thread.currentThread());
         if (slot >= 0) {
-            TABLE.timeoutSeen(slot);
+            TIMEOUTS_SEEN[slot]++; // the run's own thread: the only writer and reader of its slot's count
         }
     }
 
     /** Timeouts the run in {@code slot} saw so far; called by the run's own thread, before {@link #release}. */
     static int timeoutsSeen(int slot) {
-        return TABLE.timeoutsSeen(slot);
+        return TIMEOUTS_SEEN[slot];
     }
 
     /** The thread running in {@code slot}, or null when the slot is free. For agent threads. */
     public static Thread thread(int slot) {
-        return TABLE.thread(slot);
+        return VISIBLE.get(slot);
     }
 
     /** The probe id of the run in {@code slot}; read after {@link #thread(int)}. */
     public static int probe(int slot) {
-        return TABLE.probe(slot);
+        return PROBES[slot];
     }
 
     /** The start ({@link System#nanoTime()}) of the run in {@code slot}; read after {@link #thread(int)}. */
     public static long startNanos(int slot) {
-        return TABLE.startNanos(slot);
+        return STARTS[slot];
     }
 
     /** Runs that found no free slot and so are counted but not listed. */
     public static long overflows() {
-        return TABLE.overflows();
+        return OVERFLOWS.sum();
     }
 
-    /** One in-flight table; the threading contract is {@link InFlight}'s. */
+    // ------------------------------------------------------------ the algorithm, on any table's arrays
+
+    /** Claims a free slot within {@link #PROBE_LIMIT} of {@code home} for {@code owner}'s run, or returns -1. */
+    private static int claim(AtomicReferenceArray<Thread> claims, AtomicReferenceArray<Thread> visible, int[] probes,
+            long[] starts, int[] timeoutsSeen, int mask, Thread owner, int home, int probeId, long startNanos) {
+        for (int i = 0; i < PROBE_LIMIT; i++) {
+            int slot = (home + i) & mask;
+            if (claims.get(slot) == null && claims.compareAndSet(slot, null, owner)) {
+                probes[slot] = probeId;
+                starts[slot] = startNanos;
+                timeoutsSeen[slot] = 0;
+                visible.lazySet(slot, owner);
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /** Frees {@code slot}; only its owner calls this, once, after its last read of the slot. */
+    private static void release(AtomicReferenceArray<Thread> claims, AtomicReferenceArray<Thread> visible, int slot) {
+        visible.lazySet(slot, null);
+        claims.lazySet(slot, null);
+    }
+
+    /** The slot of {@code thread}'s latest started run among the {@link #PROBE_LIMIT} from {@code home}, or -1. */
+    private static int innermostSlot(AtomicReferenceArray<Thread> visible, long[] starts, int mask, Thread thread,
+            int home) {
+        int innermost = -1;
+        long latest = Long.MIN_VALUE;
+        for (int i = 0; i < PROBE_LIMIT; i++) {
+            int slot = (home + i) & mask;
+            if (visible.get(slot) != thread) {
+                continue;
+            }
+            long start = starts[slot];
+            if (innermost < 0 || start - latest > 0) {
+                latest = start;
+                innermost = slot;
+            }
+        }
+        return innermost;
+    }
+
+    /**
+     * A table of its own for the concurrency tests, run by the same algorithm as the agent's;
+     * the threading contract is {@link InFlight}'s.
+     */
     static final class Table {
 
         private final int mask;
@@ -127,9 +187,7 @@ public final class InFlight {
         private final AtomicReferenceArray<Thread> visible;
         private final int[] probes;
         private final long[] starts;
-        /** Timeouts the run saw (a timed-out get, a handler call); written and read by the run's own thread only. */
         private final int[] timeoutsSeen;
-        private final LongAdder overflows = new LongAdder();
 
         /** @param size a power of two */
         Table(int size) {
@@ -144,52 +202,16 @@ public final class InFlight {
             this.timeoutsSeen = new int[size];
         }
 
-        /** Claims a free slot within {@link #PROBE_LIMIT} of {@code home} for {@code owner}'s run, or returns -1 (counted). */
         int claim(Thread owner, int home, int probeId, long startNanos) {
-            for (int i = 0; i < PROBE_LIMIT; i++) {
-                int slot = (home + i) & mask;
-                if (claims.get(slot) == null && claims.compareAndSet(slot, null, owner)) {
-                    probes[slot] = probeId;
-                    starts[slot] = startNanos;
-                    timeoutsSeen[slot] = 0;
-                    visible.lazySet(slot, owner);
-                    return slot;
-                }
-            }
-            overflows.increment();
-            return -1;
+            return InFlight.claim(claims, visible, probes, starts, timeoutsSeen, mask, owner, home, probeId, startNanos);
         }
 
-        /** Frees {@code slot}; only its owner calls this, once, after its last read of the slot. */
         void release(int slot) {
-            visible.lazySet(slot, null);
-            claims.lazySet(slot, null);
+            InFlight.release(claims, visible, slot);
         }
 
-        /** The slot of {@code thread}'s latest started run among the {@link #PROBE_LIMIT} from {@code home}, or -1. */
         int innermostSlot(Thread thread, int home) {
-            int innermost = -1;
-            long latest = Long.MIN_VALUE;
-            for (int i = 0; i < PROBE_LIMIT; i++) {
-                int slot = (home + i) & mask;
-                if (visible.get(slot) != thread) {
-                    continue;
-                }
-                long start = starts[slot];
-                if (innermost < 0 || start - latest > 0) {
-                    latest = start;
-                    innermost = slot;
-                }
-            }
-            return innermost;
-        }
-
-        void timeoutSeen(int slot) {
-            timeoutsSeen[slot]++; // the run's own thread: the only writer and reader of its slot's count
-        }
-
-        int timeoutsSeen(int slot) {
-            return timeoutsSeen[slot];
+            return InFlight.innermostSlot(visible, starts, mask, thread, home);
         }
 
         Thread thread(int slot) {
@@ -202,10 +224,6 @@ public final class InFlight {
 
         long startNanos(int slot) {
             return starts[slot];
-        }
-
-        long overflows() {
-            return overflows.sum();
         }
     }
 }
