@@ -7,17 +7,45 @@ import java.util.concurrent.atomic.LongAdder;
  * The runs in flight now: a fixed, lock-free table of (thread, task, start) that agent threads
  * read to list running tasks, find stuck ones and tell which task a thread is working for.
  *
- * <p>Writers are the worker's threads. A run claims a free slot near its thread's hash by CAS
- * on {@code claims}, fills in its task and start time with plain stores, then makes the entry
- * visible with an ordered store of the thread into {@code visible}; it ends by clearing both.
- * Readers read {@code visible} (volatile) first, then the plain fields, which the ordered
- * store published. NOTE: a reader racing with a slot's release and re-claim by the same thread
- * can pair the new start with the old task for one read; that benign race only ever affects a
- * listing, never a count.
+ * <p><b>Threading contract.</b> Writers are the worker's threads, each only for its own runs: a
+ * run's thread claims a slot ({@link #claim}), is the only writer of that slot until it
+ * {@link #release}s it, and alone reads and writes the slot's timeout count. Readers are agent
+ * threads ({@link #thread}, {@link #probe}, {@link #startNanos}: the {@code /tasks} listing,
+ * stuck runs, the active gauge) and any thread asking {@link #innermostProbe} about a thread
+ * (timeout attribution); they never write. Three orderings matter: a claim is one CAS of the
+ * slot's {@code claims} entry from null, so one thread owns a slot at a time; the owner's plain
+ * stores of probe and start come before its ordered store of the thread into {@code visible},
+ * which readers load first, so a reader that sees the thread sees that run's probe and start;
+ * and release stores null into {@code visible}, then into {@code claims}, both ordered, so all
+ * the owner read and wrote in the slot (its timeout count, {@link Traces}' arrays beside it)
+ * happens before the next claimer's CAS succeeds (hence the NOTE in {@link TaskProbes#exit}:
+ * read the slot before releasing it). NOTE: a reader racing with a release and re-claim of the
+ * same slot can, for one read, pair the thread with the next run's probe or start, or count a
+ * run that has just ended: a benign race, since the listing and the gauge are readings of a
+ * moment. The jcstress tests in {@code concurrency-tests/} hold the three orderings to their
+ * forbidden outcomes.
  *
- * <p>When no slot is free within {@link #PROBE_LIMIT} of the thread's hash (more than a few
- * thousand runs in flight, e.g. on virtual threads), the run is not tracked here: it is still
- * counted, as "untracked" on its recorder, and {@link #overflows()} says how often.
+ * <p>A run claims a free slot near its thread's hash (the nested runs of one thread sit within
+ * {@link #PROBE_LIMIT} slots of it, so {@link #innermostProbe} reads at most that many). When no
+ * slot is free there (more than a few thousand runs in flight, e.g. on virtual threads), the run
+ * is not tracked here: it is still counted, as "untracked" on its recorder, and
+ * {@link #overflows()} says how often.
+ *
+ * <p><b>Why hand-written.</b> JCTools has no structure for this: a thread holds several entries
+ * at once (nested runs) and readers need the thread, task and start of each, which a
+ * {@code NonBlockingHashMapLong} keyed by thread id could only give with an entry object
+ * allocated per run, on the worker's thread. Here a run writes into preallocated slots and
+ * allocates nothing. The slots are not padded: two threads' runs share a cache line only when
+ * their hashes fall within a few slots, and the multiplicative hash puts up to 64 threads of
+ * consecutive ids at least 33 slots apart (6 pairs of 128 threads fall within 16 slots), while
+ * a cache line per slot would grow the five arrays from 96 KB to 1.3 MB.
+ *
+ * <p>The algorithm is in the private static methods below, which take the table's arrays as
+ * parameters: the agent's table passes its static finals, which the JIT treats as constants,
+ * so the woven code compiles as it did before the concurrency tests existed, with no field
+ * load in front of each array (an instance's final fields are not constants to the JIT); and
+ * {@link Table} passes its own, so that the concurrency tests run the same code on tables
+ * small enough for every claim to collide.
  */
 public final class InFlight {
 
@@ -40,24 +68,15 @@ public final class InFlight {
     /** Claims a slot for the current thread's run; returns it, or -1 when none is free. */
     static int claim(int probeId, long startNanos) {
         Thread current = Thread.currentThread();
-        int home = home(current);
-        for (int i = 0; i < PROBE_LIMIT; i++) {
-            int slot = (home + i) & MASK;
-            if (CLAIMS.get(slot) == null && CLAIMS.compareAndSet(slot, null, current)) {
-                PROBES[slot] = probeId;
-                STARTS[slot] = startNanos;
-                TIMEOUTS_SEEN[slot] = 0;
-                VISIBLE.lazySet(slot, current);
-                return slot;
-            }
+        int slot = claim(CLAIMS, VISIBLE, PROBES, STARTS, TIMEOUTS_SEEN, MASK, current, home(current), probeId, startNanos);
+        if (slot < 0) {
+            OVERFLOWS.increment();
         }
-        OVERFLOWS.increment();
-        return -1;
+        return slot;
     }
 
     static void release(int slot) {
-        VISIBLE.lazySet(slot, null);
-        CLAIMS.lazySet(slot, null);
+        release(CLAIMS, VISIBLE, slot);
     }
 
     private static int home(Thread thread) {
@@ -78,24 +97,7 @@ public final class InFlight {
 
     /** The slot of the innermost run of {@code thread}, or -1; reads at most {@link #PROBE_LIMIT} slots. */
     static int innermostSlot(Thread thread) {
-        if (thread == null) {
-            return -1;
-        }
-        int home = home(thread);
-        int innermost = -1;
-        long latest = Long.MIN_VALUE;
-        for (int i = 0; i < PROBE_LIMIT; i++) {
-            int slot = (home + i) & MASK;
-            if (VISIBLE.get(slot) != thread) {
-                continue;
-            }
-            long start = STARTS[slot];
-            if (innermost < 0 || start - latest > 0) {
-                latest = start;
-                innermost = slot;
-            }
-        }
-        return innermost;
+        return thread == null ? -1 : innermostSlot(VISIBLE, STARTS, MASK, thread, home(thread));
     }
 
     /** The current thread's innermost run saw a timeout; a no-op when it runs no tracked task. */
@@ -129,5 +131,99 @@ public final class InFlight {
     /** Runs that found no free slot and so are counted but not listed. */
     public static long overflows() {
         return OVERFLOWS.sum();
+    }
+
+    // ------------------------------------------------------------ the algorithm, on any table's arrays
+
+    /** Claims a free slot within {@link #PROBE_LIMIT} of {@code home} for {@code owner}'s run, or returns -1. */
+    private static int claim(AtomicReferenceArray<Thread> claims, AtomicReferenceArray<Thread> visible, int[] probes,
+            long[] starts, int[] timeoutsSeen, int mask, Thread owner, int home, int probeId, long startNanos) {
+        for (int i = 0; i < PROBE_LIMIT; i++) {
+            int slot = (home + i) & mask;
+            if (claims.get(slot) == null && claims.compareAndSet(slot, null, owner)) {
+                probes[slot] = probeId;
+                starts[slot] = startNanos;
+                timeoutsSeen[slot] = 0;
+                visible.lazySet(slot, owner);
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /** Frees {@code slot}; only its owner calls this, once, after its last read of the slot. */
+    private static void release(AtomicReferenceArray<Thread> claims, AtomicReferenceArray<Thread> visible, int slot) {
+        visible.lazySet(slot, null);
+        claims.lazySet(slot, null);
+    }
+
+    /** The slot of {@code thread}'s latest started run among the {@link #PROBE_LIMIT} from {@code home}, or -1. */
+    private static int innermostSlot(AtomicReferenceArray<Thread> visible, long[] starts, int mask, Thread thread,
+            int home) {
+        int innermost = -1;
+        long latest = Long.MIN_VALUE;
+        for (int i = 0; i < PROBE_LIMIT; i++) {
+            int slot = (home + i) & mask;
+            if (visible.get(slot) != thread) {
+                continue;
+            }
+            long start = starts[slot];
+            if (innermost < 0 || start - latest > 0) {
+                latest = start;
+                innermost = slot;
+            }
+        }
+        return innermost;
+    }
+
+    /**
+     * A table of its own for the concurrency tests, run by the same algorithm as the agent's;
+     * the threading contract is {@link InFlight}'s.
+     */
+    static final class Table {
+
+        private final int mask;
+        private final AtomicReferenceArray<Thread> claims;
+        private final AtomicReferenceArray<Thread> visible;
+        private final int[] probes;
+        private final long[] starts;
+        private final int[] timeoutsSeen;
+
+        /** @param size a power of two */
+        Table(int size) {
+            if (Integer.bitCount(size) != 1) {
+                throw new IllegalArgumentException("size must be a power of two: " + size);
+            }
+            this.mask = size - 1;
+            this.claims = new AtomicReferenceArray<>(size);
+            this.visible = new AtomicReferenceArray<>(size);
+            this.probes = new int[size];
+            this.starts = new long[size];
+            this.timeoutsSeen = new int[size];
+        }
+
+        int claim(Thread owner, int home, int probeId, long startNanos) {
+            return InFlight.claim(claims, visible, probes, starts, timeoutsSeen, mask, owner, home, probeId, startNanos);
+        }
+
+        void release(int slot) {
+            InFlight.release(claims, visible, slot);
+        }
+
+        int innermostSlot(Thread thread, int home) {
+            return InFlight.innermostSlot(visible, starts, mask, thread, home);
+        }
+
+        Thread thread(int slot) {
+            return visible.get(slot);
+        }
+
+        int probe(int slot) {
+            return probes[slot];
+        }
+
+        long startNanos(int slot) {
+            return starts[slot];
+        }
     }
 }

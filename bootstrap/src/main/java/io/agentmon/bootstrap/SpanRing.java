@@ -3,12 +3,26 @@ package io.agentmon.bootstrap;
 /**
  * Finished, sampled task runs (and container allocations) on their way to the exporter: a fixed, bounded, lock-free,
  * allocation-free ring of {@link #CAPACITY} slots (one array per field; see {@link MpscSlots}
- * for the algorithm). Producers are the worker's threads, in {@link Traces#finished}; the one
- * consumer is the agent's span exporter thread, through {@link #poll}.
+ * for the algorithm).
+ *
+ * <p><b>Threading contract.</b> Producers are the worker's threads, any number at once:
+ * {@link #record} from {@link Traces#finished} and {@link #recordContainer} from the container
+ * probes. The one consumer is the agent's span exporter thread, through {@link #poll}; only it
+ * may call that. {@link #recorded()} and {@link #dropped()} are for any thread. The orderings
+ * are {@link MpscSlots}': a producer's plain stores into its slot's fields happen before the
+ * consumer's reads of them (it fills, then publishes), and the consumer's reads, and its nulling
+ * of the slot's references, happen before the next lap's producer writes the slot (it copies
+ * and clears, then releases), so no span is seen torn, twice or mixed with another.
  *
  * <p>When the exporter falls behind (a slow or absent collector) the ring fills and the newest
  * spans are dropped and counted in {@link #dropped()}: the worker's thread never waits, and
  * the memory held is this ring, whatever the collector does.
+ *
+ * <p><b>Why hand-written.</b> A span is 17 fields; handing it through JCTools'
+ * {@code MpscArrayQueue} would take an object per span, allocated on the worker's thread, where
+ * this ring copies primitives into preallocated arrays ({@code TracingBenchmark.sampledRecorded}:
+ * no allocation per call). Its indices are padded in {@link MpscSlots}; the field arrays are
+ * written by one producer per slot and read by the consumer a slot at a time.
  */
 public final class SpanRing {
 
