@@ -37,6 +37,7 @@ public final class AgentConfig {
     private final ValueSpec dockerMemory;
     private final int seriesMax;
     private final HistogramKinds histograms;
+    private final Set<Framework> frameworks;
     private final long tasksCheckAfterNanos;
 
     /** Most bounds in one bucket list: each is a series per task and outcome. */
@@ -88,6 +89,11 @@ public final class AgentConfig {
         this.histograms = HistogramKinds.parse(value(settings, ConfigKey.HISTOGRAMS));
         if (histograms == null) {
             throw invalid(settings, ConfigKey.HISTOGRAMS, "expected classic, native or both");
+        }
+        try {
+            this.frameworks = Framework.parse(value(settings, ConfigKey.FRAMEWORKS));
+        } catch (IllegalArgumentException e) {
+            throw invalid(settings, ConfigKey.FRAMEWORKS, e.getMessage());
         }
         this.http = new HttpConfig(settings);
     }
@@ -420,6 +426,16 @@ public final class AgentConfig {
     /** Which histogram buckets protobuf scrapes and the OTLP push carry. */
     public HistogramKinds histograms() {
         return histograms;
+    }
+
+    /** The frameworks whose jobs are timed by themselves ({@code agentmon.frameworks}). */
+    public Set<Framework> frameworks() {
+        return frameworks;
+    }
+
+    /** Whether {@code framework}'s jobs are timed by themselves. */
+    public boolean knows(Framework framework) {
+        return frameworks.contains(framework);
     }
 
     public int seriesMax() {

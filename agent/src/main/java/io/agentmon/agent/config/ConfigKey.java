@@ -41,6 +41,8 @@ public enum ConfigKey {
             "Upper bounds of the executor queue-wait histogram's buckets, increasing: sub-millisecond, where a healthy pool's waits are, and the long end, where saturation shows."),
     HISTOGRAMS("agentmon.histograms", "both", "classic",
             "Which histogram buckets protobuf scrapes and the OTLP push carry: classic, native (Prometheus native / OTLP exponential) or both; text scrapes always get the classic ones."),
+    FRAMEWORKS("agentmon.frameworks", Framework.allKeys(), "quartz,kafka",
+            "The job frameworks and queues timed with no agentmon.tasks entry when on the class path (quartz, spring-scheduling, kafka, jms, spring-batch), or none."),
     EXECUTOR_NAME_FOR("agentmon.executor.name.<prefix>", "", "agentmon.executor.name.pool-1=ingest",
             "The pool label for the thread pool whose threads are named <prefix>-N (or <prefix>-thread-N, <prefix>-worker-N)."),
     DOCKER("agentmon.docker", "", "com.acme.ContainerPool#allocate",

@@ -218,6 +218,19 @@ class ConfigBoundsTest {
     }
 
     @Test
+    void frameworksAreAllByDefaultAListOrNone() throws Exception {
+        assertEquals(java.util.EnumSet.allOf(Framework.class), ConfigLoader.load(null, NONE, NONE).frameworks());
+        assertEquals(java.util.EnumSet.of(Framework.QUARTZ, Framework.KAFKA),
+                ConfigLoader.load(null, map("agentmon.frameworks", " Kafka, quartz"), NONE).frameworks());
+        assertTrue(ConfigLoader.load("frameworks=none", NONE, NONE).frameworks().isEmpty());
+        for (String bad : new String[] {"", "quarz", "kafka,,jms", "none,kafka", "spring"}) {
+            String message = error(null, map("agentmon.frameworks", bad), NONE);
+            assertTrue(message.startsWith("agentmon.frameworks=") && message.contains("unknown framework")
+                    && message.contains("quartz,spring-scheduling,kafka,jms,spring-batch"), message);
+        }
+    }
+
+    @Test
     void moreEventNamesThanTheTableHoldsAreAnError() {
         Map<String, String> events = new HashMap<>();
         for (int i = 0; i <= AgentConfig.MAX_EVENTS; i++) {
