@@ -53,12 +53,13 @@ class PackageStackTest {
         allow("http.server", "");
         allow("metrics", "", "config", BOOTSTRAP); // recorders -> snapshots
         allow("instrument", "", "config", "matching", BOOTSTRAP); // weaving: woven code calls the bootstrap
+        allow("frameworks", "", "config", "matching", "instrument", "metrics", BOOTSTRAP); // built-in hooks and collectors
         allow("live", "", BOOTSTRAP); // drains the live feed's ring
         allow("otlp", "", "config", "metrics", BOOTSTRAP); // drains the span ring, pushes the registry
         allow("summary", "", "metrics", OUTCOME); // snapshots only
         allow("http", "", "config", "http.server", "metrics", "live", OUTCOME); // snapshots only
         allow("cli", "http"); // java -jar agentmon.jar: attach, list, hash-password
-        allow("startup", "", "cli", "config", "instrument", "metrics", "otlp", "summary", "http", "live", BOOTSTRAP);
+        allow("startup", "", "cli", "config", "frameworks", "instrument", "metrics", "otlp", "summary", "http", "live", BOOTSTRAP);
     }
 
     private static void allow(String pkg, String... uses) {

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.agentmon.agent.config.AgentConfig;
+import io.agentmon.agent.matching.MethodMatcher;
 import io.agentmon.agent.matching.MethodMatchers;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorProbes;
@@ -13,6 +14,8 @@ import io.agentmon.bootstrap.TaskRecorders;
 import io.agentmon.bootstrap.TimeoutProbes;
 import io.agentmon.bootstrap.Traces;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import net.bytebuddy.ByteBuddy;
@@ -34,13 +37,18 @@ public final class AgentInstrumentation {
     private AgentInstrumentation() {
     }
 
-    public static void install(Instrumentation instrumentation, AgentConfig config, InstrumentationStats stats) {
+    public static void install(Instrumentation instrumentation, AgentConfig config, InstrumentationStats stats,
+            List<Extension> extensions) {
         SeriesBudget.useLimit(config.seriesMax());
         TaskRecorders.useBuckets(config.taskBucketsNanos());
         TimeoutProbes.useUnknown(TaskRecorders.registerOwn(UNKNOWN_TASK));
         ExecutorRegistry.useQueueWaitBuckets(config.queueWaitBucketsNanos());
         Containers.useBuckets(config.taskBucketsNanos());
-        MethodMatchers tasks = new MethodMatchers(config.tasks());
+        List<MethodMatcher> taskMatchers = new ArrayList<>(config.tasks());
+        for (Extension extension : extensions) {
+            taskMatchers.addAll(extension.taskMatchers());
+        }
+        MethodMatchers tasks = new MethodMatchers(taskMatchers);
         MethodMatchers handlers = new MethodMatchers(config.timeouts());
 
         // Every matching transformation applies (Byte Buddy's default): a method may be a task
@@ -79,6 +87,9 @@ public final class AgentInstrumentation {
             MethodMatchers matchers = new MethodMatchers(event.getValue().matchers());
             builder = builder.type(matchers.types(), matchers.loaders()).transform(new MatchedMethodsTransformer(matchers,
                     Weavings.events(event.getKey(), event.getValue().value(), stats)));
+        }
+        for (Extension extension : extensions) {
+            builder = extension.apply(builder, stats);
         }
         builder.installOn(instrumentation);
         // The common pool may predate the transformation of its constructor.

@@ -6,6 +6,7 @@ import io.agentmon.agent.cli.AgentCli;
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.Echo;
 import io.agentmon.agent.config.OtelConfig;
+import io.agentmon.agent.frameworks.Frameworks;
 import io.agentmon.agent.http.Endpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
 import io.agentmon.agent.instrument.AgentInstrumentation;
@@ -18,6 +19,7 @@ import io.agentmon.agent.otlp.PushCounts;
 import io.agentmon.agent.otlp.SpanCounts;
 import io.agentmon.agent.summary.Summary;
 import io.agentmon.bootstrap.TaskRecorders;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -60,7 +62,7 @@ final class Agent {
         BootstrapJar.appendTo(instrumentation);
         OtlpSetup.enableProbes(otel); // before weaving: woven code reads the switch
         InstrumentationStats stats = new InstrumentationStats();
-        AgentInstrumentation.install(instrumentation, config, stats);
+        AgentInstrumentation.install(instrumentation, config, stats, Frameworks.extensions(config));
         return new Agent(config, otel, stats, config.tasks().size(), startEpochMillis);
     }
 
@@ -101,6 +103,9 @@ final class Agent {
             ExporterCounts exporters = new ExporterCounts(FeedFanout::dropped, SpanCounts::dropped, SpanCounts::exported,
                     PushCounts::failed);
             PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config, exemplars, exporters);
+            for (MultiCollector collector : Frameworks.collectors(config, service)) {
+                registry.register(collector);
+            }
             try {
                 OtlpSetup.startMetricsPush(otel, registry, service, version(), startEpochMillis);
                 pushing = otel != null && otel.metrics() != null;

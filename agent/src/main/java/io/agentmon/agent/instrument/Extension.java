@@ -1,0 +1,26 @@
+package io.agentmon.agent.instrument;
+
+import io.agentmon.agent.matching.MethodMatcher;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/**
+ * What a built-in integration (a job framework, say) adds to the one transformer: task matchers,
+ * woven like {@code agentmon.tasks} entries but after them, and hooks of its own.
+ */
+public interface Extension {
+
+    /**
+     * Matchers appended to {@code agentmon.tasks}: one list, so a method the user names too is
+     * woven once, under the user's label. Never reported as matching nothing: a framework that
+     * is not on the class path is not a mistake.
+     */
+    default List<MethodMatcher> taskMatchers() {
+        return List.of();
+    }
+
+    /** Adds this integration's own transformations. */
+    default AgentBuilder apply(AgentBuilder builder, InstrumentationStats stats) {
+        return builder;
+    }
+}
