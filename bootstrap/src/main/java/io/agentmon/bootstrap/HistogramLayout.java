@@ -69,13 +69,11 @@ public final class HistogramLayout {
         this.schema = schema;
         this.classicBoundsNanos = classicBoundsNanos.clone();
 
+        long[] nativeUppers = nativeUppers(schema);
+        int firstIndex = firstNativeIndex();
         TreeSet<Long> thresholds = new TreeSet<>();
         thresholds.add(ZERO_THRESHOLD_NANOS);
-        for (int index = firstNativeIndex(); ; index++) {
-            long upper = nativeUpperNanos(schema, index);
-            if (upper == Long.MAX_VALUE) {
-                break;
-            }
+        for (long upper : nativeUppers) {
             thresholds.add(upper);
         }
         thresholds.add(Long.MAX_VALUE);
@@ -95,7 +93,7 @@ public final class HistogramLayout {
                 if (nativeIndex == ZERO_BUCKET) {
                     nativeIndex = firstNativeIndex();
                 }
-                while (upper > nativeUpperNanos(schema, nativeIndex)) {
+                while (nativeIndex - firstIndex < nativeUppers.length && upper > nativeUppers[nativeIndex - firstIndex]) {
                     nativeIndex++;
                 }
             }
@@ -149,6 +147,35 @@ public final class HistogramLayout {
         return -20 * (1 << schema) + 1;
     }
 
+    /** Per schema, 2^(2^-schema) to 40 digits. */
+    private static final BigDecimal[] ROOTS = new BigDecimal[9];
+
+    /** Per schema, the finite upper bounds of the native buckets from the first above the zero bucket. */
+    private static final long[][] NATIVE_UPPERS = new long[9][];
+
+    /**
+     * The finite native upper bounds of {@code schema}, computed once per schema: 40-digit
+     * arithmetic for a few hundred bounds cost 0.45 s of an interpreted premain when every layout
+     * computed its own, several times over.
+     */
+    private static synchronized long[] nativeUppers(int schema) {
+        long[] known = NATIVE_UPPERS[schema];
+        if (known != null) {
+            return known;
+        }
+        long[] uppers = new long[64 << schema];
+        int count = 0;
+        for (int index = -20 * (1 << schema) + 1; ; index++) {
+            long upper = nativeUpperNanos(schema, index);
+            if (upper == Long.MAX_VALUE) {
+                break;
+            }
+            uppers[count++] = upper;
+        }
+        NATIVE_UPPERS[schema] = Arrays.copyOf(uppers, count);
+        return NATIVE_UPPERS[schema];
+    }
+
     /**
      * The largest whole number of nanoseconds in native bucket {@code index}: the floor of
      * {@code 1e9 * 2^(index / 2^schema)}, or {@code Long.MAX_VALUE} past the range of a long.
@@ -170,9 +197,13 @@ public final class HistogramLayout {
         }
         // Near a whole nanosecond, or where a double is too coarse: 40 digits decide.
         MathContext mc = new MathContext(40);
-        BigDecimal root = new BigDecimal(2);
-        for (int k = 0; k < schema; k++) {
-            root = root.sqrt(mc);
+        BigDecimal root = ROOTS[schema];
+        if (root == null) {
+            root = new BigDecimal(2);
+            for (int k = 0; k < schema; k++) {
+                root = root.sqrt(mc);
+            }
+            ROOTS[schema] = root; // racy but idempotent: a BigDecimal is immutable, with final fields
         }
         BigDecimal factor = index >= 0 ? root.pow(index, mc) : BigDecimal.ONE.divide(root.pow(-index, mc), mc);
         return factor.multiply(BigDecimal.valueOf(1_000_000_000L), mc).setScale(0, RoundingMode.FLOOR).longValueExact();

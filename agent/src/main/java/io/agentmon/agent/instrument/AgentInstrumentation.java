@@ -58,6 +58,7 @@ public final class AgentInstrumentation {
                 // class's shape stays as it was.
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new LoadedClassesToRetransform())
                 // Describe types from their class files, not by reflection: reflection would load
                 // referenced classes (ForkJoinWorkerThread, say) while a transformation is under way,
                 // and a class loaded then is never transformed.
@@ -66,9 +67,9 @@ public final class AgentInstrumentation {
                 // an interface another agent added to a JDK class before us.
                 .with(new LoadedTypeFallback())
                 .with(new ErrorListener(stats))
-                .ignore(nameStartsWith("io.agentmon.agent.")
-                        .or(nameStartsWith("io.agentmon.bootstrap."))
-                        .or(nameStartsWith("io.agentmon.shaded."))
+                .ignore(nameStartsWith(LoadedClassesToRetransform.AGENT_PACKAGES.get(0))
+                        .or(nameStartsWith(LoadedClassesToRetransform.AGENT_PACKAGES.get(1)))
+                        .or(nameStartsWith(LoadedClassesToRetransform.AGENT_PACKAGES.get(2)))
                         .or(nameStartsWith("net.bytebuddy."))
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
@@ -92,8 +93,21 @@ public final class AgentInstrumentation {
             builder = extension.apply(builder, stats);
         }
         builder.installOn(instrumentation);
-        // The common pool may predate the transformation of its constructor.
-        ExecutorProbes.created(ForkJoinPool.commonPool());
+        // The common pool may predate the transformation of its constructor. When ForkJoinPool was
+        // not loaded yet, its woven constructor registers the pool when it is made; touching it here
+        // would load and weave it on the worker's start path for nothing (0.2-0.5 s).
+        if (isLoaded(instrumentation, "java.util.concurrent.ForkJoinPool")) { // a string: a class literal would load it
+            ExecutorProbes.created(ForkJoinPool.commonPool());
+        }
+    }
+
+    private static boolean isLoaded(Instrumentation instrumentation, String name) {
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (type.getClassLoader() == null && type.getName().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reports classes that could not be woven; the class then loads unwoven. */
