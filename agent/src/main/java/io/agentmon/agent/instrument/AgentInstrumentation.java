@@ -1,6 +1,5 @@
 package io.agentmon.agent.instrument;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.agentmon.agent.config.AgentConfig;
@@ -72,8 +71,7 @@ public final class AgentInstrumentation {
                         .or(nameStartsWith(LoadedClassesToRetransform.AGENT_PACKAGES.get(2)))
                         .or(nameStartsWith("net.bytebuddy."))
                         .or(nameStartsWith("jdk.internal.reflect."))
-                        .or(nameStartsWith("sun.reflect."))
-                        .or(isSynthetic()))
+                        .or(nameStartsWith("sun.reflect.")))
                 .type(tasks.types(), tasks.loaders())
                 .transform(new MatchedMethodsTransformer(tasks, Weavings.tasks(config, stats)))
                 .type(handlers.types(), handlers.loaders())

@@ -3,8 +3,10 @@ package io.agentmon.agent.matching;
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import java.util.List;
 import java.util.function.Predicate;
@@ -32,8 +34,10 @@ public final class MethodMatchers {
         for (MethodMatcher matcher : matchers) {
             any = any.or(typeMatcher(matcher));
         }
-        // Never the classes the probes run on (WorkerClasses): the name test comes first, as it is the cheapest.
-        this.types = WorkerClasses.types().and(any);
+        // Never the classes the probes run on (WorkerClasses): the name test comes first, as it is the
+        // cheapest; modifiers (never a compiler-made class) last, as reading them parses the class
+        // file: asked of every class that loads, that cost a hello world 25 MB of start-up garbage.
+        this.types = WorkerClasses.types().and(any).and(not(isSynthetic()));
     }
 
     /** Types that may declare a matched method, among those {@link WorkerClasses} allows. */

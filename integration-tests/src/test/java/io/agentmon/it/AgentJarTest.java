@@ -1,0 +1,71 @@
+package io.agentmon.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentmon.it.support.WorkerProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * agentmon.jar is shrunk to the classes its own code reaches (shade's minimizeJar). What is found
+ * by name instead, through ServiceLoader or Class.forName, is invisible to that analysis: these
+ * checks fail when a build drops such a class, before a worker finds out.
+ */
+class AgentJarTest {
+
+    @Test
+    void everyServiceEntryNamesAClassInTheJar() throws IOException {
+        List<String> missing = new ArrayList<>();
+        int providers = 0;
+        try (JarFile jar = new JarFile(WorkerProcess.AGENT_JAR.toFile())) {
+            for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements();) {
+                JarEntry entry = entries.nextElement();
+                if (!entry.getName().startsWith("META-INF/services/") || entry.isDirectory()) {
+                    continue;
+                }
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(jar.getInputStream(entry), StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null;) {
+                        String provider = line.replaceAll("#.*", "").trim();
+                        if (provider.isEmpty()) {
+                            continue;
+                        }
+                        providers++;
+                        if (jar.getEntry(provider.replace('.', '/') + ".class") == null) {
+                            missing.add(entry.getName() + ": " + provider);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), missing, "service providers named but not in the jar");
+        assertTrue(providers >= 10, "the OTLP exporters and senders are found through ServiceLoader: " + providers);
+    }
+
+    @Test
+    void classesLoadedByNameAreKept() throws IOException {
+        try (JarFile jar = new JarFile(WorkerProcess.AGENT_JAR.toFile())) {
+            // client_java loads its protobuf writer by name; without it protobuf scrapes (native
+            // histograms) silently fall back to text.
+            assertTrue(jar.getEntry("io/agentmon/shaded/prometheus/metrics/expositionformats/internal/PrometheusProtobufWriterImpl.class")
+                    != null, "the protobuf writer");
+        }
+    }
+
+    @Test
+    void theJarStaysShrunk() throws IOException {
+        long bytes = Files.size(WorkerProcess.AGENT_JAR);
+        System.out.println("agentmon.jar: " + bytes + " bytes");
+        // 13.2 MB unshrunk; a bound, not a target: it fails when the shrinking is lost.
+        assertTrue(bytes < 11_500_000L, "agentmon.jar is " + bytes + " bytes");
+    }
+}
