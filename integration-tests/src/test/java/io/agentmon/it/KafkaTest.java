@@ -66,6 +66,7 @@ class KafkaTest {
     @BeforeAll
     static void startBroker() throws Exception {
         broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperty("group.initial.rebalance.delay.ms", "0"); // a lone consumer joins at once
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> broker.afterPropertiesSet(), "the broker's start");
         Map<String, Object> config = new HashMap<>();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
@@ -100,26 +101,36 @@ class KafkaTest {
         }
     }
 
+    /**
+     * kafka-clients 3.9 (KafkaConsumer hands every call to a ClassicKafkaConsumer) and 4.1, with
+     * the classic group protocol and with the consumer protocol of KIP-848 (an AsyncKafkaConsumer,
+     * its fetches on a background thread).
+     */
     static Stream<Arguments> clients() {
-        return Stream.of(Arguments.of(System.getProperty("worker.kafka3.version"), LibraryJars.of("worker.kafka3.jar")),
-                Arguments.of("4.1.1", LibraryJars.of("worker.kafka4.jar")));
+        return Stream.of(Arguments.of(System.getProperty("worker.kafka3.version"), "classic", LibraryJars.of("worker.kafka3.jar")),
+                Arguments.of("4.1.1", "classic", LibraryJars.of("worker.kafka4.jar")),
+                Arguments.of("4.1.1", "consumer", LibraryJars.of("worker.kafka4.jar")));
     }
 
-    @ParameterizedTest(name = "kafka-clients {0}")
+    @ParameterizedTest(name = "kafka-clients {0}, group.protocol={1}")
     @MethodSource("clients")
-    void pollLoopRecordsAndLagEqualTheTallyAndTheBroker(String version, Path kafkaClients) throws Exception {
+    void pollLoopRecordsAndLagEqualTheTallyAndTheBroker(String version, String protocol, Path kafkaClients) throws Exception {
         assertTrue(kafkaClients.getFileName().toString().contains(version), kafkaClients.toString());
-        String group = "loop-" + version;
+        String group = "loop-" + version + "-" + protocol;
         Path tallyFile = Files.createTempDirectory("kafka").resolve("tally.properties");
         try (WorkerProcess fixture = WorkerProcess.builder(Jdks.current())
                 .onLoopback()
                 .fixture(PollLoopFixture.class, List.of(kafkaClients, LibraryJars.of("worker.slf4j.jar")),
-                        broker.getBrokersAsString(), group, "orders,audit", Integer.toString(PAUSE_AFTER), tallyFile.toString())
+                        broker.getBrokersAsString(), group, "orders,audit", Integer.toString(PAUSE_AFTER), tallyFile.toString(),
+                        protocol)
                 .start()) {
             int port = fixture.agentPort();
             Properties tally = fixture.awaitProperties(tallyFile, 90);
             Map<String, Long> brokerLag = brokerLag(group);
             Scrape scrape = WorkerProcess.Http.scrape(port);
+            System.out.println(group + ": tally " + tally + ", broker lag " + brokerLag + ", scraped "
+                    + scrape.find("agentmon_kafka_polled_records_total", "group", group) + " "
+                    + scrape.find("agentmon_kafka_consumer_lag", "group", group));
 
             for (String topic : new String[] {"orders", "audit"}) {
                 long processed = Long.parseLong(tally.getProperty("processed." + topic));
@@ -165,6 +176,9 @@ class KafkaTest {
 
             Scrape scrape = WorkerProcess.Http.scrape(port);
             String task = "InvoiceListener.onInvoice";
+            System.out.println("billing: tally " + tally + ", scraped " + scrape.find("agentmon_task_duration_seconds_count", "task", task)
+                    + " " + scrape.find("agentmon_kafka_polled_records_total", "group", "billing")
+                    + " " + scrape.find("agentmon_kafka_consumer_lag", "group", "billing"));
             assertEquals(calls - failures, scrape.value("agentmon_task_duration_seconds_count", "task", task, "outcome", "success"));
             assertEquals(failures, scrape.value("agentmon_task_duration_seconds_count", "task", task, "outcome", "failure"));
             assertEquals(failures, scrape.value("agentmon_task_failures_total", "task", task, "exception", "IllegalStateException"));
