@@ -33,9 +33,10 @@ public final class KafkaAdvice {
     }
 
     /**
-     * {@code poll(Duration)} (and 3.x's deprecated {@code poll(long)}, which does not call it): the records it returns, per topic. {@code partitions()} is a
-     * view of the batch's own map (kafka-clients wraps it, and the loop takes its iterator: two
-     * short-lived objects per poll, which the batch itself dwarfs); no record is touched.
+     * {@code poll(Duration)} (and 3.x's deprecated {@code poll(long)}, which does not call it):
+     * the records it returns, per topic; no record is touched. kafka-clients' API makes
+     * short-lived views for this ({@code partitions()}'s set and its iterator, a list view per
+     * partition): nothing is kept, and the batch itself allocates far more.
      */
     public static final class Polled {
         private Polled() {
