@@ -125,6 +125,7 @@ class KafkaTest {
                         protocol)
                 .start()) {
             int port = fixture.agentPort();
+            fixture.writeLine("start");
             Properties tally = fixture.awaitProperties(tallyFile, 90);
             Map<String, Long> brokerLag = brokerLag(group);
             Scrape scrape = WorkerProcess.Http.scrape(port);
@@ -166,7 +167,8 @@ class KafkaTest {
                 .fixture(ListenerFixture.class, testClasspath(), broker.getBrokersAsString(), Integer.toString(INVOICES),
                         tallyFile.toString())
                 .start()) {
-            int port = fixture.agentPort();
+            int port = fixture.agentPort(); // before the Spring context loads its thousands of classes on a busy machine
+            fixture.writeLine("start");
             Properties tally = fixture.awaitProperties(tallyFile, 120);
             long calls = Long.parseLong(tally.getProperty("calls"));
             long failures = Long.parseLong(tally.getProperty("failures"));
@@ -197,6 +199,7 @@ class KafkaTest {
                         broker.getBrokersAsString(), "loop-none", "orders,audit", Integer.toString(PAUSE_AFTER), tallyFile.toString())
                 .start()) {
             int port = fixture.agentPort();
+            fixture.writeLine("start");
             Properties tally = fixture.awaitProperties(tallyFile, 90);
             assertTrue(Long.parseLong(tally.getProperty("processed.orders")) > 0, "the loop did consume");
             Scrape scrape = WorkerProcess.Http.scrape(port);
