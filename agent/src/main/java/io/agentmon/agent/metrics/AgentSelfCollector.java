@@ -3,6 +3,8 @@ package io.agentmon.agent.metrics;
 import io.agentmon.bootstrap.Containers;
 import io.agentmon.bootstrap.ExecutorRegistry;
 import io.agentmon.bootstrap.InFlight;
+import io.agentmon.bootstrap.KafkaConsumers;
+import io.agentmon.bootstrap.KafkaRecords;
 import io.agentmon.bootstrap.QueueWaits;
 import io.agentmon.bootstrap.SeriesBudget;
 import io.agentmon.bootstrap.Traces;
@@ -37,7 +39,8 @@ public final class AgentSelfCollector implements MultiCollector {
                         + "(span ring full, or the collector refused or did not answer), metric_pushes = OTLP metric pushes "
                         + "the collector refused or did not answer (each superseded by the next: totals are cumulative), "
                         + "trace_context = tasks handed to another thread whose parent could not be carried "
-                        + "(hand-over table full).")
+                        + "(hand-over table full), kafka = Kafka polls and per-topic counts recorded under other "
+                        + "(consumer table or group and topic table full).")
                 .dataPoint(point(SeriesBudget.foldedLabels(), "series"))
                 .dataPoint(point(InFlight.overflows(), "inflight"))
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
@@ -47,6 +50,7 @@ public final class AgentSelfCollector implements MultiCollector {
                 .dataPoint(point(exporters.spansDropped.getAsLong(), "spans"))
                 .dataPoint(point(Traces.handoffOverflows(), "trace_context"))
                 .dataPoint(point(exporters.metricPushesFailed.getAsLong(), "metric_pushes"))
+                .dataPoint(point(KafkaConsumers.refused() + KafkaRecords.folded(), "kafka"))
                 .build();
         CounterSnapshot exported = CounterSnapshot.builder()
                 .name("agentmon_spans_exported")

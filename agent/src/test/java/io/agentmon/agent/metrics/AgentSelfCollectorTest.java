@@ -19,7 +19,7 @@ class AgentSelfCollectorTest {
         assertEquals(14, counter(snapshots, "agentmon_dropped", "what", "metric_pushes"));
         assertEquals(13, counter(snapshots, "agentmon_spans_exported", "service", "svc"));
         assertEquals("1.2.3", one(snapshots, "agentmon", "service", "svc").getLabels().get("version"));
-        for (String what : new String[] {"series", "inflight", "executors", "queue_wait", "containers", "trace_context"}) {
+        for (String what : new String[] {"series", "inflight", "executors", "queue_wait", "containers", "trace_context", "kafka"}) {
             one(snapshots, "agentmon_dropped", "what", what); // every bounded table has its series
         }
     }
