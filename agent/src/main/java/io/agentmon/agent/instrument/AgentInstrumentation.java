@@ -60,8 +60,12 @@ public final class AgentInstrumentation {
                 .with(new LoadedClassesToRetransform())
                 // Describe types from their class files, not by reflection: reflection would load
                 // referenced classes (ForkJoinWorkerThread, say) while a transformation is under way,
-                // and a class loaded then is never transformed.
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
+                // and a class loaded then is never transformed. POOL_ONLY, not POOL_FIRST: both read
+                // class files, but POOL_FIRST parses every loading class at once to learn whether it
+                // can, where POOL_ONLY parses only what a matcher asks beyond the name; the bytes of
+                // the class being woven are always at hand. POOL_FIRST tripled the time a worker
+                // spent loading classes (2,324 Spring classes: 3.3 s bare, 10 s woven).
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 // ... falling back to the loaded class for a type with no class file to read, such as
                 // an interface another agent added to a JDK class before us.
                 .with(new LoadedTypeFallback())
