@@ -27,8 +27,11 @@ public final class SeriesBudget {
     private static final int TASK_GAUGES = 2;
     /** agentmon_task_timeouts_total's reasons: exception, future, deadline, handler. */
     private static final int TIMEOUT_REASONS = 4;
-    /** queued, active threads, pool threads, completed, rejected. */
-    private static final int POOL_SCALARS = 5;
+    /**
+     * queued, active threads, pool threads, completed, rejected, core threads, max threads, queue
+     * remaining, idle threads, parallelism, steals.
+     */
+    private static final int POOL_SCALARS = 11;
 
     private static int limit = DEFAULT_LIMIT; // guarded by the class
     private static long used; // guarded by the class
@@ -47,9 +50,9 @@ public final class SeriesBudget {
         return OUTCOMES * (bounds + 3) + ExceptionCounts.SLOTS + 1 + TASK_GAUGES + TIMEOUT_REASONS;
     }
 
-    /** Series one pool name produces: five scalars and a queue-wait histogram. */
-    public static int poolSeries(int bounds) {
-        return POOL_SCALARS + bounds + 3;
+    /** Series one pool name produces: eleven scalars, a queue-wait and a run-time histogram. */
+    public static int poolSeries(int waitBounds, int runBounds) {
+        return POOL_SCALARS + waitBounds + 3 + runBounds + 3;
     }
 
     /** Sets the budget; labels already admitted keep their series. */
