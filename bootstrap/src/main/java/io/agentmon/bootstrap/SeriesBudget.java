@@ -23,8 +23,8 @@ public final class SeriesBudget {
 
     /** success, failure, timeout. */
     private static final int OUTCOMES = 3;
-    /** agentmon_tasks_active and agentmon_tasks_stuck. */
-    private static final int TASK_GAUGES = 2;
+    /** agentmon_tasks_active, agentmon_tasks_stuck and agentmon_task_oldest_inflight_seconds. */
+    private static final int TASK_GAUGES = 3;
     /** agentmon_task_timeouts_total's reasons: exception, future, deadline, handler. */
     private static final int TIMEOUT_REASONS = 4;
     /**
@@ -42,7 +42,7 @@ public final class SeriesBudget {
 
     /**
      * Series one task label can produce: per outcome a histogram of {@code bounds + 1} buckets
-     * plus count and sum; a failure counter per tracked exception class and the overflow; two
+     * plus count and sum; a failure counter per tracked exception class and the overflow; three
      * gauges; a timeout counter per reason. A timeout target is charged the same, which keeps
      * the account simple and errs on the safe side.
      */

@@ -10,8 +10,8 @@ class SeriesBudgetTest {
 
     @Test
     void aTaskLabelCostsItsHistogramsFailuresGaugesAndTimeouts() {
-        // 3 outcomes x (12 bounds + +Inf + count + sum), 16 exception classes + other, 2 gauges, 4 reasons
-        assertEquals(3 * 15 + 17 + 2 + 4, SeriesBudget.taskSeries(12));
+        // 3 outcomes x (12 bounds + +Inf + count + sum), 16 exception classes + other, 3 gauges, 4 reasons
+        assertEquals(3 * 15 + 17 + 3 + 4, SeriesBudget.taskSeries(12));
         assertEquals(11 + 14 + 15, SeriesBudget.poolSeries(11, 12));
     }
 
