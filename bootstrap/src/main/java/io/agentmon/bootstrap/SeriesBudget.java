@@ -29,9 +29,9 @@ public final class SeriesBudget {
     private static final int TIMEOUT_REASONS = 4;
     /**
      * queued, active threads, pool threads, completed, rejected, core threads, max threads, queue
-     * remaining, idle threads, parallelism, steals.
+     * remaining, idle threads, parallelism, steals, scheduled.
      */
-    private static final int POOL_SCALARS = 11;
+    private static final int POOL_SCALARS = 12;
 
     private static int limit = DEFAULT_LIMIT; // guarded by the class
     private static long used; // guarded by the class
@@ -50,7 +50,7 @@ public final class SeriesBudget {
         return OUTCOMES * (bounds + 3) + ExceptionCounts.SLOTS + 1 + TASK_GAUGES + TIMEOUT_REASONS;
     }
 
-    /** Series one pool name produces: eleven scalars, a queue-wait and a run-time histogram. */
+    /** Series one pool name produces: twelve scalars, a queue-wait and a run-time histogram. */
     public static int poolSeries(int waitBounds, int runBounds) {
         return POOL_SCALARS + waitBounds + 3 + runBounds + 3;
     }

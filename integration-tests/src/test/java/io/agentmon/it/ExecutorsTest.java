@@ -57,6 +57,11 @@ class ExecutorsTest {
             assertEquals(2, saturated.value("agentmon_executor_active_threads", "pool", "crunch"));
             assertEquals(0, saturated.value("agentmon_executor_idle_threads", "pool", "crunch"));
             assertEquals(2, saturated.value("agentmon_executor_parallelism_threads", "pool", "crunch"));
+            assertEquals(0, saturated.value("agentmon_executor_queued_tasks", "pool", "ticker"),
+                    "a periodic task not yet due is not waiting for a thread");
+            assertEquals(1, saturated.value("agentmon_executor_scheduled_tasks", "pool", "ticker"));
+            assertTrue(saturated.find("agentmon_executor_scheduled_tasks", "pool", "ingestion").isEmpty(),
+                    "scheduled tasks only for scheduled pools");
             assertTrue(saturated.find("agentmon_executor_max_threads", "pool", "crunch").isEmpty(),
                     "a ForkJoinPool has no maximum to report");
             assertEquals(2, saturated.value("agentmon_executor_pool_threads", "pool", "crunch"));

@@ -35,7 +35,10 @@ public final class ExecutorMetricsCollector implements MultiCollector {
     public MetricSnapshots collect() {
         Map<String, PoolTotals> pools = PoolTotals.read(names);
 
-        GaugeSnapshot.Builder queued = gauge("agentmon_executor_queued_tasks", "Tasks waiting in the pool's queue.");
+        GaugeSnapshot.Builder queued = gauge("agentmon_executor_queued_tasks",
+                "Tasks waiting in the pool's queue for a thread (for a scheduled pool, those already due).");
+        GaugeSnapshot.Builder scheduled = gauge("agentmon_executor_scheduled_tasks",
+                "Tasks in a scheduled pool's queue not yet due: waiting for their time, not for a thread (ScheduledThreadPoolExecutor only).");
         GaugeSnapshot.Builder active = gauge("agentmon_executor_active_threads", "Pool threads running a task.");
         GaugeSnapshot.Builder threads = gauge("agentmon_executor_pool_threads", "Threads in the pool.");
         CounterSnapshot.Builder completed = CounterSnapshot.builder().name("agentmon_executor_completed_tasks")
@@ -76,6 +79,9 @@ public final class ExecutorMetricsCollector implements MultiCollector {
                 runTime.dataPoint(HistogramPoints.of(totals.runLayout, totals.runSlots, totals.runSumNanos, labels,
                         Exemplars.EMPTY, histograms.nativeBuckets()));
             }
+            if (totals.scheduledPool) {
+                scheduled.dataPoint(point(labels, totals.scheduled));
+            }
             if (totals.forkJoin) {
                 parallelism.dataPoint(point(labels, totals.parallelism));
                 steals.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(totals.steals).build());
@@ -83,7 +89,7 @@ public final class ExecutorMetricsCollector implements MultiCollector {
         }
         return new MetricSnapshots(queued.build(), active.build(), threads.build(), completed.build(), rejected.build(),
                 queueWait.build(), idle.build(), core.build(), max.build(), remaining.build(), parallelism.build(),
-                steals.build(), runTime.build());
+                steals.build(), runTime.build(), scheduled.build());
     }
 
     private static GaugeSnapshot.Builder gauge(String name, String help) {

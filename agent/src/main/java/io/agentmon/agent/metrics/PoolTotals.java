@@ -9,8 +9,12 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One pool label's numbers at one read, summed over the pools that share it: depth, queue
@@ -29,6 +33,13 @@ public final class PoolTotals {
     long coreThreads;
     long maxThreads;
     long queueRemaining;
+    /**
+     * ScheduledThreadPoolExecutor only: tasks in its queue not yet due (a periodic task waits
+     * there between runs); they wait for their time, not for a thread, so they are not in
+     * {@link #queued}.
+     */
+    boolean scheduledPool;
+    long scheduled;
     /** ForkJoinPool only: target parallelism and tasks stolen between its threads. */
     boolean forkJoin;
     long parallelism;
@@ -93,6 +104,21 @@ public final class PoolTotals {
         return maxThreads;
     }
 
+    /** Whether these are ScheduledThreadPoolExecutors, which report {@link #scheduled}. */
+    public boolean isScheduled() {
+        return scheduledPool;
+    }
+
+    /** Tasks of a ScheduledThreadPoolExecutor not yet due (not waiting for a thread). */
+    public long scheduled() {
+        return scheduled;
+    }
+
+    /** Whether these pools are ThreadPoolExecutors (core, maximum and queue room are theirs). */
+    public boolean isThreadPool() {
+        return waitSlots != null;
+    }
+
     /** Whether these pools record queue waits (and completions and rejections): {@code ThreadPoolExecutor}s do. */
     public boolean hasWaits() {
         return waitSlots != null;
@@ -118,6 +144,8 @@ public final class PoolTotals {
         coreThreads += more.coreThreads;
         maxThreads += more.maxThreads;
         queueRemaining += more.queueRemaining;
+        scheduledPool |= more.scheduledPool;
+        scheduled += more.scheduled;
         forkJoin |= more.forkJoin;
         parallelism += more.parallelism;
         steals += more.steals;
@@ -159,7 +187,11 @@ public final class PoolTotals {
         if (pool instanceof ThreadPoolExecutor) {
             ThreadPoolExecutor executor = (ThreadPoolExecutor) pool;
             if (firstRecorderOfPool) {
-                queued += executor.getQueue().size();
+                if (executor instanceof ScheduledThreadPoolExecutor) {
+                    addScheduledQueue(executor.getQueue());
+                } else {
+                    queued += executor.getQueue().size();
+                }
                 active += executor.getActiveCount();
                 threads += executor.getPoolSize();
                 completed += executor.getCompletedTaskCount();
@@ -182,6 +214,22 @@ public final class PoolTotals {
             forkJoin = true;
             parallelism += forkJoinPool.getParallelism();
             steals += forkJoinPool.getStealCount();
+        }
+    }
+
+    /**
+     * A scheduled pool's queue: tasks already due wait for a thread (queued), the rest wait for
+     * their time (scheduled). Reads a copy of the queue (its iterator takes the pool's queue lock
+     * for the copy, on this agent thread).
+     */
+    private void addScheduledQueue(BlockingQueue<Runnable> queue) {
+        scheduledPool = true;
+        for (Runnable task : queue) {
+            if (task instanceof Delayed && ((Delayed) task).getDelay(TimeUnit.NANOSECONDS) > 0) {
+                scheduled++;
+            } else {
+                queued++;
+            }
         }
     }
 }
