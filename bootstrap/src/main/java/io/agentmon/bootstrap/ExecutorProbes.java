@@ -6,8 +6,10 @@ import java.util.concurrent.ForkJoinWorkerThread;
 /**
  * What the woven {@code ThreadPoolExecutor} and {@code ForkJoinPool} code calls. Per task
  * submitted to a {@code ThreadPoolExecutor}: one clock read and a table insert when it is
- * queued, a table removal, a pool lookup and a histogram add when a pool thread takes it.
- * No lock, no allocation (registering a new pool allocates its recorder, once).
+ * queued, a table removal, a pool lookup and a histogram add when a pool thread takes it, and
+ * a histogram add when that thread next looks at the queue (the task's run time, kept between
+ * the two in the thread's own {@link TraceThread}). No lock, no allocation (registering a new
+ * pool allocates its recorder, and a pool thread its {@code TraceThread}, once).
  *
  * <p><b>Threads.</b> Called by the threads that submit tasks and by pool threads; the wait is
  * measured between the two through {@link QueueWaits}. Agent threads read only the recorders
@@ -77,8 +79,27 @@ public final class ExecutorProbes {
         if (recorder.threadName() == null) {
             recorder.threadStarted(Thread.currentThread().getName());
         }
+        long now = System.nanoTime();
         if (since >= 0) {
-            recorder.queueWait.record(Math.max(0, System.nanoTime() - since));
+            recorder.queueWait.record(Math.max(0, now - since));
+        }
+        TraceThread thread = TraceThread.get();
+        thread.poolTaskRecorder = recorder;
+        thread.poolTaskStart = now;
+    }
+
+    /**
+     * A {@code ThreadPoolExecutor} thread is done with the task it took, if any: it is about to
+     * look at the queue again ({@code getTask}) or to end ({@code processWorkerExit}, also after a
+     * task threw). The task's run time, from {@link #taken}, includes the pool's
+     * {@code beforeExecute} and {@code afterExecute}: what the pool spends its thread on.
+     */
+    public static void ranTask() {
+        TraceThread thread = TraceThread.get();
+        ExecutorRecorder recorder = thread.poolTaskRecorder;
+        if (recorder != null) {
+            thread.poolTaskRecorder = null;
+            recorder.runTime.record(Math.max(0, System.nanoTime() - thread.poolTaskStart));
         }
     }
 

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What is recorded for one thread pool ({@code ThreadPoolExecutor} or {@code ForkJoinPool}):
- * rejections and the time tasks waited in its queue. Everything else (queue depth, threads,
+ * rejections, the time tasks waited in its queue and the time they then ran on a pool thread
+ * ({@code ThreadPoolExecutor} only). Everything else (queue depth and capacity, threads,
  * completed tasks) the agent reads from the pool itself at scrape time.
  *
  * <p>The pool is held weakly: a pool the worker drops is collected as usual, and its recorder
@@ -19,11 +20,13 @@ public final class ExecutorRecorder {
     private final WeakReference<Object> pool;
     final LongAdder rejected = new LongAdder();
     final DurationHistogram queueWait;
+    final DurationHistogram runTime;
     private volatile String threadName;
 
-    ExecutorRecorder(Object pool, HistogramLayout queueWaitLayout) {
+    ExecutorRecorder(Object pool, HistogramLayout queueWaitLayout, HistogramLayout runTimeLayout) {
         this.pool = new WeakReference<>(pool);
         this.queueWait = new DurationHistogram(queueWaitLayout);
+        this.runTime = new DurationHistogram(runTimeLayout);
     }
 
     /** The pool, or null once it has been collected. */
@@ -48,5 +51,10 @@ public final class ExecutorRecorder {
 
     public DurationHistogram queueWait() {
         return queueWait;
+    }
+
+    /** Time each task ran on a pool thread, from being taken to the thread's next look at the queue. */
+    public DurationHistogram runTime() {
+        return runTime;
     }
 }

@@ -23,12 +23,15 @@ public final class SeriesBudget {
 
     /** success, failure, timeout. */
     private static final int OUTCOMES = 3;
-    /** agentmon_tasks_active and agentmon_tasks_stuck. */
-    private static final int TASK_GAUGES = 2;
+    /** agentmon_tasks_active, agentmon_tasks_stuck and agentmon_task_oldest_inflight_seconds. */
+    private static final int TASK_GAUGES = 3;
     /** agentmon_task_timeouts_total's reasons: exception, future, deadline, handler. */
     private static final int TIMEOUT_REASONS = 4;
-    /** queued, active threads, pool threads, completed, rejected. */
-    private static final int POOL_SCALARS = 5;
+    /**
+     * queued, active threads, pool threads, completed, rejected, core threads, max threads, queue
+     * remaining, idle threads, parallelism, steals, scheduled.
+     */
+    private static final int POOL_SCALARS = 12;
 
     private static int limit = DEFAULT_LIMIT; // guarded by the class
     private static long used; // guarded by the class
@@ -39,7 +42,7 @@ public final class SeriesBudget {
 
     /**
      * Series one task label can produce: per outcome a histogram of {@code bounds + 1} buckets
-     * plus count and sum; a failure counter per tracked exception class and the overflow; two
+     * plus count and sum; a failure counter per tracked exception class and the overflow; three
      * gauges; a timeout counter per reason. A timeout target is charged the same, which keeps
      * the account simple and errs on the safe side.
      */
@@ -47,9 +50,9 @@ public final class SeriesBudget {
         return OUTCOMES * (bounds + 3) + ExceptionCounts.SLOTS + 1 + TASK_GAUGES + TIMEOUT_REASONS;
     }
 
-    /** Series one pool name produces: five scalars and a queue-wait histogram. */
-    public static int poolSeries(int bounds) {
-        return POOL_SCALARS + bounds + 3;
+    /** Series one pool name produces: twelve scalars, a queue-wait and a run-time histogram. */
+    public static int poolSeries(int waitBounds, int runBounds) {
+        return POOL_SCALARS + waitBounds + 3 + runBounds + 3;
     }
 
     /** Sets the budget; labels already admitted keep their series. */

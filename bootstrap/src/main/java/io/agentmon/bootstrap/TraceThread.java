@@ -2,7 +2,8 @@ package io.agentmon.bootstrap;
 
 /**
  * One thread's tracing state, used only by that thread: which of its runs is innermost (the
- * parent of the next one), and the context an executor hop handed it. Created once per thread
+ * parent of the next one), and the context an executor hop handed it; and, on a pool thread,
+ * when its current pool task started. Created once per thread
  * on its first traced run or hop, then reused: no allocation per task.
  */
 final class TraceThread {
@@ -30,6 +31,13 @@ final class TraceThread {
     final double[] allocationCpus = new double[ALLOCATION_DEPTH];
     final long[] allocationMemory = new long[ALLOCATION_DEPTH];
     int allocations;
+
+    /**
+     * The pool whose task this thread (a {@code ThreadPoolExecutor} thread) is running, or null,
+     * and when it took that task: see {@link ExecutorProbes#taken} and {@link ExecutorProbes#ranTask}.
+     */
+    ExecutorRecorder poolTaskRecorder;
+    long poolTaskStart;
 
     /** The {@link InFlight} slot of this thread's innermost traced run, or -1. */
     int current = -1;

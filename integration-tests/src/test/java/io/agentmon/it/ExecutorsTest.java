@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The worker's thread pools, with no configuration but a name override: a saturated pool's
- * depth, threads and rejections exactly, its queue waits within the fixture's own measurement,
- * a ForkJoinPool's busy threads, and a dropped pool that is collected and disappears.
+ * depth, threads (core, maximum, busy, idle), queue room and rejections exactly, its queue waits
+ * within the fixture's own measurement and its run times around it, a ForkJoinPool's busy
+ * threads and parallelism, and a dropped pool that is collected and disappears.
  */
 class ExecutorsTest {
 
@@ -46,7 +47,23 @@ class ExecutorsTest {
             assertEquals(0, saturated.value("agentmon_executor_completed_tasks_total", "pool", "ingestion"));
             assertEquals(2, saturated.value("agentmon_executor_queue_wait_seconds_count", "pool", "ingestion"),
                     "the two tasks that started at once have their (near zero) wait recorded");
+            // "Queue full and every thread busy", in one look.
+            assertEquals(0, saturated.value("agentmon_executor_queue_remaining_tasks", "pool", "ingestion"));
+            assertEquals(0, saturated.value("agentmon_executor_idle_threads", "pool", "ingestion"));
+            assertEquals(1, saturated.value("agentmon_executor_core_threads", "pool", "ingestion"));
+            assertEquals(2, saturated.value("agentmon_executor_max_threads", "pool", "ingestion"));
+            assertEquals(0, saturated.value("agentmon_executor_run_seconds_count", "pool", "ingestion"),
+                    "no task has finished yet");
             assertEquals(2, saturated.value("agentmon_executor_active_threads", "pool", "crunch"));
+            assertEquals(0, saturated.value("agentmon_executor_idle_threads", "pool", "crunch"));
+            assertEquals(2, saturated.value("agentmon_executor_parallelism_threads", "pool", "crunch"));
+            assertEquals(0, saturated.value("agentmon_executor_queued_tasks", "pool", "ticker"),
+                    "a periodic task not yet due is not waiting for a thread");
+            assertEquals(1, saturated.value("agentmon_executor_scheduled_tasks", "pool", "ticker"));
+            assertTrue(saturated.find("agentmon_executor_scheduled_tasks", "pool", "ingestion").isEmpty(),
+                    "scheduled tasks only for scheduled pools");
+            assertTrue(saturated.find("agentmon_executor_max_threads", "pool", "crunch").isEmpty(),
+                    "a ForkJoinPool has no maximum to report");
             assertEquals(2, saturated.value("agentmon_executor_pool_threads", "pool", "crunch"));
             assertTrue(saturated.find("agentmon_executor_queued_tasks", "pool", "ingest").isEmpty(), "renamed, not doubled");
 
@@ -62,6 +79,30 @@ class ExecutorsTest {
             assertEquals(0, done.value("agentmon_executor_queued_tasks", "pool", "ingestion"));
             assertEquals(0, done.value("agentmon_executor_active_threads", "pool", "ingestion"));
             assertEquals(0, done.value("agentmon_executor_active_threads", "pool", "crunch"));
+            assertEquals(Long.parseLong(tally.getProperty("ingest.capacity")),
+                    done.value("agentmon_executor_queue_remaining_tasks", "pool", "ingestion"));
+            assertEquals(3, Long.parseLong(tally.getProperty("ingest.capacity")));
+            assertEquals(Long.parseLong(tally.getProperty("ingest.core")), done.value("agentmon_executor_core_threads", "pool", "ingestion"));
+            assertEquals(Long.parseLong(tally.getProperty("ingest.max")), done.value("agentmon_executor_max_threads", "pool", "ingestion"));
+            assertEquals(done.value("agentmon_executor_pool_threads", "pool", "ingestion"),
+                    done.value("agentmon_executor_idle_threads", "pool", "ingestion"), "every thread idle");
+
+            // A task's run time is recorded when its thread next looks at the queue, which follows
+            // the task's own end: wait (bounded) for the two threads to get there.
+            long finished = Long.parseLong(tally.getProperty("ingest.finished"));
+            assertEquals(accepted, finished);
+            Scrape ran = done;
+            for (int i = 0; i < 100 && ran.value("agentmon_executor_run_seconds_count", "pool", "ingestion") < finished; i++) {
+                Thread.sleep(50);
+                ran = WorkerProcess.Http.scrape(port);
+            }
+            assertEquals(finished, ran.value("agentmon_executor_run_seconds_count", "pool", "ingestion"));
+            // The fixture timed each run from its first line to its last: ours (from the pool
+            // thread taking the task to its next look at the queue) lies around it.
+            double agentRun = ran.value("agentmon_executor_run_seconds_sum", "pool", "ingestion");
+            double fixtureRun = Long.parseLong(tally.getProperty("ingest.runNanos")) / 1e9;
+            assertTrue(agentRun >= fixtureRun, "agent " + agentRun + "s < fixture " + fixtureRun + "s");
+            assertTrue(agentRun <= fixtureRun + finished * 0.050, "agent " + agentRun + "s >> fixture " + fixtureRun + "s");
 
             // The fixture timed each wait from before submit() to inside the task: ours lies within.
             double agentWait = done.value("agentmon_executor_queue_wait_seconds_sum", "pool", "ingestion");

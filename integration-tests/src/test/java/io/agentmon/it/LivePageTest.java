@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentmon.it.support.SummaryWorker;
 import io.agentmon.it.support.WorkerProcess;
 import java.io.File;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -31,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LivePageTest {
 
-    private static final String[] CHARTS = {"rates", "latency", "timeouts", "inflight", "queued", "queuewait",
-        "containers", "containermemory", "heap", "cpu"};
+    private static final String[] CHARTS = {"rates", "latency", "timeouts", "failures", "inflight", "queued", "busy",
+        "queuewait", "containers", "containermemory", "allocations", "heap", "cpu"};
     private static final Pattern TAG = Pattern.compile("<[a-z]+\\b[^>]*>");
 
     @TempDir
@@ -81,14 +84,36 @@ class LivePageTest {
             assertTrue(Integer.parseInt(body.getOrDefault("data-refreshes", "0")) >= 1, "the page rendered a summary\n" + dom);
 
             Map<String, Integer> points = new LinkedHashMap<>();
+            Map<String, Map<String, String>> charts = new LinkedHashMap<>();
             Matcher tags = TAG.matcher(dom);
             while (tags.find()) {
                 Map<String, String> attributes = attributes(tags.group());
                 String id = attributes.getOrDefault("id", "");
                 if (id.startsWith("chart-")) {
                     points.put(id.substring("chart-".length()), Integer.parseInt(attributes.get("data-points")));
+                    charts.put(id.substring("chart-".length()), attributes);
                 }
             }
+            // A few series per chart, each in its own colour.
+            for (Map.Entry<String, Map<String, String>> chart : charts.entrySet()) {
+                int series = Integer.parseInt(chart.getValue().get("data-series"));
+                assertTrue(series <= 5, "chart " + chart.getKey() + " has " + series + " series");
+                List<String> colors = List.of(chart.getValue().get("data-colors").split(" "));
+                assertEquals(colors.size(), new java.util.HashSet<>(colors).size(), "chart " + chart.getKey() + " repeats a colour: " + colors);
+            }
+
+            // The header names the worker, as the process and the agent jar know themselves.
+            Map<String, String> who = attributes(firstTag(dom, "<span id=\"worker\""));
+            assertEquals(String.valueOf(worker.pid()), who.get("data-pid"), "the worker's real pid");
+            assertEquals(InetAddress.getLocalHost().getHostName(), who.get("data-host"));
+            try (JarFile jar = new JarFile(WorkerProcess.AGENT_JAR.toFile())) {
+                assertEquals(jar.getManifest().getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION), who.get("data-version"));
+            }
+            assertTrue(who.get("data-service") != null && !who.get("data-service").isEmpty(), who.toString());
+            // The header and the heap chart read the same sample: the same heap figure.
+            Map<String, String> status = attributes(firstTag(dom, "<span id=\"status\""));
+            String heapChartLast = charts.get("heap").get("data-last").split(" ")[0];
+            assertEquals(heapChartLast, status.get("data-heap"), "header and heap chart agree\n" + dom);
             assertEquals(List.of(CHARTS), new ArrayList<>(points.keySet()), "the charts on the page");
             for (Map.Entry<String, Integer> chart : points.entrySet()) {
                 assertTrue(chart.getValue() > 0, "chart " + chart.getKey() + " drew no points: " + points);

@@ -70,7 +70,8 @@ class RealPrometheusTest {
     private static final Pattern OFFSET = Pattern.compile("\\s+offset\\s+\\d+[smhdwy]");
     /** agentmon's histograms: the metrics a protobuf scrape carries as native histograms too. */
     static final List<String> HISTOGRAMS = List.of(
-            "agentmon_task_duration_seconds", "agentmon_executor_queue_wait_seconds", "agentmon_docker_allocation_duration_seconds");
+            "agentmon_task_duration_seconds", "agentmon_executor_queue_wait_seconds", "agentmon_executor_run_seconds",
+            "agentmon_docker_allocation_duration_seconds");
     private static final List<String> CLASSIC_SUFFIXES = List.of("_bucket", "_count", "_sum");
 
     /** How a Prometheus stores agentmon's histograms, and the form of a histogram a selector reads. */

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentmon.it.support.Scrape;
 import io.agentmon.it.support.SummaryWorker;
 import io.agentmon.it.support.WorkerProcess;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,15 +102,58 @@ class SummaryEndpointTest {
                     && completed <= after.value("agentmon_executor_completed_tasks_total", "pool", "worker"),
                     "completed " + completed + " within the scrapes");
             assertTrue(number(workerPool, "queueWaitP95") >= 0, "every run waited, if only briefly: " + workerPool);
+            assertEquals(after.value("agentmon_executor_max_threads", "pool", "worker"), number(workerPool, "maxThreads"));
+            assertTrue(workerPool.containsKey("queueRemaining") && workerPool.containsKey("scheduled")
+                    && workerPool.get("scheduled") == null, "a plain pool has no scheduled tasks: " + workerPool);
+
+            // ---- the worker: who it is, checked against the process itself and its own scrape
+            Map<String, Object> who = (Map<String, Object>) summary.get("worker");
+            assertNotNull(who, "the summary names its worker");
+            assertEquals((double) worker.pid(), number(who, "pid"), "the worker's real pid");
+            assertEquals(InetAddress.getLocalHost().getHostName(), who.get("host"), "this machine's host name");
+            String agentVersion;
+            try (JarFile jar = new JarFile(WorkerProcess.AGENT_JAR.toFile())) {
+                agentVersion = jar.getManifest().getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+            }
+            assertNotNull(agentVersion, "the agent jar's manifest has a version");
+            assertEquals(agentVersion, who.get("version"), "the agent jar's own version");
+            Scrape.Sample info = after.find("agentmon_info").get(0);
+            assertEquals(info.labels.get("version"), who.get("version"), "as agentmon_info says");
+            assertEquals(info.labels.get("service"), who.get("service"), "the service label every series carries");
+            assertEquals(info.labels.get("java_version"), who.get("javaVersion"));
+            assertEquals(Math.round(after.value("process_start_time_seconds") * 1000), (long) number(who, "startTime"),
+                    "the JVM's start, as process_start_time_seconds has it");
+            double uptime = number(who, "uptimeSeconds");
+            assertTrue(before.value("process_uptime_seconds") - 1 <= uptime && uptime <= after.value("process_uptime_seconds") + 1,
+                    "uptime " + uptime + " s within the scrapes' process_uptime_seconds");
+
+            // ---- failures by exception, summed over tasks, between the scrapes
+            Map<String, Object> failures = (Map<String, Object>) summary.get("failuresByException");
+            assertTrue(failures.containsKey("IllegalStateException") && failures.containsKey("IllegalArgumentException"),
+                    "the sample worker's jobs fail with these: " + failures);
+            for (Map.Entry<String, Object> failed : failures.entrySet()) {
+                double total = (Double) failed.getValue();
+                double low = before.sum("agentmon_task_failures_total", "exception", failed.getKey());
+                double high = after.sum("agentmon_task_failures_total", "exception", failed.getKey());
+                assertTrue(low <= total && total <= high, failed + " not within [" + low + ", " + high + "]");
+            }
 
             Map<String, Object> containers = (Map<String, Object>) summary.get("containers");
             assertNotNull(containers, "the allocator is configured");
             assertTrue(number(containers, "active") >= 0 && number(containers, "memoryBytes") >= 0, containers.toString());
+            Map<String, Object> allocations = (Map<String, Object>) containers.get("allocations");
+            for (String outcome : new String[] {"success", "failure"}) {
+                double total = number(allocations, outcome);
+                double low = before.value("agentmon_docker_allocations_total", "outcome", outcome);
+                double high = after.value("agentmon_docker_allocations_total", "outcome", outcome);
+                assertTrue(low <= total && total <= high, "allocations " + outcome + " " + total + " not within [" + low + ", " + high + "]");
+            }
 
             Map<String, Object> jvm = (Map<String, Object>) summary.get("jvm");
             double heapUsed = number(jvm, "heapUsedBytes");
             assertTrue(heapUsed > 0, "heap used " + heapUsed);
             assertTrue(jvm.get("heapMaxBytes") == null || number(jvm, "heapMaxBytes") >= heapUsed, jvm.toString());
+            assertTrue(number(jvm, "heapCommittedBytes") >= heapUsed, "the used heap lies in the committed heap: " + jvm);
             assertTrue(jvm.get("processCpu") == null || (number(jvm, "processCpu") >= 0 && number(jvm, "processCpu") <= 1),
                     jvm.toString());
 
@@ -139,7 +185,18 @@ class SummaryEndpointTest {
             for (Object value : heap) {
                 assertTrue(value != null && (double) value > 0, "heap used in every sample: " + heap);
             }
-            assertEquals(n, ((List<Object>) ((Map<String, Object>) history.get("containers")).get("active")).size());
+            Map<String, Object> containerHistory = (Map<String, Object>) history.get("containers");
+            for (String field : new String[] {"active", "cpuCores", "memoryBytes", "allocationsPerSecond", "allocationFailuresPerSecond"}) {
+                assertEquals(n, ((List<Object>) containerHistory.get(field)).size(), "containers " + field + " aligned with times");
+            }
+            List<Object> allocated = (List<Object>) containerHistory.get("allocationsPerSecond");
+            assertTrue(allocated.get(n - 1) != null && (double) allocated.get(n - 1) > 0, "the worker allocates containers: " + allocated);
+            assertEquals(n, ((List<Object>) ((Map<String, Object>) history.get("jvm")).get("heapCommittedBytes")).size());
+            Map<String, Object> failureHistory = (Map<String, Object>) history.get("failures");
+            assertEquals(failures.keySet(), failureHistory.keySet(), "a failure rate per exception name");
+            for (Object rates : failureHistory.values()) {
+                assertEquals(n, ((List<Object>) rates).size(), "failures aligned with times");
+            }
         }
     }
 

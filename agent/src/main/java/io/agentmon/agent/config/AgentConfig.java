@@ -39,6 +39,7 @@ public final class AgentConfig {
     private final HistogramKinds histograms;
     private final Set<Framework> frameworks;
     private final long tasksCheckAfterNanos;
+    private final long stuckAfterNanos;
 
     /** Most bounds in one bucket list: each is a series per task and outcome. */
     public static final int MAX_BUCKETS = 64;
@@ -86,6 +87,9 @@ public final class AgentConfig {
         ConfigLoader.Setting checkAfter = settings.get(ConfigKey.TASKS_CHECK_AFTER.key());
         this.tasksCheckAfterNanos = checkAfter == null ? Durations.parseNanos(ConfigKey.TASKS_CHECK_AFTER.defaultValue())
                 : duration(checkAfter);
+        ConfigLoader.Setting stuckAfter = settings.get(ConfigKey.TASK_STUCK_AFTER.key());
+        this.stuckAfterNanos = stuckAfter == null ? Durations.parseNanos(ConfigKey.TASK_STUCK_AFTER.defaultValue())
+                : duration(stuckAfter);
         this.histograms = HistogramKinds.parse(value(settings, ConfigKey.HISTOGRAMS));
         if (histograms == null) {
             throw invalid(settings, ConfigKey.HISTOGRAMS, "expected classic, native or both");
@@ -421,6 +425,11 @@ public final class AgentConfig {
     /** When, after start, the task matchers that matched nothing are named. */
     public long tasksCheckAfterNanos() {
         return tasksCheckAfterNanos;
+    }
+
+    /** How long a run of a task with no deadline may be in progress before it is stuck ({@code agentmon.task.stuck.after}). */
+    public long stuckAfterNanos() {
+        return stuckAfterNanos;
     }
 
     /** Which histogram buckets protobuf scrapes and the OTLP push carry. */

@@ -31,6 +31,8 @@ public enum ConfigKey {
             "Deadline for every task: a run that finishes later counts as a timeout (reason deadline), one still running later is stuck."),
     TASK_DEADLINE_FOR("agentmon.task.deadline.<label>", "", "agentmon.task.deadline.ingest=2m",
             "Deadline for the task with that label, overriding agentmon.task.deadline."),
+    TASK_STUCK_AFTER("agentmon.task.stuck.after", "10m", "30m",
+            "How long a run of a task with no deadline may be in progress before it counts as stuck (agentmon_tasks_stuck, /tasks); a task's deadline replaces it."),
     TIMEOUTS("agentmon.timeouts", "", "com.acme.Worker#onTimeout",
             "Method matchers naming the worker's own timeout handlers: each call counts as a timeout (reason handler)."),
     TASKS_CHECK_AFTER("agentmon.tasks.check.after", "10s", "1m",

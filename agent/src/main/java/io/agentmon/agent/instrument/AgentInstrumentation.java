@@ -42,6 +42,7 @@ public final class AgentInstrumentation {
         TaskRecorders.useBuckets(config.taskBucketsNanos());
         TimeoutProbes.useUnknown(TaskRecorders.registerOwn(UNKNOWN_TASK));
         ExecutorRegistry.useQueueWaitBuckets(config.queueWaitBucketsNanos());
+        ExecutorRegistry.useRunTimeBuckets(config.taskBucketsNanos());
         Containers.useBuckets(config.taskBucketsNanos());
         List<MethodMatcher> taskMatchers = new ArrayList<>(config.tasks());
         for (Extension extension : extensions) {

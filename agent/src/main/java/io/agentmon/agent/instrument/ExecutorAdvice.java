@@ -61,11 +61,27 @@ final class ExecutorAdvice {
         }
     }
 
-    /** {@code getTask()}: a pool thread took the returned task from the queue. */
+    /**
+     * {@code getTask()}: on entry the pool thread is done with its previous task (if any), on
+     * exit it took the returned task from the queue.
+     */
     static final class TakenFromQueue {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            ExecutorProbes.ranTask();
+        }
+
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.This Object pool, @Advice.Return Object task) {
             ExecutorProbes.taken(pool, task);
+        }
+    }
+
+    /** {@code processWorkerExit(Worker, boolean)}: the pool thread ends, after a task that threw or none. */
+    static final class WorkerExit {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            ExecutorProbes.ranTask();
         }
     }
 

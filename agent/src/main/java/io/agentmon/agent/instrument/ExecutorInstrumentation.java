@@ -25,6 +25,7 @@ final class ExecutorInstrumentation {
                         .advice(isConstructor(), name(ExecutorAdvice.PoolCreated.class))
                         .advice(named("execute").and(takesArguments(Runnable.class)), name(ExecutorAdvice.Submitted.class))
                         .advice(named("getTask").and(takesArguments(0)), name(ExecutorAdvice.TakenFromQueue.class))
+                        .advice(named("processWorkerExit").and(takesArguments(2)), name(ExecutorAdvice.WorkerExit.class))
                         .advice(named("reject").and(takesArguments(Runnable.class)), name(ExecutorAdvice.Rejected.class))
                         .advice(named("remove").and(takesArguments(Runnable.class)), name(ExecutorAdvice.Removed.class))
                         .advice(named("drainQueue").and(takesArguments(0)), name(ExecutorAdvice.Drained.class)))

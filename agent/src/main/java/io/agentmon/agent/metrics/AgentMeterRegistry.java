@@ -47,6 +47,7 @@ public final class AgentMeterRegistry {
         new FileDescriptorMetrics().bindTo(micrometer);
         new DiskSpaceMetrics(new File(".").getAbsoluteFile()).bindTo(micrometer);
         PrometheusRegistry registry = micrometer.getPrometheusRegistry();
+        InFlightSnapshot.useStuckAfter(config.stuckAfterNanos());
         registry.register(new TaskMetricsCollector(service, config.histograms(), exemplars));
         registry.register(new ExecutorMetricsCollector(service, config.executorNames(), config.histograms()));
         registry.register(new EventMetricsCollector(service));

@@ -8,12 +8,26 @@ public final class ContainerTotals {
     private final long active;
     private final double cpuCores;
     private final long memoryBytes;
+    private final long succeeded;
+    private final long failed;
 
     private ContainerTotals() {
         long[] totals = new long[2];
         cpuCores = Containers.readActive(totals);
         active = totals[0];
         memoryBytes = totals[1];
+        succeeded = Containers.succeeded().count();
+        failed = Containers.failed().count();
+    }
+
+    /** Allocations that returned, since start (as {@code agentmon_docker_allocations_total{outcome="success"}}). */
+    public long succeeded() {
+        return succeeded;
+    }
+
+    /** Allocations that threw, since start. */
+    public long failed() {
+        return failed;
     }
 
     /**

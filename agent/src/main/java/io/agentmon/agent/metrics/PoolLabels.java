@@ -39,7 +39,8 @@ final class PoolLabels {
             String name = pool.getKey();
             if (!ADMITTED.containsKey(name)) {
                 PoolTotals totals = pool.getValue();
-                int series = SeriesBudget.poolSeries(totals.waitLayout == null ? 0 : totals.waitLayout.classicBoundsNanos().length);
+                int series = SeriesBudget.poolSeries(totals.waitLayout == null ? 0 : totals.waitLayout.classicBoundsNanos().length,
+                        totals.runLayout == null ? 0 : totals.runLayout.classicBoundsNanos().length);
                 if (SeriesBudget.reserve(series)) {
                     ADMITTED.put(name, series);
                 }

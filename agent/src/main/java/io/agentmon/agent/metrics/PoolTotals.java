@@ -9,13 +9,18 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One pool label's numbers at one read, summed over the pools that share it: depth, threads and
- * completed tasks from each live pool's own getters, rejections and queue waits from its
- * recorder. Read by the executor collector at scrape time and by the summary's sampler.
+ * One pool label's numbers at one read, summed over the pools that share it: depth, queue
+ * capacity, threads (core, maximum, current, busy) and completed tasks from each live pool's own
+ * getters, rejections, queue waits and run times from its recorder. Read by the executor
+ * collector at scrape time and by the summary's sampler.
  */
 public final class PoolTotals {
 
@@ -24,10 +29,29 @@ public final class PoolTotals {
     long threads;
     long completed;
     long rejected;
+    /** ThreadPoolExecutor only: core and maximum pool size, and room left in the queue. */
+    long coreThreads;
+    long maxThreads;
+    long queueRemaining;
+    /**
+     * ScheduledThreadPoolExecutor only: tasks in its queue not yet due (a periodic task waits
+     * there between runs); they wait for their time, not for a thread, so they are not in
+     * {@link #queued}.
+     */
+    boolean scheduledPool;
+    long scheduled;
+    /** ForkJoinPool only: target parallelism and tasks stolen between its threads. */
+    boolean forkJoin;
+    long parallelism;
+    long steals;
     /** Queue waits per slot of the recorders' layout (null for pools with no wait recorder). */
     HistogramLayout waitLayout;
     long[] waitSlots;
     long waitSumNanos;
+    /** Run times per slot of the recorders' layout (null exactly when {@link #waitSlots} is). */
+    HistogramLayout runLayout;
+    long[] runSlots;
+    long runSumNanos;
 
     PoolTotals() {
     }
@@ -66,6 +90,35 @@ public final class PoolTotals {
         return completed;
     }
 
+    /** Pool threads not running a task now (pool size minus active). */
+    public long idle() {
+        return Math.max(0, threads - active);
+    }
+
+    /** Room left in the queues (ThreadPoolExecutor only; an unbounded queue reports Integer.MAX_VALUE). */
+    public long queueRemaining() {
+        return queueRemaining;
+    }
+
+    public long maxThreads() {
+        return maxThreads;
+    }
+
+    /** Whether these are ScheduledThreadPoolExecutors, which report {@link #scheduled}. */
+    public boolean isScheduled() {
+        return scheduledPool;
+    }
+
+    /** Tasks of a ScheduledThreadPoolExecutor not yet due (not waiting for a thread). */
+    public long scheduled() {
+        return scheduled;
+    }
+
+    /** Whether these pools are ThreadPoolExecutors (core, maximum and queue room are theirs). */
+    public boolean isThreadPool() {
+        return waitSlots != null;
+    }
+
     /** Whether these pools record queue waits (and completions and rejections): {@code ThreadPoolExecutor}s do. */
     public boolean hasWaits() {
         return waitSlots != null;
@@ -88,9 +141,21 @@ public final class PoolTotals {
         threads += more.threads;
         completed += more.completed;
         rejected += more.rejected;
+        coreThreads += more.coreThreads;
+        maxThreads += more.maxThreads;
+        queueRemaining += more.queueRemaining;
+        scheduledPool |= more.scheduledPool;
+        scheduled += more.scheduled;
+        forkJoin |= more.forkJoin;
+        parallelism += more.parallelism;
+        steals += more.steals;
         waitSumNanos += more.waitSumNanos;
         if (more.waitSlots != null) {
             addWaits(more.waitLayout, more.waitSlots);
+        }
+        runSumNanos += more.runSumNanos;
+        if (more.runSlots != null) {
+            addRuns(more.runLayout, more.runSlots);
         }
     }
 
@@ -100,8 +165,21 @@ public final class PoolTotals {
             waitLayout = layout;
             waitSlots = new long[slots.length];
         }
-        for (int i = 0; i < slots.length && i < waitSlots.length; i++) {
-            waitSlots[i] += slots[i];
+        addSlots(waitSlots, slots);
+    }
+
+    /** Adds a reading of run-time slot counts; every recorder of run times shares one layout. */
+    private void addRuns(HistogramLayout layout, long[] slots) {
+        if (runSlots == null) {
+            runLayout = layout;
+            runSlots = new long[slots.length];
+        }
+        addSlots(runSlots, slots);
+    }
+
+    private static void addSlots(long[] into, long[] slots) {
+        for (int i = 0; i < slots.length && i < into.length; i++) {
+            into[i] += slots[i];
         }
     }
 
@@ -109,20 +187,49 @@ public final class PoolTotals {
         if (pool instanceof ThreadPoolExecutor) {
             ThreadPoolExecutor executor = (ThreadPoolExecutor) pool;
             if (firstRecorderOfPool) {
-                queued += executor.getQueue().size();
+                if (executor instanceof ScheduledThreadPoolExecutor) {
+                    addScheduledQueue(executor.getQueue());
+                } else {
+                    queued += executor.getQueue().size();
+                }
                 active += executor.getActiveCount();
                 threads += executor.getPoolSize();
                 completed += executor.getCompletedTaskCount();
+                coreThreads += executor.getCorePoolSize();
+                maxThreads += executor.getMaximumPoolSize();
+                queueRemaining += executor.getQueue().remainingCapacity();
             }
             rejected += recorder.rejected();
             DurationHistogram wait = recorder.queueWait();
             addWaits(wait.layout(), wait.slotCounts());
             waitSumNanos += wait.sumNanos();
+            DurationHistogram run = recorder.runTime();
+            addRuns(run.layout(), run.slotCounts());
+            runSumNanos += run.sumNanos();
         } else if (pool instanceof ForkJoinPool && firstRecorderOfPool) {
-            ForkJoinPool forkJoin = (ForkJoinPool) pool;
-            queued += forkJoin.getQueuedSubmissionCount() + forkJoin.getQueuedTaskCount();
-            active += forkJoin.getActiveThreadCount();
-            threads += forkJoin.getPoolSize();
+            ForkJoinPool forkJoinPool = (ForkJoinPool) pool;
+            queued += forkJoinPool.getQueuedSubmissionCount() + forkJoinPool.getQueuedTaskCount();
+            active += forkJoinPool.getActiveThreadCount();
+            threads += forkJoinPool.getPoolSize();
+            forkJoin = true;
+            parallelism += forkJoinPool.getParallelism();
+            steals += forkJoinPool.getStealCount();
+        }
+    }
+
+    /**
+     * A scheduled pool's queue: tasks already due wait for a thread (queued), the rest wait for
+     * their time (scheduled). Reads a copy of the queue (its iterator takes the pool's queue lock
+     * for the copy, on this agent thread).
+     */
+    private void addScheduledQueue(BlockingQueue<Runnable> queue) {
+        scheduledPool = true;
+        for (Runnable task : queue) {
+            if (task instanceof Delayed && ((Delayed) task).getDelay(TimeUnit.NANOSECONDS) > 0) {
+                scheduled++;
+            } else {
+                queued++;
+            }
         }
     }
 }

@@ -52,7 +52,10 @@ public final class TaskMetricsCollector implements MultiCollector {
                 .help("Task runs in progress.");
         GaugeSnapshot.Builder stuck = GaugeSnapshot.builder()
                 .name("agentmon_tasks_stuck")
-                .help("Task runs in progress for longer than their deadline.");
+                .help("Task runs in progress for longer than their deadline, or than agentmon.task.stuck.after (default 10m) for a task with none.");
+        GaugeSnapshot.Builder oldest = GaugeSnapshot.builder()
+                .name("agentmon_task_oldest_inflight_seconds").unit(Unit.SECONDS)
+                .help("How long the oldest run of the task in progress has been running; 0 when none is.");
 
         InFlightSnapshot inFlight = InFlightSnapshot.take();
         for (int id = 0; id < TaskRecorders.size(); id++) {
@@ -70,11 +73,13 @@ public final class TaskMetricsCollector implements MultiCollector {
                     failures.dataPoint(counter(failure.getValue(), "task", task, "exception", failure.getKey()));
                 }
                 active.dataPoint(gauge(inFlight.active(id), "task", task));
+                stuck.dataPoint(gauge(inFlight.stuck(id), "task", task));
+                oldest.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels("task", task))
+                        .value(inFlight.oldestNanos(id) / 1e9).build());
                 timeouts.dataPoint(counter(recorder.exceptionTimeouts(), "task", task, "reason", "exception"));
                 timeouts.dataPoint(counter(recorder.futureTimeouts(), "task", task, "reason", "future"));
                 if (recorder.deadlineNanos() != TaskRecorder.NO_DEADLINE) {
                     timeouts.dataPoint(counter(recorder.deadlineMisses(), "task", task, "reason", "deadline"));
-                    stuck.dataPoint(gauge(inFlight.stuck(id), "task", task));
                 }
             } else if (recorder.futureTimeouts() > 0) {
                 timeouts.dataPoint(counter(recorder.futureTimeouts(), "task", task, "reason", "future"));
@@ -84,7 +89,8 @@ public final class TaskMetricsCollector implements MultiCollector {
             }
         }
 
-        return new MetricSnapshots(durations.build(), failures.build(), timeouts.build(), active.build(), stuck.build());
+        return new MetricSnapshots(durations.build(), failures.build(), timeouts.build(), active.build(), stuck.build(),
+                oldest.build());
     }
 
     /** Sums by simple name: two classes of one simple name share a series. */

@@ -1,11 +1,13 @@
 package io.agentmon.agent.metrics;
 
+import io.agentmon.bootstrap.ExceptionCounts;
 import io.agentmon.bootstrap.HistogramLayout;
 import io.agentmon.bootstrap.Outcome;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One task label's cumulative numbers at one read, for the summary's sampler: runs by outcome,
@@ -21,6 +23,7 @@ public final class TaskTotals {
     private long timeouts;
     private long inFlight;
     private long stuck;
+    private final Map<String, Long> failuresByException = new TreeMap<>();
 
     private TaskTotals(String task, HistogramLayout layout) {
         this.task = task;
@@ -57,6 +60,22 @@ public final class TaskTotals {
                 + (recorder.deadlineNanos() == TaskRecorder.NO_DEADLINE ? 0 : recorder.deadlineMisses());
         inFlight += active;
         stuck += stuckRuns;
+        ExceptionCounts exceptions = recorder.exceptions();
+        for (int slot = 0; slot < ExceptionCounts.SLOTS; slot++) {
+            Class<?> type = exceptions.type(slot);
+            if (type != null) {
+                failuresByException.merge(TaskMetricsCollector.simpleName(type), exceptions.count(slot), Long::sum);
+            }
+        }
+        long overflow = exceptions.count(ExceptionCounts.SLOTS);
+        if (overflow > 0) {
+            failuresByException.merge("other", overflow, Long::sum);
+        }
+    }
+
+    /** Failed runs by the thrown exception's simple class name, as {@code agentmon_task_failures_total} has them. */
+    public Map<String, Long> failuresByException() {
+        return failuresByException;
     }
 
     public String task() {

@@ -112,7 +112,7 @@ final class Agent {
             } catch (Throwable e) {
                 AgentLog.warn("metrics push could not start: " + e + "; metrics are still served");
             }
-            Summary summary = new Summary(config.executorNames(), !config.docker().isEmpty());
+            Summary summary = new Summary(service, version(), config.executorNames(), !config.docker().isEmpty());
             // Throws, naming the key, when the port is taken or the protection cannot be set up.
             Endpoint endpoint = Endpoint.start(config.host(), config.port(), config.http(), registry, config.histograms(),
                     this::readiness, config.taskStacks(), summary::json);

@@ -10,8 +10,9 @@ import java.util.function.Supplier;
  * The summary's memory: the last {@link #CAPACITY} samples (15 minutes, one every
  * {@link #INTERVAL_SECONDS} seconds) in fixed-size rings. Per task the run rates by outcome,
  * p50/p95/p99 over the interval (from slot deltas, see {@link Quantiles}), the timeout rate, runs
- * in flight and stuck; per pool queue depth, busy threads and queue-wait p95; containers; heap and
- * process CPU. Beside the rings each series keeps a {@link Window} of cumulative readings for
+ * in flight and stuck; per pool queue depth (and a scheduled pool's tasks not yet due), busy
+ * threads and queue-wait p95; failures per second by exception; containers and allocations per
+ * second; heap (used, committed, max) and process CPU. Beside the rings each series keeps a {@link Window} of cumulative readings for
  * the summary's one-minute rates.
  *
  * <p>At most {@link #MAX_TASKS} tasks and {@link #MAX_POOLS} pools get a history (the first seen).
@@ -24,6 +25,7 @@ final class History {
     static final int CAPACITY = 15 * 60 / INTERVAL_SECONDS;
     static final int MAX_TASKS = 32;
     static final int MAX_POOLS = 16;
+    static final int MAX_EXCEPTIONS = 16;
 
     final long[] timesMillis = new long[CAPACITY];
     final long[] timesNanos = new long[CAPACITY];
@@ -35,7 +37,15 @@ final class History {
     final float[] containersCpu = nanRing();
     final float[] containersMemory = nanRing();
     final float[] heapUsed = nanRing();
+    final float[] heapCommitted = nanRing();
     final float[] heapMax = nanRing();
+    /** Container allocations per second, by outcome (NaN without container series or a sample before). */
+    final float[] allocations = nanRing();
+    final float[] allocationFailures = nanRing();
+    private long allocationsBefore = -1;
+    private long allocationFailuresBefore = -1;
+    /** Failures per second by exception simple name, summed over tasks; the first {@link #MAX_EXCEPTIONS} names seen. */
+    final Map<String, ExceptionSeries> failures = new LinkedHashMap<>();
     final float[] processCpu = nanRing();
 
     /** Adds {@code reading} as the next sample. */
@@ -61,11 +71,33 @@ final class History {
         tasks.values().forEach(series -> series.clearIfNotWritten(n, slot));
         pools.values().forEach(series -> series.clearIfNotWritten(n, slot));
 
+        for (Map.Entry<String, Long> failed : reading.failuresByException.entrySet()) {
+            ExceptionSeries series = seriesOf(failures, failed.getKey(), MAX_EXCEPTIONS, ExceptionSeries::new);
+            if (series != null) {
+                series.record(failed.getValue(), n, slot, seconds);
+            }
+        }
+        failures.values().forEach(series -> series.clearIfNotWritten(n, slot));
+
         boolean containers = reading.containers != null;
+        if (containers) {
+            long succeeded = reading.containers.succeeded();
+            long failed = reading.containers.failed();
+            allocations[slot] = allocationsBefore < 0 || !(seconds > 0) ? Float.NaN
+                    : (float) (Math.max(0, succeeded - allocationsBefore) / seconds);
+            allocationFailures[slot] = allocationFailuresBefore < 0 || !(seconds > 0) ? Float.NaN
+                    : (float) (Math.max(0, failed - allocationFailuresBefore) / seconds);
+            allocationsBefore = succeeded;
+            allocationFailuresBefore = failed;
+        } else {
+            allocations[slot] = Float.NaN;
+            allocationFailures[slot] = Float.NaN;
+        }
         containersActive[slot] = containers ? reading.containers.active() : Float.NaN;
         containersCpu[slot] = containers ? (float) reading.containers.cpuCores() : Float.NaN;
         containersMemory[slot] = containers ? reading.containers.memoryBytes() : Float.NaN;
         heapUsed[slot] = reading.heapUsed;
+        heapCommitted[slot] = reading.heapCommitted;
         heapMax[slot] = reading.heapMax < 0 ? Float.NaN : reading.heapMax;
         processCpu[slot] = (float) reading.processCpu;
         samples = n + 1;
@@ -170,9 +202,31 @@ final class History {
         }
     }
 
+    /** One exception name's failures per second, over every task. */
+    static final class ExceptionSeries {
+        final float[] perSecond = nanRing();
+        private long before = -1;
+        private long lastSample = -1;
+
+        void record(long total, long n, int slot, double seconds) {
+            // A name first seen after the first sample had no failures at the sample before.
+            long prior = lastSample < 0 ? (n > 0 ? 0 : -1) : before;
+            perSecond[slot] = prior < 0 || !(seconds > 0) ? Float.NaN : (float) (Math.max(0, total - prior) / seconds);
+            before = total;
+            lastSample = n;
+        }
+
+        void clearIfNotWritten(long sample, int slot) {
+            if (lastSample != sample) {
+                perSecond[slot] = Float.NaN;
+            }
+        }
+    }
+
     /** One pool's rings. */
     static final class PoolSeries {
         final float[] queued = nanRing();
+        final float[] scheduled = nanRing();
         final float[] active = nanRing();
         final float[] waitP95 = nanRing();
         final Window window;
@@ -186,6 +240,7 @@ final class History {
             long[] now = pool.cumulative();
             long[] before = window.at(n - 1);
             queued[slot] = pool.queued;
+            scheduled[slot] = pool.scheduled < 0 ? Float.NaN : pool.scheduled;
             active[slot] = pool.active;
             waitP95[slot] = (float) (before == null || pool.waitBoundsSeconds == null ? Double.NaN
                     : Quantiles.quantile(0.95, pool.waitBoundsSeconds,
@@ -197,6 +252,7 @@ final class History {
         void clearIfNotWritten(long sample, int slot) {
             if (window.at(sample) == null) {
                 queued[slot] = Float.NaN;
+                scheduled[slot] = Float.NaN;
                 active[slot] = Float.NaN;
                 waitP95[slot] = Float.NaN;
             }

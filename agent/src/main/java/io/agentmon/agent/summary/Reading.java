@@ -27,7 +27,10 @@ final class Reading {
     /** Null for a worker with no container series. */
     ContainerTotals containers;
     long heapUsed;
+    long heapCommitted;
     long heapMax;
+    /** Failed runs by exception simple name, summed over every task. */
+    final Map<String, Long> failuresByException = new TreeMap<>();
     double processCpu = Double.NaN;
 
     static Reading take(PoolNames poolNames, boolean containersConfigured) {
@@ -36,6 +39,9 @@ final class Reading {
         reading.nanos = System.nanoTime();
         for (TaskTotals task : TaskTotals.read().values()) {
             reading.tasks.put(task.task(), new TaskReading(task));
+            for (Map.Entry<String, Long> failures : task.failuresByException().entrySet()) {
+                reading.failuresByException.merge(failures.getKey(), failures.getValue(), Long::sum);
+            }
         }
         for (Map.Entry<String, PoolTotals> pool : PoolTotals.read(poolNames).entrySet()) {
             reading.pools.put(pool.getKey(), new PoolReading(pool.getKey(), pool.getValue()));
@@ -43,6 +49,7 @@ final class Reading {
         reading.containers = ContainerTotals.read(containersConfigured);
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         reading.heapUsed = heap.getUsed();
+        reading.heapCommitted = heap.getCommitted();
         reading.heapMax = heap.getMax();
         reading.processCpu = processCpu();
         return reading;
@@ -99,6 +106,11 @@ final class Reading {
         final long active;
         final long threads;
         final long completed;
+        /** ThreadPoolExecutors only (else -1): maximum size and room left in the queue. */
+        final long maxThreads;
+        final long queueRemaining;
+        /** ScheduledThreadPoolExecutors only (else -1): tasks not yet due. */
+        final long scheduled;
         /** Null for pools with no queue-wait recorder (not ThreadPoolExecutors). */
         final double[] waitBoundsSeconds;
         private final long[] values;
@@ -109,6 +121,9 @@ final class Reading {
             this.active = totals.active();
             this.threads = totals.threads();
             this.completed = totals.completed();
+            this.maxThreads = totals.isThreadPool() ? totals.maxThreads() : -1;
+            this.queueRemaining = totals.isThreadPool() ? totals.queueRemaining() : -1;
+            this.scheduled = totals.isScheduled() ? totals.scheduled() : -1;
             this.waitBoundsSeconds = totals.hasWaits() ? totals.waitSlotBoundsSeconds() : null;
             int buckets = totals.hasWaits() ? totals.waitSlots().length : 0;
             this.values = new long[BUCKETS_FROM + buckets];

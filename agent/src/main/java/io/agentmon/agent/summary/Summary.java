@@ -16,12 +16,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Summary {
 
+    private final WorkerIdentity worker;
     private final PoolNames poolNames;
     private final boolean containersConfigured;
     private final History history = new History();
     private volatile ScheduledThreadPoolExecutor sampler;
 
-    public Summary(Map<String, String> poolNameOverrides, boolean containersConfigured) {
+    /** {@code service}, {@code version}: the worker's service label and the agent's version, as {@code agentmon_info} has them. */
+    public Summary(String service, String version, Map<String, String> poolNameOverrides, boolean containersConfigured) {
+        this.worker = new WorkerIdentity(service, version);
         this.poolNames = new PoolNames(poolNameOverrides);
         this.containersConfigured = containersConfigured;
     }
@@ -60,6 +63,6 @@ public final class Summary {
 
     /** {@code GET /metrics/summary}: current values, rate windows and the history, as JSON. */
     public synchronized String json() {
-        return SummaryJson.render(Reading.take(poolNames, containersConfigured), history);
+        return SummaryJson.render(worker, Reading.take(poolNames, containersConfigured), history);
     }
 }

@@ -19,10 +19,18 @@ final class SummaryJson {
     private SummaryJson() {
     }
 
-    static String render(Reading reading, History history) {
+    static String render(WorkerIdentity worker, Reading reading, History history) {
         StringBuilder json = new StringBuilder(16 * 1024);
         json.append("{\"time\":").append(reading.timeMillis)
                 .append(",\"intervalSeconds\":").append(History.INTERVAL_SECONDS)
+                .append(",\"worker\":{\"service\":").append(JsonText.string(worker.service))
+                .append(",\"host\":").append(JsonText.string(worker.host()))
+                .append(",\"pid\":").append(worker.pid)
+                .append(",\"version\":").append(JsonText.string(worker.version))
+                .append(",\"javaVersion\":").append(JsonText.string(worker.javaVersion))
+                .append(",\"startTime\":").append(worker.startMillis)
+                .append(",\"uptimeSeconds\":").append(number(Math.max(0, reading.timeMillis - worker.startMillis) / 1000.0))
+                .append('}')
                 .append(",\"tasks\":[");
         boolean first = true;
         for (Reading.TaskReading task : reading.tasks.values()) {
@@ -37,15 +45,24 @@ final class SummaryJson {
             first = false;
             pool(json, pool, history.pools.get(pool.pool), reading.nanos, history);
         }
-        json.append("],\"containers\":");
+        json.append("],\"failuresByException\":{");
+        first = true;
+        for (Map.Entry<String, Long> failures : reading.failuresByException.entrySet()) {
+            json.append(first ? "" : ",").append(JsonText.string(failures.getKey())).append(':').append(failures.getValue());
+            first = false;
+        }
+        json.append("},\"containers\":");
         if (reading.containers != null) {
             json.append("{\"active\":").append(reading.containers.active())
                     .append(",\"cpuCores\":").append(number(reading.containers.cpuCores()))
-                    .append(",\"memoryBytes\":").append(reading.containers.memoryBytes()).append('}');
+                    .append(",\"memoryBytes\":").append(reading.containers.memoryBytes())
+                    .append(",\"allocations\":{\"success\":").append(reading.containers.succeeded())
+                    .append(",\"failure\":").append(reading.containers.failed()).append("}}");
         } else {
             json.append("null");
         }
         json.append(",\"jvm\":{\"heapUsedBytes\":").append(reading.heapUsed)
+                .append(",\"heapCommittedBytes\":").append(reading.heapCommitted)
                 .append(",\"heapMaxBytes\":").append(reading.heapMax < 0 ? "null" : Long.toString(reading.heapMax))
                 .append(",\"processCpu\":").append(number(reading.processCpu)).append('}');
         json.append(",\"history\":");
@@ -101,6 +118,9 @@ final class SummaryJson {
                 .append(",\"active\":").append(pool.active)
                 .append(",\"threads\":").append(pool.threads)
                 .append(",\"completed\":").append(pool.waitBoundsSeconds == null ? "null" : Long.toString(pool.completed))
+                .append(",\"maxThreads\":").append(pool.maxThreads < 0 ? "null" : Long.toString(pool.maxThreads))
+                .append(",\"queueRemaining\":").append(pool.queueRemaining < 0 ? "null" : Long.toString(pool.queueRemaining))
+                .append(",\"scheduled\":").append(pool.scheduled < 0 ? "null" : Long.toString(pool.scheduled))
                 .append(",\"queueWaitP95\":").append(number(waitP95))
                 .append('}');
     }
@@ -149,23 +169,34 @@ final class SummaryJson {
             json.append(first ? "" : ",").append(JsonText.string(entry.getKey())).append(":{");
             first = false;
             ring(json, "queued", series.queued, oldest, history, false);
+            ring(json, "scheduled", series.scheduled, oldest, history, true);
             ring(json, "active", series.active, oldest, history, true);
             ring(json, "queueWaitP95", series.waitP95, oldest, history, true);
             json.append('}');
+        }
+        json.append("},\"failures\":{");
+        first = true;
+        for (Map.Entry<String, History.ExceptionSeries> entry : history.failures.entrySet()) {
+            json.append(first ? "" : ",");
+            first = false;
+            ring(json, entry.getKey(), entry.getValue().perSecond, oldest, history, false);
         }
         json.append("},\"containers\":{");
         ring(json, "active", history.containersActive, oldest, history, false);
         ring(json, "cpuCores", history.containersCpu, oldest, history, true);
         ring(json, "memoryBytes", history.containersMemory, oldest, history, true);
+        ring(json, "allocationsPerSecond", history.allocations, oldest, history, true);
+        ring(json, "allocationFailuresPerSecond", history.allocationFailures, oldest, history, true);
         json.append("},\"jvm\":{");
         ring(json, "heapUsedBytes", history.heapUsed, oldest, history, false);
+        ring(json, "heapCommittedBytes", history.heapCommitted, oldest, history, true);
         ring(json, "heapMaxBytes", history.heapMax, oldest, history, true);
         ring(json, "processCpu", history.processCpu, oldest, history, true);
         json.append("}}");
     }
 
     private static void ring(StringBuilder json, String name, float[] ring, long oldest, History history, boolean comma) {
-        json.append(comma ? "," : "").append('"').append(name).append("\":[");
+        json.append(comma ? "," : "").append(JsonText.string(name)).append(":[");
         for (long n = oldest; n < history.samples; n++) {
             json.append(n == oldest ? "" : ",").append(number(ring[History.slot(n)]));
         }

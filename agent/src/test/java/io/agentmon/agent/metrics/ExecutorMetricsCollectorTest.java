@@ -13,10 +13,14 @@ import io.agentmon.bootstrap.QueueWaits;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +73,69 @@ class ExecutorMetricsCollectorTest {
                     .getLabels().get("service"));
         } finally {
             release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void saturationIsOneLookAndRunTimeIsTimedFromTakenToTheNextLookAtTheQueue() throws Exception {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 3, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(2));
+        ExecutorProbes.created(pool);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            Runnable task = () -> { };
+            long[] measured = new long[1];
+            Thread thread = new Thread(() -> {
+                ExecutorProbes.workerStarted(pool, null); // the pool thread starts with no first task
+                ExecutorProbes.ranTask(); // getTask() entered: nothing ran yet
+                ExecutorProbes.taken(pool, task); // and returned a task
+                long start = System.nanoTime();
+                LockSupport.parkNanos(2_000_000);
+                measured[0] = System.nanoTime() - start;
+                ExecutorProbes.ranTask(); // getTask() entered again
+                ExecutorProbes.ranTask(); // and again, with no task in between: nothing recorded
+            }, "unit-saturated-1");
+            thread.start();
+            thread.join();
+            pool.execute(() -> await(release));
+            pool.execute(() -> { });
+
+            MetricSnapshots snapshots = collect(Map.of());
+            assertEquals(1, gauge(snapshots, "agentmon_executor_core_threads", "pool", "unit-saturated"));
+            assertEquals(3, gauge(snapshots, "agentmon_executor_max_threads", "pool", "unit-saturated"));
+            assertEquals(1, gauge(snapshots, "agentmon_executor_queue_remaining_tasks", "pool", "unit-saturated"));
+            assertEquals(1, gauge(snapshots, "agentmon_executor_pool_threads", "pool", "unit-saturated"));
+            assertEquals(0, gauge(snapshots, "agentmon_executor_idle_threads", "pool", "unit-saturated"));
+            assertEquals(1, histogram(snapshots, "agentmon_executor_run_seconds", "pool", "unit-saturated").getCount());
+            assertTrue(histogram(snapshots, "agentmon_executor_run_seconds", "pool", "unit-saturated").getSum()
+                    >= measured[0] / 1e9, "the run time brackets the task's own");
+            assertTrue(all(snapshots, "agentmon_executor_steals", "pool", "unit-saturated").isEmpty(),
+                    "ForkJoinPool's numbers only for ForkJoinPools");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aForkJoinPoolReportsItsParallelismAndSteals() throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(3, forkJoin -> {
+            ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(forkJoin);
+            thread.setName("unit-forkjoin-" + thread.getPoolIndex());
+            return thread;
+        }, null, false);
+        try {
+            ExecutorProbes.created(pool);
+            pool.submit(() -> { }).get();
+            Thread named = new Thread(() -> ExecutorProbes.workerStarted(pool, null), "unit-forkjoin-1");
+            named.start();
+            named.join();
+            MetricSnapshots snapshots = collect(Map.of());
+            assertEquals(3, gauge(snapshots, "agentmon_executor_parallelism_threads", "pool", "unit-forkjoin"));
+            assertEquals(pool.getStealCount(), counter(snapshots, "agentmon_executor_steals", "pool", "unit-forkjoin"));
+            assertTrue(all(snapshots, "agentmon_executor_max_threads", "pool", "unit-forkjoin").isEmpty(),
+                    "ThreadPoolExecutor's numbers only for ThreadPoolExecutors");
+        } finally {
             pool.shutdownNow();
         }
     }

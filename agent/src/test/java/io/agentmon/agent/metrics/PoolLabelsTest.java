@@ -12,7 +12,7 @@ class PoolLabelsTest {
 
     @Test
     void poolNamesBeyondTheBudgetAreSummedIntoOtherAndGiveTheirSeriesBackWhenGone() {
-        int cost = SeriesBudget.poolSeries(0);
+        int cost = SeriesBudget.poolSeries(0, 0);
         PoolLabels.fold(new TreeMap<>()); // what other tests' pools were admitted with goes back first
         synchronized (SeriesBudget.class) {
             SeriesBudget.useLimit((int) SeriesBudget.used() + 2 * cost);

@@ -57,7 +57,8 @@ class TaskMetricsCollectorTest {
         assertEquals(1, counter(snapshots, "agentmon_task_timeouts", "task", task, "reason", "exception"));
         assertEquals(0, counter(snapshots, "agentmon_task_timeouts", "task", task, "reason", "future"));
         assertTrue(all(snapshots, "agentmon_task_timeouts", "task", task, "reason", "deadline").isEmpty(), "no deadline, no series");
-        assertTrue(all(snapshots, "agentmon_tasks_stuck", "task", task).isEmpty());
+        assertEquals(0, gauge(snapshots, "agentmon_tasks_stuck", "task", task), "no deadline, still a stuck series");
+        assertEquals(0, gauge(snapshots, "agentmon_task_oldest_inflight_seconds", "task", task), "none in flight: 0");
         assertEquals(0, gauge(snapshots, "agentmon_tasks_active", "task", task));
     }
 
@@ -73,6 +74,8 @@ class TaskMetricsCollectorTest {
         MetricSnapshots during = collect(SpanExemplars.NONE);
         assertEquals(2, gauge(during, "agentmon_tasks_active", "task", task));
         assertEquals(1, gauge(during, "agentmon_tasks_stuck", "task", task));
+        assertTrue(gauge(during, "agentmon_task_oldest_inflight_seconds", "task", task) >= 2 * 3600,
+                "the oldest run started two hours ago");
         assertEquals(0, counter(during, "agentmon_task_timeouts", "task", task, "reason", "deadline"));
 
         TaskProbes.exit(id, late, twoHoursAgo, null);
@@ -82,6 +85,33 @@ class TaskMetricsCollectorTest {
         assertEquals(0, gauge(after, "agentmon_tasks_stuck", "task", task));
         assertEquals(1, counter(after, "agentmon_task_timeouts", "task", task, "reason", "deadline"), "the late run missed it");
         assertEquals(2, histogram(after, DURATION, "task", task, "outcome", "success").getCount());
+    }
+
+    @Test
+    void aTaskWithNoDeadlineIsStuckAfterTheDefaultOrTheConfiguredTimeAndItsDeadlineWinsWhenItHasOne() {
+        String task = "collector.nodeadline";
+        int id = TaskRecorders.registerTask(task, TaskRecorder.NO_DEADLINE);
+        String patient = "collector.patient";
+        int patientId = TaskRecorders.registerTask(patient, 3 * HOUR);
+        long now = System.nanoTime();
+        int old = TaskProbes.enter(id, TaskMethods.UNKNOWN, now - 11 * 60 * 1_000_000_000L);
+        int recent = TaskProbes.enter(id, TaskMethods.UNKNOWN, now - 9 * 60 * 1_000_000_000L);
+        int long1 = TaskProbes.enter(patientId, TaskMethods.UNKNOWN, now - 2 * HOUR);
+        try {
+            MetricSnapshots byDefault = collect(SpanExemplars.NONE);
+            assertEquals(1, gauge(byDefault, "agentmon_tasks_stuck", "task", task), "11 min is past the default 10 min, 9 min is not");
+            assertTrue(gauge(byDefault, "agentmon_task_oldest_inflight_seconds", "task", task) >= 11 * 60);
+            assertEquals(0, gauge(byDefault, "agentmon_tasks_stuck", "task", patient), "its 3 h deadline replaces the default");
+            InFlightSnapshot.useStuckAfter(60 * 1_000_000_000L);
+            MetricSnapshots configured = collect(SpanExemplars.NONE);
+            assertEquals(2, gauge(configured, "agentmon_tasks_stuck", "task", task), "both past 1 min");
+            assertEquals(0, gauge(configured, "agentmon_tasks_stuck", "task", patient), "still its deadline");
+        } finally {
+            InFlightSnapshot.useStuckAfter(InFlightSnapshot.DEFAULT_STUCK_AFTER_NANOS);
+            TaskProbes.exit(id, old, now, null);
+            TaskProbes.exit(id, recent, now, null);
+            TaskProbes.exit(patientId, long1, now, null);
+        }
     }
 
     @Test

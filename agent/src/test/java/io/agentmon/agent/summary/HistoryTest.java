@@ -68,13 +68,16 @@ class HistoryTest {
         long base = System.nanoTime();
         History history = twoSamples(task, base);
 
-        String json = SummaryJson.render(at(base, 60), history);
+        String json = SummaryJson.render(new WorkerIdentity("svc", "0-test"), at(base, 60), history);
         String mine = json.substring(json.indexOf("{\"task\":\"" + task + "\""));
         assertTrue(mine.startsWith("{\"task\":\"history.json\",\"total\":{\"success\":10,\"failure\":2,\"timeout\":1}"
                 + ",\"windowSeconds\":60,\"runsPerSecond\":{\"success\":0.166667,\"failure\":0.0333333,\"timeout\":0.0166667}"
                 + ",\"windowBeforeSeconds\":null,\"runsPerSecondBefore\":null,\"p50\":"), mine);
         assertTrue(mine.contains(",\"inFlight\":0,\"stuck\":0,\"timeoutsTotal\":1,\"timeoutsPerSecond\":0.0166667}"), mine);
-        assertTrue(json.startsWith("{\"time\":1060000,\"intervalSeconds\":5,\"tasks\":["), json);
+        assertTrue(json.startsWith("{\"time\":1060000,\"intervalSeconds\":5,\"worker\":{\"service\":\"svc\",\"host\":"), json);
+        assertTrue(json.contains(",\"pid\":" + ProcessHandle.current().pid() + ",\"version\":\"0-test\",\"javaVersion\":\""
+                + System.getProperty("java.version") + "\",\"startTime\":"), json);
+        assertTrue(json.contains("},\"tasks\":["), json);
         assertTrue(json.contains(",\"jvm\":{\"heapUsedBytes\":"), json);
         String rings = json.substring(json.indexOf("\"history\":"));
         assertTrue(rings.startsWith("\"history\":{\"intervalSeconds\":5,\"capacity\":180,\"times\":[1000000,1005000],"), rings);
@@ -105,7 +108,7 @@ class HistoryTest {
         for (int n = 0; n < History.CAPACITY + 3; n++) {
             history.add(at(base, 5 * n));
         }
-        String json = SummaryJson.render(at(base, 5 * (History.CAPACITY + 3)), history);
+        String json = SummaryJson.render(new WorkerIdentity("svc", "0-test"), at(base, 5 * (History.CAPACITY + 3)), history);
         String times = json.substring(json.indexOf("\"times\":[") + 9, json.indexOf(']', json.indexOf("\"times\":[")));
         assertEquals(History.CAPACITY, times.split(",").length);
         assertTrue(times.startsWith("1015000,"), "the three oldest are gone: " + times.substring(0, 20));
