@@ -1,6 +1,7 @@
 package io.agentmon.agent.frameworks;
 
 import io.agentmon.agent.config.AgentConfig;
+import io.agentmon.agent.config.Framework;
 import io.agentmon.agent.instrument.Extension;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.util.ArrayList;
@@ -18,12 +19,15 @@ public final class Frameworks {
     /** What the enabled frameworks weave. */
     public static List<Extension> extensions(AgentConfig config) {
         List<Extension> extensions = new ArrayList<>();
+        if (config.knows(Framework.QUARTZ)) { extensions.add(new Quartz()); }
+        if (config.knows(Framework.SPRING_SCHEDULING)) { extensions.add(new SpringScheduling()); }
         return extensions;
     }
 
     /** What the enabled frameworks read at each scrape, every series labelled {@code service}. */
     public static List<MultiCollector> collectors(AgentConfig config, String service) {
         List<MultiCollector> collectors = new ArrayList<>();
+        if (config.knows(Framework.QUARTZ)) { collectors.add(new QuartzCollector(service)); }
         return collectors;
     }
 }
