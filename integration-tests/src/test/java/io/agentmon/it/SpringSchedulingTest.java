@@ -9,6 +9,7 @@ import io.agentmon.it.support.Jdks;
 import io.agentmon.it.support.LibraryJars;
 import io.agentmon.it.support.Scrape;
 import io.agentmon.it.support.WorkerProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -34,7 +35,8 @@ class SpringSchedulingTest {
             "Config.housekeeping", "Proxied.audit"};
 
     static Stream<Arguments> springJars() {
-        return Stream.of(Arguments.of(System.getProperty("worker.spring.version"), "worker.spring.jars"));
+        return Stream.of(Arguments.of(System.getProperty("worker.spring.version"), "worker.spring.jars"),
+                Arguments.of(System.getProperty("worker.spring7.version"), "worker.spring7.dir"));
     }
 
     @ParameterizedTest(name = "Spring {0}")
@@ -95,11 +97,18 @@ class SpringSchedulingTest {
         return Long.parseLong(tally.getProperty(key, "0"));
     }
 
-    /** The jars the comma-separated property names. */
-    private static List<Path> classpath(String property) {
+    /** The jars the comma-separated property names, or every jar in the directory it names. */
+    private static List<Path> classpath(String property) throws IOException {
         String value = System.getProperty(property);
         assertTrue(value != null && !value.contains("${"), property + " is not set: run through Maven, which sets it");
         List<Path> jars = new ArrayList<>();
+        if (Files.isDirectory(Paths.get(value))) {
+            try (Stream<Path> files = Files.list(Paths.get(value))) {
+                files.filter(file -> file.toString().endsWith(".jar")).sorted().forEach(jars::add);
+            }
+            assertTrue(jars.size() >= 5, property + ": " + jars);
+            return jars;
+        }
         for (String jar : value.split(",")) {
             assertTrue(Files.isRegularFile(Paths.get(jar)), property + ": no file " + jar);
             jars.add(Paths.get(jar));
