@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Quartz's jobs by job key (name and group), with what the scheduler decided about them rather
  * than what they did: triggers that misfired and runs a {@code TriggerListener} vetoed. A
  * misfire names only the trigger's job key, so the key's job class is learned wherever the
- * scheduler hands a job detail over (stored in a job store, about to run, vetoed); the agent
- * labels each key's counts by that class at scrape time, and by {@link #UNKNOWN_CLASS} until
- * one is known.
+ * scheduler hands a job detail over (added to the scheduler, about to run, vetoed); the agent
+ * labels each key's counts by that class at scrape time. Misfires counted while no class was
+ * known are kept apart ({@link Entry#misfiresUnknown}), so that no series shrinks when the class
+ * is learned later.
  *
  * <p>A fixed, lock-free open-addressing table: a key's entry sits within {@link #PROBE_LIMIT}
  * slots of its hash, claimed by CAS, and is never removed (job keys are few and long-lived).
@@ -48,7 +49,8 @@ public final class QuartzJobs {
 
     /** A trigger of the job {@code name}/{@code group} misfired (Quartz notified its listeners). */
     public static void misfired(String name, String group) {
-        entry(name, group).misfires.increment();
+        Entry entry = entry(name, group);
+        (entry.jobClass == null ? entry.misfiresUnknown : entry.misfires).increment();
     }
 
     /** A {@code TriggerListener} vetoed a run of the job {@code name}/{@code group}, of {@code jobClass}. */
@@ -99,6 +101,8 @@ public final class QuartzJobs {
         private final String group;
         private volatile WeakReference<Class<?>> jobClass;
         final LongAdder misfires = new LongAdder();
+        /** Misfires counted while the key's class was unknown: they stay so, each series only grows. */
+        final LongAdder misfiresUnknown = new LongAdder();
         final LongAdder vetoes = new LongAdder();
 
         Entry(String name, String group) {
@@ -123,8 +127,14 @@ public final class QuartzJobs {
             return known == null ? UNKNOWN_CLASS : known.get();
         }
 
+        /** Misfires since the key's class was known (all of them for the overflow). */
         public long misfires() {
             return misfires.sum();
+        }
+
+        /** Misfires counted before any job detail named the key's class. */
+        public long misfiresUnknown() {
+            return misfiresUnknown.sum();
         }
 
         public long vetoes() {

@@ -26,9 +26,10 @@ import java.util.WeakHashMap;
  *
  * <p>A job key's label is the task label its runs get: {@code MyJob.execute}, named after the
  * class that implements {@code execute} (a job that inherits it from a base class is labelled
- * by the base class, as its runs are). Keys whose class no job detail has named yet in this JVM
- * (a misfire a persistent store found at start-up, before the job ran here) count under
- * {@code unknown}; keys beyond the table's room under {@code other}.
+ * by the base class, as its runs are). Misfires of a key whose class no job detail had named yet
+ * in this JVM (one a persistent store found at start-up, before the job ran or was added here)
+ * count under {@code unknown}, and stay there; keys beyond the table's room count under
+ * {@code other}.
  */
 final class QuartzCollector implements MultiCollector {
 
@@ -50,12 +51,15 @@ final class QuartzCollector implements MultiCollector {
         for (int slot = 0; slot < QuartzJobs.SLOTS; slot++) {
             QuartzJobs.Entry entry = QuartzJobs.entry(slot);
             if (entry != null) {
-                add(byTask, label(entry.jobClass()), entry);
+                add(byTask, label(entry.jobClass()), entry.misfires(), entry.vetoes());
+                if (entry.misfiresUnknown() > 0) {
+                    add(byTask, UNKNOWN, entry.misfiresUnknown(), 0);
+                }
             }
         }
         QuartzJobs.Entry overflow = QuartzJobs.overflow();
-        if (overflow.misfires() + overflow.vetoes() > 0) {
-            add(byTask, SeriesBudget.OTHER, overflow);
+        if (overflow.misfires() + overflow.misfiresUnknown() + overflow.vetoes() > 0) {
+            add(byTask, SeriesBudget.OTHER, overflow.misfires() + overflow.misfiresUnknown(), overflow.vetoes());
         }
         CounterSnapshot.Builder misfires = CounterSnapshot.builder().name("agentmon_task_misfires")
                 .help("Quartz triggers that misfired (Quartz notified its trigger listeners), by the job's task label.");
@@ -87,10 +91,10 @@ final class QuartzCollector implements MultiCollector {
         return new MetricSnapshots(misfires.build(), vetoes.build(), threads.build(), active.build());
     }
 
-    private static void add(Map<String, long[]> byTask, String task, QuartzJobs.Entry entry) {
+    private static void add(Map<String, long[]> byTask, String task, long misfires, long vetoes) {
         long[] counts = byTask.computeIfAbsent(task, t -> new long[2]);
-        counts[0] += entry.misfires();
-        counts[1] += entry.vetoes();
+        counts[0] += misfires;
+        counts[1] += vetoes;
     }
 
     /** The task label of {@code jobClass}'s runs: the class declaring the {@code execute} it runs, then {@code .execute}. */
