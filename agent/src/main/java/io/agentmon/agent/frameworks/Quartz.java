@@ -27,7 +27,7 @@ final class Quartz implements Extension {
 
     @Override
     public List<MethodMatcher> taskMatchers() {
-        return List.of(MethodMatcher.parse(JOB + "+#execute"));
+        return List.of(MethodMatcher.parse(JOB + "+#execute").onlyWhereVisible(JOB));
     }
 
     @Override

@@ -19,6 +19,7 @@ final class SpringScheduling implements Extension {
 
     @Override
     public List<MethodMatcher> taskMatchers() {
-        return List.of(MethodMatcher.parse("@" + SCHEDULED), MethodMatcher.parse("@" + SCHEDULES));
+        return List.of(MethodMatcher.parse("@" + SCHEDULED).onlyWhereVisible(SCHEDULED),
+                MethodMatcher.parse("@" + SCHEDULES).onlyWhereVisible(SCHEDULED));
     }
 }
