@@ -20,6 +20,8 @@ public final class Frameworks {
     public static List<Extension> extensions(AgentConfig config) {
         List<Extension> extensions = new ArrayList<>();
         if (config.knows(Framework.KAFKA)) extensions.add(new Kafka());
+        if (config.knows(Framework.QUARTZ)) { extensions.add(new Quartz()); }
+        if (config.knows(Framework.SPRING_SCHEDULING)) { extensions.add(new SpringScheduling()); }
         return extensions;
     }
 
@@ -27,6 +29,7 @@ public final class Frameworks {
     public static List<MultiCollector> collectors(AgentConfig config, String service) {
         List<MultiCollector> collectors = new ArrayList<>();
         if (config.knows(Framework.KAFKA)) collectors.add(new KafkaCollector(service));
+        if (config.knows(Framework.QUARTZ)) { collectors.add(new QuartzCollector(service)); }
         return collectors;
     }
 }

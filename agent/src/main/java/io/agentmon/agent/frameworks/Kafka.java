@@ -32,11 +32,14 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 final class Kafka implements Extension {
 
     private static final String CONSUMER = "org.apache.kafka.clients.consumer.KafkaConsumer";
+    private static final String LISTENER = "org.springframework.kafka.annotation.KafkaListener";
 
     @Override
     public List<MethodMatcher> taskMatchers() {
-        return List.of(MethodMatcher.parse("@org.springframework.kafka.annotation.KafkaListener"),
-                MethodMatcher.parse("@org.springframework.kafka.annotation.KafkaHandler"));
+        // Tried only on classes whose loader sees spring-kafka: an annotation matcher reads every
+        // class file it is asked about.
+        return List.of(MethodMatcher.parse("@" + LISTENER).onlyWhereVisible(LISTENER),
+                MethodMatcher.parse("@org.springframework.kafka.annotation.KafkaHandler").onlyWhereVisible(LISTENER));
     }
 
     @Override

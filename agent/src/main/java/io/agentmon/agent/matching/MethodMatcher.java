@@ -31,15 +31,37 @@ public final class MethodMatcher {
     private final Kind kind;
     private final String typeName;
     private final Pattern typePattern;
+    private final String methodName;
     private final Pattern methodPattern;
+    private final String visibleType;
 
-    private MethodMatcher(String text, String label, Kind kind, String typeName, String methodName) {
+    private MethodMatcher(String text, String label, Kind kind, String typeName, String methodName, String visibleType) {
         this.text = text;
         this.label = label;
         this.kind = kind;
         this.typeName = typeName;
         this.typePattern = glob(typeName);
+        this.methodName = methodName;
         this.methodPattern = methodName == null ? null : glob(methodName);
+        this.visibleType = visibleType;
+    }
+
+    private MethodMatcher(String text, String label, Kind kind, String typeName, String methodName) {
+        this(text, label, kind, typeName, methodName, null);
+    }
+
+    /**
+     * This matcher, tried only on classes whose class loader sees {@code className} (a
+     * framework's own type): a built-in framework's matcher then costs a worker without that
+     * framework one resource look-up per class loader, not a walk up every class's supertypes.
+     */
+    public MethodMatcher onlyWhereVisible(String className) {
+        return new MethodMatcher(text, label, kind, typeName, methodName, className);
+    }
+
+    /** The class a loader must see for this matcher to be tried on its classes, or null for every loader. */
+    public String visibleType() {
+        return visibleType;
     }
 
     /** Parses a comma-separated list; empty entries are ignored. */

@@ -8,8 +8,10 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
@@ -27,17 +29,55 @@ public final class MethodMatchers {
 
     private final List<MethodMatcher> matchers;
     private final ElementMatcher.Junction<TypeDescription> types;
+    /** The matchers tried everywhere, and those tried only where their loader sees a type ({@link MethodMatcher#visibleType}). */
+    private final ElementMatcher.Junction<TypeDescription> everywhere;
+    private final List<MethodMatcher> gated = new ArrayList<>();
+    private final List<ElementMatcher.Junction<TypeDescription>> gatedTypes = new ArrayList<>();
+    private final List<LoaderSees> gates = new ArrayList<>();
 
     public MethodMatchers(List<MethodMatcher> matchers) {
         this.matchers = matchers;
         ElementMatcher.Junction<TypeDescription> any = none();
+        ElementMatcher.Junction<TypeDescription> ungated = none();
         for (MethodMatcher matcher : matchers) {
             any = any.or(typeMatcher(matcher));
+            if (matcher.visibleType() == null) {
+                ungated = ungated.or(typeMatcher(matcher));
+            } else {
+                gated.add(matcher);
+                gatedTypes.add(typeMatcher(matcher));
+                gates.add(new LoaderSees(matcher.visibleType()));
+            }
         }
         // Never the classes the probes run on (WorkerClasses): the name test comes first, as it is the
         // cheapest; modifiers (never a compiler-made class) last, as reading them parses the class
         // file: asked of every class that loads, that cost a hello world 25 MB of start-up garbage.
         this.types = WorkerClasses.types().and(any).and(not(isSynthetic()));
+        this.everywhere = WorkerClasses.types().and(ungated).and(not(isSynthetic()));
+    }
+
+    /**
+     * Types and class loaders together, as the transformer is given them: like {@link #types()}
+     * and {@link #loaders()}, except that a matcher {@link MethodMatcher#onlyWhereVisible gated}
+     * on a type is tried only on classes whose loader sees that type.
+     */
+    public AgentBuilder.RawMatcher matcher() {
+        ElementMatcher.Junction<ClassLoader> loaders = loaders();
+        ElementMatcher.Junction<TypeDescription> names = WorkerClasses.types();
+        return (type, loader, module, classBeingRedefined, protectionDomain) -> {
+            if (!loaders.matches(loader)) {
+                return false;
+            }
+            if (everywhere.matches(type)) {
+                return true;
+            }
+            for (int i = 0; i < gated.size(); i++) {
+                if (names.matches(type) && gates.get(i).test(loader) && gatedTypes.get(i).matches(type) && !type.isSynthetic()) {
+                    return true;
+                }
+            }
+            return false;
+        };
     }
 
     /** Types that may declare a matched method, among those {@link WorkerClasses} allows. */

@@ -117,4 +117,26 @@ class MethodMatchersTest {
         MethodMatcher labelled = MethodMatcher.parse("ingest=" + P + "*Job#run");
         assertEquals("ingest", MethodMatchers.label(labelled, type(IngestJob.class), method(IngestJob.class, "run")));
     }
+
+    @Test
+    void aGatedMatcherIsTriedOnlyWhereItsLoaderSeesItsType() throws Exception {
+        String task = "com.acme.matching.Workers$Task";
+        MethodMatchers matchers = new MethodMatchers(List.of(MethodMatcher.parse(task + "+#run").onlyWhereVisible(task)));
+        ClassLoader sees = MethodMatchersTest.class.getClassLoader();
+        ClassLoader blind = new java.net.URLClassLoader(new java.net.URL[0], null);
+        assertTrue(matchers.matcher().matches(type(IngestJob.class), sees, null, null, null));
+        assertFalse(matchers.matcher().matches(type(IngestJob.class), blind, null, null, null),
+                "a loader that cannot see Task defines no subtype of it: not walked");
+        assertFalse(matchers.matcher().matches(type(Workers.class), sees, null, null, null), "no Task");
+        assertFalse(matchers.matcher().matches(type(IngestJob.class), null, null, null, null), "never the JDK's loaders");
+        // An ungated matcher in the same list is tried everywhere, as types() and loaders() say.
+        MethodMatchers both = new MethodMatchers(List.of(MethodMatcher.parse(task + "+#run").onlyWhereVisible("no.such.Type"),
+                MethodMatcher.parse(P + "FetchJob#run")));
+        assertTrue(both.matcher().matches(type(FetchJob.class), blind, null, null, null));
+        assertFalse(both.matcher().matches(type(IngestJob.class), sees, null, null, null), "gated on a type nobody sees");
+        assertTrue(both.types().matches(type(IngestJob.class)), "types() alone knows no loader: every matcher");
+        assertEquals("com.acme.matching.Workers$Task", matchers.select(type(IngestJob.class), method(IngestJob.class, "run"))
+                .visibleType());
+        blind.getClass(); // keep the loader reachable to here
+    }
 }
