@@ -709,10 +709,11 @@ public final class PeerOverhead {
     private static final String[] MEMORY = {
         "RSS",
         "NMT committed outside the Java heap",
-        "NMT Class (metaspace and class space)",
+        "NMT Metaspace + Class (class metadata)",
         "NMT Code",
         "NMT Symbol",
         "NMT Thread",
+        "NMT GC (grows with the committed heap)",
         "NMT other categories",
         "live heap after a full GC",
         "heap allocated before main",
@@ -745,7 +746,7 @@ public final class PeerOverhead {
                     Launched launched = (Launched) head[0];
                     int size = (Integer) head[1];
                     try {
-                        double[] figures = measureMemory(launched, sizes[size], (Long) head[2]);
+                        double[] figures = measureMemory(launched, sizes[size]);
                         values.get(size).computeIfAbsent(launched.setup, s -> new ArrayList<>()).add(figures);
                         double age = launched.jvm.ageSeconds();
                         ages[0] = Math.min(ages[0], age);
@@ -773,13 +774,7 @@ public final class PeerOverhead {
                             List.of("-XX:NativeMemoryTracking=summary"),
                             List.of("benchworker.RunningWorker", String.valueOf(n), String.valueOf(rate), String.valueOf(spinMicros)),
                             generated);
-                    try {
-                        long before = Long.parseLong(launched.jvm.await(STARTED, startTimeout, "the started line").group(1));
-                        running.addLast(new Object[] {launched, size, before});
-                    } catch (IllegalStateException e) {
-                        problems.add("memory " + setup + " " + n + " tasks: " + e.getMessage());
-                        launched.jvm.process.destroyForcibly();
-                    }
+                    running.addLast(new Object[] {launched, size});
                     continue;
                 }
                 if (head != null) {
@@ -823,7 +818,7 @@ public final class PeerOverhead {
                     double value = setup == Setup.BARE
                             ? medianOf(values.get(size).get(setup), what)
                             : medianAdded(values.get(size).get(setup), values.get(size).get(Setup.BARE), what);
-                    boolean bold = setup == Setup.AGENTMON && (what == 1 || what == 7);
+                    boolean bold = setup == Setup.AGENTMON && (what == 1 || what == 8);
                     out.append(String.format(Locale.ROOT, setup == Setup.BARE ? " %.1f |" : bold ? " **%+.1f** |" : " %+.1f |", value / MIB));
                     if (setup != Setup.BARE) {
                         ratios.put("memory " + sizes[size] + " " + MEMORY[what] + " " + setup, value);
@@ -835,8 +830,9 @@ public final class PeerOverhead {
         }
     }
 
-    private double[] measureMemory(Launched launched, int tasks, long allocatedBeforeMain) throws Exception {
+    private double[] measureMemory(Launched launched, int tasks) throws Exception {
         WorkerJvm jvm = launched.jvm;
+        long allocatedBeforeMain = Long.parseLong(jvm.find(STARTED, startTimeout, "the started line").group(1));
         jvm.find(ALL_RAN, startTimeout, "`all tasks ran`");
         checkStarted(launched);
         if (launched.setup != Setup.BARE) {
@@ -861,7 +857,8 @@ public final class PeerOverhead {
         long allocated = Long.parseLong(jvm.await(ALLOC, 60, "the alloc line").group(1));
         Map<String, Long> nmt = WorkerJvm.nativeMemory(jvm.pid());
         long outside = nmt.get("Total") - nmt.get("Java Heap");
-        long clazz = nmt.getOrDefault("Class", 0L);
+        long clazz = nmt.getOrDefault("Class", 0L) + nmt.getOrDefault("Metaspace", 0L);
+        long gc = nmt.getOrDefault("GC", 0L);
         long code = nmt.getOrDefault("Code", 0L);
         long symbol = nmt.getOrDefault("Symbol", 0L);
         long thread = nmt.getOrDefault("Thread", 0L);
@@ -869,7 +866,7 @@ public final class PeerOverhead {
         if (rss <= 0 || allocated < 0 || allocatedBeforeMain < 0 || live <= 0) {
             throw new IllegalStateException(jvm.name + ": no figure (rss " + rss + ", allocated " + allocated + ", live " + live + ")");
         }
-        double[] figures = {rss, outside, clazz, code, symbol, thread, outside - clazz - code - symbol - thread, live,
+        double[] figures = {rss, outside, clazz, code, symbol, thread, gc, outside - clazz - code - symbol - thread - gc, live,
                 allocatedBeforeMain, allocated};
         log(String.format(Locale.ROOT, "memory %-10s %4d tasks at %.0f s: RSS %.1f, non-heap %.1f, live heap %.1f, alloc %.1f / %.1f MiB",
                 launched.setup, tasks, jvm.ageSeconds(), rss / MIB, outside / MIB, live / MIB, allocatedBeforeMain / MIB, allocated / MIB));
@@ -1157,7 +1154,7 @@ public final class PeerOverhead {
         goal(s, "sample worker, time to first task added ≤ ½ of jmx_exporter's", ratios.get("first-task agentmon/JMX"), 0.5, "×");
         goal(s, "sample worker, time to first task added ≤ ¼ of the OpenTelemetry agent's", ratios.get("first-task agentmon/OTEL"), 0.25, "×");
         Double nonHeap = ratios.get("memory " + small + " " + MEMORY[1] + " AGENTMON");
-        Double liveHeap = ratios.get("memory " + small + " " + MEMORY[7] + " AGENTMON");
+        Double liveHeap = ratios.get("memory " + small + " " + MEMORY[8] + " AGENTMON");
         goal(s, "running worker, " + small + " labels: non-heap added (NMT) ≤ 12 MiB", nonHeap == null ? null : nonHeap / MIB, 12, " MiB");
         goal(s, "running worker, " + small + " labels: live heap added ≤ 4 MiB", liveHeap == null ? null : liveHeap / MIB, 4, " MiB");
         Double plain = ratios.get("throughput AGENTMON");
