@@ -110,7 +110,8 @@ public final class ManyTasksWorker {
         System.exit(0);
     }
 
-    private static void compile(Path dir, int tasks) throws IOException {
+    /** Writes and compiles the task classes {@code benchgen.Task0} ... {@code benchgen.Task<tasks-1>} into {@code dir}. */
+    public static void compile(Path dir, int tasks) throws IOException {
         Path sources = Files.createDirectories(dir.resolve("src/benchgen"));
         List<String> arguments = new ArrayList<>(List.of("--release", "11", "-nowarn", "-proc:none",
                 "-cp", System.getProperty("java.class.path"), "-d", dir.toString()));

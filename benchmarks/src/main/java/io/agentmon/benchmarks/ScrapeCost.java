@@ -1,12 +1,7 @@
 package io.agentmon.benchmarks;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Writer;
-import java.io.OutputStreamWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -119,7 +113,9 @@ public final class ScrapeCost {
     private boolean skipScrape;
     private boolean skipMemory;
 
-    private final List<Worker> workers = new ArrayList<>();
+    private final WorkerJvm.Group workers = new WorkerJvm.Group();
+    /** The agent's port, of each worker started with it. */
+    private final Map<WorkerJvm, Integer> ports = new java.util.IdentityHashMap<>();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -209,25 +205,25 @@ public final class ScrapeCost {
     // ---------------------------------------------------------------- scrape size and time
 
     private void scrapeCost() throws Exception {
-        Map<String, Worker> byMode = new LinkedHashMap<>();
+        Map<String, WorkerJvm> byMode = new LinkedHashMap<>();
         for (String mode : MODES) {
             // One after the other: three workers spinning at once on two cores would stretch
             // each other's runs, and each mode's durations (so its native buckets) would differ more.
-            Worker worker = start(tasks, true, mode, false, "scrape-" + mode);
-            worker.awaitDone(tasks);
+            WorkerJvm worker = start(tasks, true, mode, false, "scrape-" + mode);
+            awaitDone(worker, tasks);
             byMode.put(mode, worker);
         }
         System.out.println("# workers done, load " + loadAverage());
 
         // Sizes, and a check that every mode serves what it says, from one scrape of each kind.
         Map<String, Map<Format, Sizes>> sizes = new LinkedHashMap<>();
-        for (Map.Entry<String, Worker> entry : byMode.entrySet()) {
+        for (Map.Entry<String, WorkerJvm> entry : byMode.entrySet()) {
             String mode = entry.getKey();
-            Worker worker = entry.getValue();
+            WorkerJvm worker = entry.getValue();
             Map<Format, Sizes> forMode = new LinkedHashMap<>();
             for (Format format : Format.values()) {
-                Scrape plain = scrape(worker.port, format, false);
-                Scrape zipped = scrape(worker.port, format, true);
+                Scrape plain = scrape(port(worker), format, false);
+                Scrape zipped = scrape(port(worker), format, true);
                 // Counts are fixed once a worker is idle, but its JVM gauges move: the two bodies differ in a few digits.
                 int unzipped = gunzip(zipped.body).length;
                 if (Math.abs(unzipped - plain.body.length) > plain.body.length / 20) {
@@ -250,7 +246,7 @@ public final class ScrapeCost {
                 for (boolean gzip : new boolean[] {false, true}) {
                     for (int m = 0; m < MODES.length; m++) {
                         String mode = MODES[(m + round) % MODES.length];
-                        Scrape scrape = scrape(byMode.get(mode).port, format, gzip);
+                        Scrape scrape = scrape(port(byMode.get(mode)), format, gzip);
                         if (round >= warmup) {
                             String key = key(mode, format, gzip);
                             nanos.computeIfAbsent(key, k -> new long[scrapes])[round - warmup] = scrape.nanos;
@@ -261,7 +257,7 @@ public final class ScrapeCost {
             }
         }
         System.out.println("# scrapes done, load " + loadAverage());
-        for (Worker worker : byMode.values()) {
+        for (WorkerJvm worker : byMode.values()) {
             worker.exit();
         }
 
@@ -359,11 +355,11 @@ public final class ScrapeCost {
             for (int size = 0; size < 2; size++) {
                 for (int agent = 1; agent >= 0; agent--) {
                     int n = size == 0 ? small : large;
-                    Worker worker = start(n, agent == 1, "both", true, "memory-" + (agent == 1 ? "agent" : "plain") + "-" + n + "-r" + round);
-                    worker.awaitDone(n);
+                    WorkerJvm worker = start(n, agent == 1, "both", true, "memory-" + (agent == 1 ? "agent" : "plain") + "-" + n + "-r" + round);
+                    awaitDone(worker, n);
                     if (agent == 1) {
                         // One scrape first: it checks the labels and leaves whatever a scrape keeps.
-                        byte[] text = scrape(worker.port, Format.TEXT, false).body;
+                        byte[] text = scrape(port(worker), Format.TEXT, false).body;
                         Set<String> labels = new TreeSet<>();
                         for (String line : new String(textFamily(text), StandardCharsets.UTF_8).split("\n")) {
                             if (line.startsWith(FAMILY + "_count{")) {
@@ -374,7 +370,7 @@ public final class ScrapeCost {
                             throw new AssertionError("memory run with " + n + " tasks: " + labels.size() + " task labels");
                         }
                     }
-                    Memory memory = worker.memory();
+                    Memory memory = memory(worker);
                     System.out.printf(Locale.ROOT, "# memory %-6s %5d tasks round %d:", agent == 1 ? "agent" : "plain", n, round);
                     for (int what = 0; what < Memory.NAMES.length; what++) {
                         System.out.printf(Locale.ROOT, " %s %,d;", Memory.SHORT[what], memory.values[what]);
@@ -425,7 +421,7 @@ public final class ScrapeCost {
      * by every collection ({@code -XX:SoftRefLRUPolicyMSPerMB=0}), so that the heap figure is
      * what is strongly held, not what a cache happened to keep.
      */
-    private Worker start(int taskCount, boolean agent, String mode, boolean memory, String name) throws IOException {
+    private WorkerJvm start(int taskCount, boolean agent, String mode, boolean memory, String name) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.add("-Xmx" + heapOption);
@@ -452,133 +448,43 @@ public final class ScrapeCost {
         command.add("benchworker.ManyTasksWorker");
         command.add(String.valueOf(taskCount));
         command.add(String.valueOf(runs));
-        Worker worker = new Worker(name, agent, new ProcessBuilder(command).start());
-        synchronized (workers) {
-            workers.add(worker);
+        WorkerJvm worker = workers.start(name, command);
+        if (agent) {
+            ports.put(worker, Integer.parseInt(worker.await(SERVING, 120, "the agent's start-up line").group(1)));
         }
         return worker;
     }
 
+    private int port(WorkerJvm worker) {
+        Integer port = ports.get(worker);
+        if (port == null) {
+            throw new IllegalStateException(worker.name + " runs without the agent: nothing to scrape");
+        }
+        return port;
+    }
+
     private void killAll() {
-        synchronized (workers) {
-            for (Worker worker : workers) {
-                worker.process.destroyForcibly();
-            }
-            for (Worker worker : workers) {
-                try {
-                    worker.process.waitFor(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            workers.clear();
+        workers.killAll();
+    }
+
+    void awaitDone(WorkerJvm worker, int expectedTasks) {
+        Matcher done = worker.await(DONE, doneTimeoutSeconds, "`done`");
+        if (Integer.parseInt(done.group(1)) != expectedTasks) {
+            throw new IllegalStateException(worker.name + ": " + done.group());
         }
     }
 
-    /** One worker JVM: its output lines, read by two threads into one queue, and its stdin. */
-    final class Worker {
-        final String name;
-        final Process process;
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final List<String> log = new ArrayList<>();
-        final Writer stdin;
-        int port = -1;
-
-        Worker(String name, boolean agent, Process process) {
-            this.name = name;
-            this.process = process;
-            this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            pump(process.getInputStream(), "out");
-            pump(process.getErrorStream(), "err");
-            if (agent) {
-                port = Integer.parseInt(await(SERVING, 120, "the agent's start-up line").group(1));
-            }
-        }
-
-        private void pump(InputStream stream, String which) {
-            Thread thread = new Thread(() -> {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                    for (String line; (line = reader.readLine()) != null; ) {
-                        synchronized (log) {
-                            log.add(which + ": " + line);
-                        }
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "bench-" + name + "-" + which);
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        Matcher await(Pattern pattern, long seconds, String what) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            try {
-                while (true) {
-                    long left = deadline - System.nanoTime();
-                    String line = lines.poll(Math.max(0, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200))), TimeUnit.NANOSECONDS);
-                    if (line != null) {
-                        Matcher m = pattern.matcher(line);
-                        if (m.find()) {
-                            return m;
-                        }
-                    } else if (!process.isAlive() && lines.isEmpty()) {
-                        throw new IllegalStateException(name + ": the worker exited (status " + process.exitValue()
-                                + ") before " + what + "; its output:\n" + output());
-                    } else if (left <= 0) {
-                        throw new IllegalStateException(name + ": no " + what + " within " + seconds + " s; its output:\n" + output());
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(name + ": interrupted waiting for " + what);
-            }
-        }
-
-        void awaitDone(int expectedTasks) {
-            Matcher done = await(DONE, doneTimeoutSeconds, "`done`");
-            if (Integer.parseInt(done.group(1)) != expectedTasks) {
-                throw new IllegalStateException(name + ": " + done.group());
-            }
-        }
-
-        Memory memory() throws IOException, InterruptedException {
-            send("heap");
-            Matcher m = await(HEAP, 120, "the heap line");
-            Map<String, Long> nmt = nativeMemory(process.pid());
-            System.out.println("# NMT committed, " + name + ": " + nmt);
-            // Arena Chunk and Compiler swing by up to 20 and 10 MB with what the JIT is compiling at
-            // that moment (seen between rounds of one setting), and hold nothing the agent keeps.
-            long outsideHeap = nmt.get("Total") - nmt.get("Java Heap") - nmt.getOrDefault("Arena Chunk", 0L)
-                    - nmt.getOrDefault("Compiler", 0L);
-            return new Memory(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), nmt.getOrDefault("Code", -1L),
-                    nmt.getOrDefault("Internal", -1L), nmt.getOrDefault("Symbol", -1L), outsideHeap, rss(process.pid()));
-        }
-
-        void send(String line) throws IOException {
-            stdin.write(line + "\n");
-            stdin.flush();
-        }
-
-        void exit() throws IOException, InterruptedException {
-            try {
-                send("exit");
-            } catch (IOException alreadyGone) {
-                // waited for below
-            }
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(name + ": did not exit within 30 s of `exit`");
-            }
-        }
-
-        String output() {
-            synchronized (log) {
-                int from = Math.max(0, log.size() - 40);
-                return String.join("\n", log.subList(from, log.size()));
-            }
-        }
+    Memory memory(WorkerJvm worker) throws IOException, InterruptedException {
+        worker.send("heap");
+        Matcher m = worker.await(HEAP, 120, "the heap line");
+        Map<String, Long> nmt = WorkerJvm.nativeMemory(worker.pid());
+        System.out.println("# NMT committed, " + worker.name + ": " + nmt);
+        // Arena Chunk and Compiler swing by up to 20 and 10 MB with what the JIT is compiling at
+        // that moment (seen between rounds of one setting), and hold nothing the agent keeps.
+        long outsideHeap = nmt.get("Total") - nmt.get("Java Heap") - nmt.getOrDefault("Arena Chunk", 0L)
+                - nmt.getOrDefault("Compiler", 0L);
+        return new Memory(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), nmt.getOrDefault("Code", -1L),
+                nmt.getOrDefault("Internal", -1L), nmt.getOrDefault("Symbol", -1L), outsideHeap, WorkerJvm.rss(worker.pid()));
     }
 
     /** One worker's memory figures, in the order of {@link #NAMES}. */
@@ -600,61 +506,8 @@ public final class ScrapeCost {
         }
     }
 
-    private static final Pattern NMT_TOTAL = Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB");
-    private static final Pattern NMT_CATEGORY = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
-
-    /**
-     * Committed bytes by Native Memory Tracking category ({@code jcmd <pid> VM.native_memory
-     * summary}; the worker runs with {@code -XX:NativeMemoryTracking=summary}), and "Total".
-     */
-    private Map<String, Long> nativeMemory(long pid) throws IOException, InterruptedException {
-        Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
-        Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "VM.native_memory", "summary")
-                .redirectErrorStream(true).start();
-        byte[] out;
-        try (InputStream in = process.getInputStream()) {
-            out = in.readAllBytes(); // jcmd ends when the worker answers or gives up; bounded below
-        } finally {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("jcmd " + pid + " VM.native_memory did not end within 60 s");
-            }
-        }
-        Map<String, Long> committed = new LinkedHashMap<>();
-        for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
-            Matcher total = NMT_TOTAL.matcher(line);
-            Matcher category = NMT_CATEGORY.matcher(line);
-            if (total.find()) {
-                committed.put("Total", Long.parseLong(total.group(1)) * 1024);
-            } else if (category.find()) {
-                committed.put(category.group(1), Long.parseLong(category.group(2)) * 1024);
-            }
-        }
-        if (!committed.containsKey("Total") || !committed.containsKey("Java Heap")) {
-            throw new IllegalStateException("no native memory summary from jcmd " + pid + ":\n" + new String(out, StandardCharsets.UTF_8));
-        }
-        return committed;
-    }
-
-    private static long rss(long pid) {
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc/" + pid + "/status"), StandardCharsets.ISO_8859_1)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux, or the process is gone
-        }
-        return -1;
-    }
-
     private static String loadAverage() {
-        try {
-            return new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.ISO_8859_1).trim();
-        } catch (IOException e) {
-            return "n/a";
-        }
+        return WorkerJvm.loadAverage();
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -917,14 +770,10 @@ public final class ScrapeCost {
     }
 
     static long median(long[] values) {
-        return percentile(values, 0.5);
+        return WorkerJvm.median(values);
     }
 
-    /** Nearest-rank percentile. */
     static long percentile(long[] values, double p) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        return WorkerJvm.percentile(values, p);
     }
 }
