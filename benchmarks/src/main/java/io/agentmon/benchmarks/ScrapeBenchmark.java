@@ -79,10 +79,13 @@ public class ScrapeBenchmark {
     public abstract static class Side {
         private static final com.sun.management.OperatingSystemMXBean OS =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
         long operations;
         private long iterationCpu;
+        private long iterationThreadCpu;
         private long iterationOperations;
         private long measuredCpu;
+        private long measuredThreadCpu;
         private long measuredOperations;
         private boolean measuring;
 
@@ -90,6 +93,7 @@ public class ScrapeBenchmark {
         public void startIteration(IterationParams params) {
             measuring = params.getType() == IterationType.MEASUREMENT;
             iterationOperations = operations;
+            iterationThreadCpu = javaThreadsCpu();
             iterationCpu = OS.getProcessCpuTime();
         }
 
@@ -97,14 +101,32 @@ public class ScrapeBenchmark {
         public void endIteration() {
             if (measuring) {
                 measuredCpu += OS.getProcessCpuTime() - iterationCpu;
+                measuredThreadCpu += javaThreadsCpu() - iterationThreadCpu;
                 measuredOperations += operations - iterationOperations;
             }
         }
 
+        /**
+         * CPU time of the JVM's live Java threads (server, client, agent and JMH threads; not the
+         * JIT compiler's or the GC's), which leaves out compilation still going on and the GC's
+         * share of the allocation reported beside it.
+         */
+        private static long javaThreadsCpu() {
+            long total = 0;
+            for (long id : THREADS.getAllThreadIds()) {
+                long cpu = THREADS.getThreadCpuTime(id);
+                if (cpu > 0) {
+                    total += cpu;
+                }
+            }
+            return total;
+        }
+
         void printCpu(String side, int series) {
             if (measuredOperations > 0) {
-                System.out.printf(java.util.Locale.ROOT, "%nscrape-cpu side=%s N=%d cpuMsPerOp=%.3f ops=%d%n", side, series,
-                        measuredCpu / 1e6 / measuredOperations, measuredOperations);
+                System.out.printf(java.util.Locale.ROOT, "%nscrape-cpu side=%s N=%d cpuMsPerOp=%.3f threadCpuMsPerOp=%.3f ops=%d%n",
+                        side, series, measuredCpu / 1e6 / measuredOperations, measuredThreadCpu / 1e6 / measuredOperations,
+                        measuredOperations);
             }
         }
 
