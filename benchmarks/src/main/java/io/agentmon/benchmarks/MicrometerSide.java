@@ -60,6 +60,12 @@ import java.util.zip.GZIPOutputStream;
 final class MicrometerSide {
 
     static final int SERIES_PER_LABEL = 3 * 16 + 1 + 1 + 2;
+    /**
+     * For the Micrometer forks: the JDK's server leaves Nagle's algorithm on by default, and writes
+     * the response head and the body separately, so a small body can wait for the client's
+     * delayed ACK of the head; agentmon's server sets {@code TCP_NODELAY}. Equal terms.
+     */
+    static final String NO_DELAY = "-Dsun.net.httpserver.nodelay=true";
     static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     // agentmon's help texts (TaskMetricsCollector), so the bytes compare like with like

@@ -263,21 +263,21 @@ public class ScrapeBenchmark {
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", MicrometerSide.NO_DELAY})
     public String micrometerScrape(Micrometer micrometer) {
         micrometer.operations++;
         return micrometer.side.registry.scrape();
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", MicrometerSide.NO_DELAY})
     public long micrometerHttp(Micrometer micrometer) throws IOException {
         micrometer.operations++;
         return micrometer.client.get();
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", MicrometerSide.NO_DELAY})
     public long micrometerHttpGzip(Micrometer micrometer) throws IOException {
         micrometer.operations++;
         return micrometer.client.get();
