@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
  * benchgen.Task<N-1>}, each {@code public class TaskK implements Runnable { public void run() {
  * ScrapeWork.run(); } }}, as {@code benchworker.ManyTasksWorker} makes them, but written
  * directly as class files (what javac emits for that source, less the debug attributes) instead
- * of compiled: 2,041 classes load in well under a second, where javac takes tens of seconds on
- * this machine, and each benchmark fork makes its own. They are defined by an ordinary class
+ * of compiled, since every benchmark fork makes its own and none should wait for javac. They are
+ * defined by an ordinary class
  * loader, so the agent's transformer sees them as it sees any worker class and weaves
  * {@code run()} under {@code agentmon.tasks=benchgen.Task*#run}, labelled {@code TaskK.run}.
  */
