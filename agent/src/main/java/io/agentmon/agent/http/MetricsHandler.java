@@ -7,6 +7,7 @@ import io.agentmon.agent.http.server.Response;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.agentmon.agent.metrics.HistogramPoints;
+import io.agentmon.agent.metrics.ScrapeFormat;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
@@ -38,8 +39,9 @@ final class MetricsHandler implements Handler {
         ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
         boolean gzip = acceptsGzip(request.header("Accept-Encoding"));
         try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
-            MetricSnapshots snapshots = registry.scrape();
-            if (!histograms.classicInProtobuf() && writer.getContentType().startsWith(PROTOBUF)) {
+            boolean protobuf = writer.getContentType().startsWith(PROTOBUF);
+            MetricSnapshots snapshots = protobuf ? registry.scrape() : ScrapeFormat.asText(registry::scrape);
+            if (!histograms.classicInProtobuf() && protobuf) {
                 snapshots = HistogramPoints.withoutClassic(snapshots);
             }
             writer.write(out, snapshots);

@@ -43,7 +43,7 @@ public final class ContainerMetricsCollector implements MultiCollector {
             Labels labels = base.add("outcome", Outcome.label(outcomes[i]));
             allocations.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels)
                     .value(byOutcome[i].count()).build());
-            durations.dataPoint(HistogramPoints.of(byOutcome[i], labels, histograms.nativeBuckets()));
+            durations.dataPoint(HistogramPoints.of(byOutcome[i], labels, ScrapeFormat.nativeBuckets(histograms.nativeBuckets())));
         }
         return new MetricSnapshots(allocations.build(), durations.build(),
                 gauge("agentmon_docker_containers_active", "Containers allocated (or started) and not yet released (or stopped).",

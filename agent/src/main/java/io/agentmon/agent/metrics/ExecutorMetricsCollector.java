@@ -70,14 +70,14 @@ public final class ExecutorMetricsCollector implements MultiCollector {
                 completed.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(totals.completed).build());
                 rejected.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(totals.rejected).build());
                 queueWait.dataPoint(HistogramPoints.of(totals.waitLayout, totals.waitSlots, totals.waitSumNanos, labels,
-                        Exemplars.EMPTY, histograms.nativeBuckets()));
+                        Exemplars.EMPTY, ScrapeFormat.nativeBuckets(histograms.nativeBuckets())));
                 core.dataPoint(point(labels, totals.coreThreads));
                 max.dataPoint(point(labels, totals.maxThreads));
                 remaining.dataPoint(point(labels, totals.queueRemaining));
             }
             if (totals.runSlots != null) {
                 runTime.dataPoint(HistogramPoints.of(totals.runLayout, totals.runSlots, totals.runSumNanos, labels,
-                        Exemplars.EMPTY, histograms.nativeBuckets()));
+                        Exemplars.EMPTY, ScrapeFormat.nativeBuckets(histograms.nativeBuckets())));
             }
             if (totals.scheduledPool) {
                 scheduled.dataPoint(point(labels, totals.scheduled));

@@ -67,7 +67,7 @@ public final class TaskMetricsCollector implements MultiCollector {
                     durations.dataPoint(HistogramPoints.of(histogram,
                             labels("task", task, "outcome", Outcome.label(outcome)),
                             exemplars.of(id, outcome, histogram.boundsNanos().length + 1),
-                            histograms.nativeBuckets()));
+                            ScrapeFormat.nativeBuckets(histograms.nativeBuckets())));
                 }
                 for (Map.Entry<String, Long> failure : failuresByName(recorder.exceptions()).entrySet()) {
                     failures.dataPoint(counter(failure.getValue(), "task", task, "exception", failure.getKey()));

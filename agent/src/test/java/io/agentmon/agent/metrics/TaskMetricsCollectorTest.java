@@ -6,6 +6,7 @@ import static io.agentmon.agent.metrics.Points.counter;
 import static io.agentmon.agent.metrics.Points.gauge;
 import static io.agentmon.agent.metrics.Points.histogram;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,29 @@ class TaskMetricsCollectorTest {
 
     private static MetricSnapshots collect(SpanExemplars exemplars) {
         return new TaskMetricsCollector("svc", HistogramKinds.BOTH, exemplars).collect();
+    }
+
+    @Test
+    void aTextScrapeGetsNoNativeBucketsAndEveryOtherReadingDoes() {
+        String task = "collector.textscrape";
+        int id = TaskRecorders.registerTask(task, TaskRecorder.NO_DEADLINE);
+        run(id, 2 * MS, null, 3);
+
+        HistogramSnapshot.HistogramDataPointSnapshot asText = histogram(ScrapeFormat.asText(() -> collect(SpanExemplars.NONE)),
+                DURATION, "task", task, "outcome", "success");
+        assertFalse(asText.hasNativeHistogramData(), "a text scrape drops native buckets: they are not built for it");
+        assertEquals(3, asText.getCount());
+        assertTrue(asText.hasClassicHistogramData());
+
+        // After it, on the same thread (a protobuf scrape, the OTLP push): native buckets again.
+        HistogramSnapshot.HistogramDataPointSnapshot after = histogram(collect(SpanExemplars.NONE), DURATION, "task", task,
+                "outcome", "success");
+        assertTrue(after.hasNativeHistogramData());
+        long counted = after.getNativeZeroCount();
+        for (int i = 0; i < after.getNativeBucketsForPositiveValues().size(); i++) {
+            counted += after.getNativeBucketsForPositiveValues().getCount(i);
+        }
+        assertEquals(3, counted);
     }
 
     @Test
