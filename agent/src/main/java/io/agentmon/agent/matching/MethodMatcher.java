@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *   &#64;com.acme.Monitored            every method carrying that annotation
  *   ingest=com.acme.Ingest#run     any of the above, labelled "ingest" instead of "Ingest.run"
  * </pre>
- * A method pattern matches every overload of that name.
+ * A method pattern matches every overload of that name. A built-in integration may narrow a
+ * matcher further ({@link #restrictedTo}), which no matcher list's text can.
  */
 public final class MethodMatcher {
 
@@ -32,6 +33,10 @@ public final class MethodMatcher {
     private final String typeName;
     private final Pattern typePattern;
     private final Pattern methodPattern;
+    /** Globs of the erased parameter types, one per parameter; null for any parameters. */
+    private final List<Pattern> parameterPatterns;
+    /** Prefixes of the names of types never selected. */
+    private final List<String> excludedTypes;
 
     private MethodMatcher(String text, String label, Kind kind, String typeName, String methodName) {
         this.text = text;
@@ -40,6 +45,39 @@ public final class MethodMatcher {
         this.typeName = typeName;
         this.typePattern = glob(typeName);
         this.methodPattern = methodName == null ? null : glob(methodName);
+        this.parameterPatterns = null;
+        this.excludedTypes = Collections.emptyList();
+    }
+
+    private MethodMatcher(MethodMatcher base, List<Pattern> parameterPatterns, List<String> excludedTypes) {
+        this.text = base.text;
+        this.label = base.label;
+        this.kind = base.kind;
+        this.typeName = base.typeName;
+        this.typePattern = base.typePattern;
+        this.methodPattern = base.methodPattern;
+        this.parameterPatterns = parameterPatterns;
+        this.excludedTypes = excludedTypes;
+    }
+
+    /**
+     * This matcher, selecting only methods whose parameters' erased types are named by
+     * {@code parameterTypes} (one glob per parameter, in order; null for any parameters), and
+     * nothing in a type whose name starts with one of {@code excludedTypePrefixes}. For built-in
+     * integrations: an interface's one method rather than every overload of its name, and not
+     * the framework's own adapters that call the user's implementation (which would count each
+     * call twice).
+     */
+    public MethodMatcher restrictedTo(List<String> parameterTypes, List<String> excludedTypePrefixes) {
+        List<Pattern> patterns = null;
+        if (parameterTypes != null) {
+            patterns = new ArrayList<>();
+            for (String parameterType : parameterTypes) {
+                patterns.add(glob(parameterType));
+            }
+            patterns = Collections.unmodifiableList(patterns);
+        }
+        return new MethodMatcher(this, patterns, Collections.unmodifiableList(new ArrayList<>(excludedTypePrefixes)));
     }
 
     /** Parses a comma-separated list; empty entries are ignored. */
@@ -118,6 +156,37 @@ public final class MethodMatcher {
 
     boolean methodNameMatches(String name) {
         return methodPattern != null && methodPattern.matcher(name).matches();
+    }
+
+    /** Whether {@link #restrictedTo} left types of this name out. */
+    boolean excludesType(String name) {
+        for (String prefix : excludedTypes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@link #restrictedTo} named the parameter types. */
+    boolean restrictsParameters() {
+        return parameterPatterns != null;
+    }
+
+    /** Whether a method whose parameters' erased types have these names may be selected. */
+    boolean parametersMatch(List<String> erasedParameterTypes) {
+        if (parameterPatterns == null) {
+            return true;
+        }
+        if (parameterPatterns.size() != erasedParameterTypes.size()) {
+            return false;
+        }
+        for (int i = 0; i < parameterPatterns.size(); i++) {
+            if (!parameterPatterns.get(i).matcher(erasedParameterTypes.get(i)).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The label given with {@code label=}, or null for the default {@code Class.method}. */

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,6 +17,7 @@ import com.acme.matching.Workers;
 import com.acme.matching.Workers.FetchJob;
 import com.acme.matching.Workers.Handler;
 import com.acme.matching.Workers.IngestJob;
+import com.acme.matching.Workers.OrderListener;
 import com.acme.matching.Workers.Shapes;
 import com.acme.matching.Workers.Task;
 import java.util.List;
@@ -116,5 +118,29 @@ class MethodMatchersTest {
                 type(Workers.class), method(Workers.class, "run")));
         MethodMatcher labelled = MethodMatcher.parse("ingest=" + P + "*Job#run");
         assertEquals("ingest", MethodMatchers.label(labelled, type(IngestJob.class), method(IngestJob.class, "run")));
+    }
+
+    @Test
+    void aRestrictedMatcherSelectsTheInterfacesOneMethodAndNoneOfTheExcludedTypes() {
+        MethodMatcher listener = MethodMatcher.parse(P + "Listener+#onMessage");
+        MethodMatchers unrestricted = new MethodMatchers(List.of(listener));
+        assertNotNull(unrestricted.select(type(OrderListener.class), method(OrderListener.class, takesArguments(2))),
+                "a plain matcher takes every overload");
+        TypeDescription adapter = type(Workers.Adapters.ListenerAdapter.class);
+        assertNotNull(unrestricted.select(adapter, method(Workers.Adapters.ListenerAdapter.class, "onMessage")));
+
+        MethodMatchers restricted = new MethodMatchers(List.of(listener.restrictedTo(List.of("java.lang.CharSequence"),
+                List.of("com.acme.matching.Workers$Adapters$"))));
+        assertNotNull(restricted.select(type(OrderListener.class), method(OrderListener.class, takesArguments(1))));
+        assertNull(restricted.select(type(OrderListener.class), method(OrderListener.class, takesArguments(2))),
+                "the overload of its own");
+        assertNull(restricted.select(adapter, method(Workers.Adapters.ListenerAdapter.class, "onMessage")), "the adapter");
+        assertFalse(restricted.types().matches(adapter), "the adapter's class is not even transformed");
+        assertTrue(restricted.types().matches(type(OrderListener.class)));
+        assertEquals(listener.toString(), listener.restrictedTo(null, List.of()).toString(), "named as its text");
+
+        MethodMatchers anyFirst = new MethodMatchers(List.of(listener.restrictedTo(List.of("*", "int"), List.of())));
+        assertNotNull(anyFirst.select(type(OrderListener.class), method(OrderListener.class, takesArguments(2))), "globs");
+        assertNull(anyFirst.select(type(OrderListener.class), method(OrderListener.class, takesArguments(1))), "arity");
     }
 }
