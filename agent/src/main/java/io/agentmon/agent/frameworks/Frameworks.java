@@ -18,6 +18,8 @@ public final class Frameworks {
     /** What the enabled frameworks weave. */
     public static List<Extension> extensions(AgentConfig config) {
         List<Extension> extensions = new ArrayList<>();
+        Jms.addTo(extensions, config);
+        SpringBatch.addTo(extensions, config);
         return extensions;
     }
 

@@ -73,7 +73,7 @@ public final class AgentInstrumentation {
                         .or(nameStartsWith("jdk.internal.reflect."))
                         .or(nameStartsWith("sun.reflect."))
                         .or(isSynthetic()))
-                .type(tasks.types(), tasks.loaders())
+                .type(tasks.matcher())
                 .transform(new MatchedMethodsTransformer(tasks, Weavings.tasks(config, stats)))
                 .type(handlers.types(), handlers.loaders())
                 .transform(new MatchedMethodsTransformer(handlers, Weavings.timeoutHandlers(stats)));

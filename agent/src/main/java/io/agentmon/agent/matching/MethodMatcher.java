@@ -37,6 +37,8 @@ public final class MethodMatcher {
     private final List<Pattern> parameterPatterns;
     /** Prefixes of the names of types never selected. */
     private final List<String> excludedTypes;
+    /** A built-in integration's ({@link #restrictedTo}): only where its framework's type is visible. */
+    private final boolean builtIn;
 
     private MethodMatcher(String text, String label, Kind kind, String typeName, String methodName) {
         this.text = text;
@@ -47,6 +49,7 @@ public final class MethodMatcher {
         this.methodPattern = methodName == null ? null : glob(methodName);
         this.parameterPatterns = null;
         this.excludedTypes = Collections.emptyList();
+        this.builtIn = false;
     }
 
     private MethodMatcher(MethodMatcher base, List<Pattern> parameterPatterns, List<String> excludedTypes) {
@@ -58,6 +61,7 @@ public final class MethodMatcher {
         this.methodPattern = base.methodPattern;
         this.parameterPatterns = parameterPatterns;
         this.excludedTypes = excludedTypes;
+        this.builtIn = true;
     }
 
     /**
@@ -66,7 +70,9 @@ public final class MethodMatcher {
      * nothing in a type whose name starts with one of {@code excludedTypePrefixes}. For built-in
      * integrations: an interface's one method rather than every overload of its name, and not
      * the framework's own adapters that call the user's implementation (which would count each
-     * call twice).
+     * call twice). Being a framework's, it applies only in class loaders that can see the type it
+     * names (supertype or annotation): a worker without the framework pays nothing for it
+     * ({@link MethodMatchers#matcher()}).
      */
     public MethodMatcher restrictedTo(List<String> parameterTypes, List<String> excludedTypePrefixes) {
         List<Pattern> patterns = null;
@@ -156,6 +162,11 @@ public final class MethodMatcher {
 
     boolean methodNameMatches(String name) {
         return methodPattern != null && methodPattern.matcher(name).matches();
+    }
+
+    /** Whether this is a built-in integration's matcher ({@link #restrictedTo}). */
+    boolean isBuiltIn() {
+        return builtIn;
     }
 
     /** Whether {@link #restrictedTo} left types of this name out. */

@@ -8,7 +8,11 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
@@ -26,15 +30,78 @@ public final class MethodMatchers {
 
     private final List<MethodMatcher> matchers;
     private final ElementMatcher.Junction<TypeDescription> types;
+    /** Per matcher, its type matcher; for {@link #matcher()}. */
+    private final List<ElementMatcher.Junction<TypeDescription>> typeMatchers = new ArrayList<>();
+    /** Per matcher, the supertype a class loader must see for the matcher to select anything in it, or null. */
+    private final List<String> requiredTypes = new ArrayList<>();
+    private final Map<ClassLoader, Map<String, Boolean>> visible = new WeakHashMap<>(); // guarded by itself
 
     public MethodMatchers(List<MethodMatcher> matchers) {
         this.matchers = matchers;
         ElementMatcher.Junction<TypeDescription> any = none();
         for (MethodMatcher matcher : matchers) {
-            any = any.or(typeMatcher(matcher));
+            ElementMatcher.Junction<TypeDescription> typeMatcher = typeMatcher(matcher);
+            any = any.or(typeMatcher);
+            typeMatchers.add(typeMatcher);
+            // An annotation need not be loadable for a class file to carry it, so only a built-in
+            // matcher (whose framework reads its annotation at run time) requires it.
+            boolean literal = matcher.kind() == MethodMatcher.Kind.SUBTYPE && matcher.typeName().indexOf('*') < 0
+                    || matcher.kind() == MethodMatcher.Kind.ANNOTATION && matcher.isBuiltIn();
+            requiredTypes.add(literal ? matcher.typeName() : null);
         }
         // Never the classes the probes run on (WorkerClasses): the name test comes first, as it is the cheapest.
         this.types = WorkerClasses.types().and(any);
+    }
+
+    /**
+     * {@link #loaders()} and {@link #types()} in one, as the transformer applies them, and cheaper:
+     * a subtype matcher whose supertype is named literally ({@code jakarta.jms.MessageListener+#onMessage})
+     * is skipped for a class loader that cannot see that type, since no class it defines can then
+     * extend or implement it. So a worker without the type pays no walk of each loaded class's
+     * supertypes (which reads their class files: about a millisecond per class) for that matcher.
+     * A built-in annotation matcher ({@link MethodMatcher#restrictedTo}) is skipped likewise.
+     * What a loader can see is asked once per loader and type ({@code getResource}, kept weakly by loader).
+     */
+    public AgentBuilder.RawMatcher matcher() {
+        ElementMatcher.Junction<ClassLoader> loaders = loaders();
+        ElementMatcher.Junction<TypeDescription> names = WorkerClasses.types();
+        return (type, loader, module, classBeingRedefined, protectionDomain) -> {
+            if (!loaders.matches(loader) || !names.matches(type)) {
+                return false;
+            }
+            for (int i = 0; i < typeMatchers.size(); i++) {
+                String required = requiredTypes.get(i);
+                if ((required == null || sees(loader, required)) && typeMatchers.get(i).matches(type)) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    private boolean sees(ClassLoader loader, String typeName) {
+        if (loader == null) {
+            return true; // the JDK's own: loaders() has excluded it already
+        }
+        Map<String, Boolean> known;
+        synchronized (visible) {
+            known = visible.get(loader);
+            if (known == null) {
+                known = new ConcurrentHashMap<>();
+                visible.put(loader, known);
+            }
+        }
+        Boolean seen = known.get(typeName);
+        if (seen == null) {
+            // Outside any lock and map update: a loader may load (and so transform) a class to answer.
+            try {
+                seen = loader.getResource(typeName.replace('.', '/') + ".class") != null;
+            } catch (RuntimeException e) {
+                seen = true; // cannot tell: walk the supertypes as before
+            }
+            known.put(typeName, seen);
+        }
+        return seen;
     }
 
     /** Types that may declare a matched method, among those {@link WorkerClasses} allows. */

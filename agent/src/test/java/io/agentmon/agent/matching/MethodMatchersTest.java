@@ -21,6 +21,7 @@ import com.acme.matching.Workers.OrderListener;
 import com.acme.matching.Workers.Shapes;
 import com.acme.matching.Workers.Task;
 import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -142,5 +143,30 @@ class MethodMatchersTest {
         MethodMatchers anyFirst = new MethodMatchers(List.of(listener.restrictedTo(List.of("*", "int"), List.of())));
         assertNotNull(anyFirst.select(type(OrderListener.class), method(OrderListener.class, takesArguments(2))), "globs");
         assertNull(anyFirst.select(type(OrderListener.class), method(OrderListener.class, takesArguments(1))), "arity");
+    }
+
+    @Test
+    void aSubtypeMatcherIsSkippedForALoaderThatCannotSeeItsSupertype() {
+        ClassLoader own = MethodMatchersTest.class.getClassLoader();
+        ClassLoader blind = new ClassLoader(null) { }; // sees the JDK's classes only
+        TypeDescription ingest = type(IngestJob.class);
+        AgentBuilder.RawMatcher literal = matchers(P + "Task+#run").matcher();
+        assertTrue(literal.matches(ingest, own, null, null, null));
+        assertFalse(literal.matches(ingest, blind, null, null, null), "no class of that loader can implement Task");
+        assertFalse(literal.matches(ingest, null, null, null, null), "nor the JDK's, as ever");
+        AgentBuilder.RawMatcher glob = matchers("com.acme.matching.Workers$Ta*+#run").matcher();
+        assertTrue(glob.matches(ingest, blind, null, null, null), "a glob names no one type to look for");
+        AgentBuilder.RawMatcher mixed = matchers(P + "Task+#run," + P + "IngestJob#run").matcher();
+        assertTrue(mixed.matches(ingest, blind, null, null, null), "the other matchers still apply");
+        assertFalse(mixed.matches(type(Workers.Handler.class), own, null, null, null));
+        assertFalse(matchers("*#*").matcher().matches(type(MethodMatchers.class), own, null, null, null), "never agentmon's own");
+
+        TypeDescription handler = type(Workers.Handler.class);
+        MethodMatcher annotation = MethodMatcher.parse("@com.acme.matching.Workers$Monitored");
+        assertTrue(new MethodMatchers(List.of(annotation)).matcher().matches(handler, blind, null, null, null),
+                "a user's annotation need not be loadable to be matched");
+        AgentBuilder.RawMatcher builtIn = new MethodMatchers(List.of(annotation.restrictedTo(null, List.of()))).matcher();
+        assertTrue(builtIn.matches(handler, own, null, null, null));
+        assertFalse(builtIn.matches(handler, blind, null, null, null), "a framework's annotation, where the framework is not");
     }
 }
