@@ -62,4 +62,31 @@ public class Workers {
             return () -> { }; // javac adds a synthetic method for the lambda's body
         }
     }
+
+    /** A listener interface, an implementation with an overload of its own, and a framework's adapter. */
+    public interface Listener {
+        void onMessage(CharSequence message);
+    }
+
+    public static class OrderListener implements Listener {
+        @Override
+        public void onMessage(CharSequence message) {
+            onMessage(message.toString(), 1);
+        }
+
+        void onMessage(String body, int attempt) { // called by the one above: a second count if selected
+        }
+    }
+
+    public static class Adapters {
+        /** Calls the user's listener: selecting it too would count each message twice. */
+        public static class ListenerAdapter implements Listener {
+            private final Listener delegate = new OrderListener();
+
+            @Override
+            public void onMessage(CharSequence message) {
+                delegate.onMessage(message);
+            }
+        }
+    }
 }

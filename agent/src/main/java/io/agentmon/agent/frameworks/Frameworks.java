@@ -22,6 +22,8 @@ public final class Frameworks {
         if (config.knows(Framework.KAFKA)) extensions.add(new Kafka());
         if (config.knows(Framework.QUARTZ)) { extensions.add(new Quartz()); }
         if (config.knows(Framework.SPRING_SCHEDULING)) { extensions.add(new SpringScheduling()); }
+        Jms.addTo(extensions, config);
+        SpringBatch.addTo(extensions, config);
         return extensions;
     }
 

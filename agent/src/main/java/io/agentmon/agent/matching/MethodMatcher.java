@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *   &#64;com.acme.Monitored            every method carrying that annotation
  *   ingest=com.acme.Ingest#run     any of the above, labelled "ingest" instead of "Ingest.run"
  * </pre>
- * A method pattern matches every overload of that name.
+ * A method pattern matches every overload of that name. A built-in integration may narrow a
+ * matcher further ({@link #restrictedTo}, {@link #onlyWhereVisible}), which no matcher list's text can.
  */
 public final class MethodMatcher {
 
@@ -34,8 +35,13 @@ public final class MethodMatcher {
     private final String methodName;
     private final Pattern methodPattern;
     private final String visibleType;
+    /** Globs of the erased parameter types, one per parameter; null for any parameters. */
+    private final List<Pattern> parameterPatterns;
+    /** Prefixes of the names of types never selected. */
+    private final List<String> excludedTypes;
 
-    private MethodMatcher(String text, String label, Kind kind, String typeName, String methodName, String visibleType) {
+    private MethodMatcher(String text, String label, Kind kind, String typeName, String methodName, String visibleType,
+            List<Pattern> parameterPatterns, List<String> excludedTypes) {
         this.text = text;
         this.label = label;
         this.kind = kind;
@@ -44,10 +50,12 @@ public final class MethodMatcher {
         this.methodName = methodName;
         this.methodPattern = methodName == null ? null : glob(methodName);
         this.visibleType = visibleType;
+        this.parameterPatterns = parameterPatterns;
+        this.excludedTypes = excludedTypes;
     }
 
     private MethodMatcher(String text, String label, Kind kind, String typeName, String methodName) {
-        this(text, label, kind, typeName, methodName, null);
+        this(text, label, kind, typeName, methodName, null, null, Collections.emptyList());
     }
 
     /**
@@ -56,7 +64,59 @@ public final class MethodMatcher {
      * framework one resource look-up per class loader, not a walk up every class's supertypes.
      */
     public MethodMatcher onlyWhereVisible(String className) {
-        return new MethodMatcher(text, label, kind, typeName, methodName, className);
+        return new MethodMatcher(text, label, kind, typeName, methodName, className, parameterPatterns, excludedTypes);
+    }
+
+    /**
+     * This matcher, selecting only methods whose parameters' erased types are named by
+     * {@code parameterTypes} (one glob per parameter, in order; null for any parameters), and
+     * nothing in a type whose name starts with one of {@code excludedTypePrefixes}. For built-in
+     * integrations: an interface's one method rather than every overload of its name, and not
+     * the framework's own adapters that call the user's implementation (which would count each
+     * call twice).
+     */
+    public MethodMatcher restrictedTo(List<String> parameterTypes, List<String> excludedTypePrefixes) {
+        List<Pattern> patterns = null;
+        if (parameterTypes != null) {
+            patterns = new ArrayList<>();
+            for (String parameterType : parameterTypes) {
+                patterns.add(glob(parameterType));
+            }
+            patterns = Collections.unmodifiableList(patterns);
+        }
+        return new MethodMatcher(text, label, kind, typeName, methodName, visibleType, patterns,
+                Collections.unmodifiableList(new ArrayList<>(excludedTypePrefixes)));
+    }
+
+    /** Whether {@link #restrictedTo} left types of this name out. */
+    boolean excludesType(String name) {
+        for (String prefix : excludedTypes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@link #restrictedTo} named the parameter types. */
+    boolean restrictsParameters() {
+        return parameterPatterns != null;
+    }
+
+    /** Whether a method whose parameters' erased types have these names may be selected. */
+    boolean parametersMatch(List<String> erasedParameterTypes) {
+        if (parameterPatterns == null) {
+            return true;
+        }
+        if (parameterPatterns.size() != erasedParameterTypes.size()) {
+            return false;
+        }
+        for (int i = 0; i < parameterPatterns.size(); i++) {
+            if (!parameterPatterns.get(i).matcher(erasedParameterTypes.get(i)).matches()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The class a loader must see for this matcher to be tried on its classes, or null for every loader. */

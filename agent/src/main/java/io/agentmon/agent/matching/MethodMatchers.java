@@ -115,13 +115,30 @@ public final class MethodMatchers {
     }
 
     private static boolean selects(MethodMatcher matcher, TypeDescription type, MethodDescription method) {
+        if (matcher.restrictsParameters() && !matcher.parametersMatch(erasedParameterTypes(method))) {
+            return false;
+        }
         if (matcher.kind() == MethodMatcher.Kind.ANNOTATION) {
-            return isAnnotatedWith(named(matcher.typeName())).matches(method);
+            return !matcher.excludesType(type.getName()) && isAnnotatedWith(named(matcher.typeName())).matches(method);
         }
         return matcher.methodNameMatches(method.getName()) && typeMatcher(matcher).matches(type);
     }
 
+    private static List<String> erasedParameterTypes(MethodDescription method) {
+        List<String> names = new ArrayList<>();
+        for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
+            names.add(parameter.getName());
+        }
+        return names;
+    }
+
     private static ElementMatcher.Junction<TypeDescription> typeMatcher(MethodMatcher matcher) {
+        ElementMatcher.Junction<TypeDescription> byKind = typeMatcherOfKind(matcher);
+        // The name test first: it is cheaper than the supertype walk.
+        return junction((TypeDescription type) -> !matcher.excludesType(type.getName())).and(byKind);
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> typeMatcherOfKind(MethodMatcher matcher) {
         switch (matcher.kind()) {
             case ANNOTATION:
                 return declaresMethod(isAnnotatedWith(named(matcher.typeName())));

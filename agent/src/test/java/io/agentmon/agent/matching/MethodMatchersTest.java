@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,6 +19,7 @@ import com.acme.matching.Workers.Handler;
 import com.acme.matching.Workers.IngestJob;
 import com.acme.matching.Workers.Shapes;
 import com.acme.matching.Workers.Task;
+import com.acme.matching.Workers.OrderListener;
 import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -138,5 +140,29 @@ class MethodMatchersTest {
         assertEquals("com.acme.matching.Workers$Task", matchers.select(type(IngestJob.class), method(IngestJob.class, "run"))
                 .visibleType());
         blind.getClass(); // keep the loader reachable to here
+    }
+
+    @Test
+    void aRestrictedMatcherSelectsTheInterfacesOneMethodAndNoneOfTheExcludedTypes() {
+        MethodMatcher listener = MethodMatcher.parse(P + "Listener+#onMessage");
+        MethodMatchers unrestricted = new MethodMatchers(List.of(listener));
+        assertNotNull(unrestricted.select(type(OrderListener.class), method(OrderListener.class, takesArguments(2))),
+                "a plain matcher takes every overload");
+        TypeDescription adapter = type(Workers.Adapters.ListenerAdapter.class);
+        assertNotNull(unrestricted.select(adapter, method(Workers.Adapters.ListenerAdapter.class, "onMessage")));
+
+        MethodMatchers restricted = new MethodMatchers(List.of(listener.restrictedTo(List.of("java.lang.CharSequence"),
+                List.of("com.acme.matching.Workers$Adapters$"))));
+        assertNotNull(restricted.select(type(OrderListener.class), method(OrderListener.class, takesArguments(1))));
+        assertNull(restricted.select(type(OrderListener.class), method(OrderListener.class, takesArguments(2))),
+                "the overload of its own");
+        assertNull(restricted.select(adapter, method(Workers.Adapters.ListenerAdapter.class, "onMessage")), "the adapter");
+        assertFalse(restricted.types().matches(adapter), "the adapter's class is not even transformed");
+        assertTrue(restricted.types().matches(type(OrderListener.class)));
+        assertEquals(listener.toString(), listener.restrictedTo(null, List.of()).toString(), "named as its text");
+
+        MethodMatchers anyFirst = new MethodMatchers(List.of(listener.restrictedTo(List.of("*", "int"), List.of())));
+        assertNotNull(anyFirst.select(type(OrderListener.class), method(OrderListener.class, takesArguments(2))), "globs");
+        assertNull(anyFirst.select(type(OrderListener.class), method(OrderListener.class, takesArguments(1))), "arity");
     }
 }
