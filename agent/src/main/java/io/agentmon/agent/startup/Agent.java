@@ -4,6 +4,7 @@ import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.JsonText;
 import io.agentmon.agent.cli.AgentCli;
 import io.agentmon.agent.config.AgentConfig;
+import io.agentmon.agent.config.Framework;
 import io.agentmon.agent.Echo;
 import io.agentmon.agent.config.OtelConfig;
 import io.agentmon.agent.frameworks.Frameworks;
@@ -124,6 +125,7 @@ final class Agent {
             System.setProperty(AgentCli.ENDPOINT_PROPERTY, url);
             AgentLog.info(version() + " serving " + url + " for service=" + service + " with " + matcherCount + " task matcher"
                     + (matcherCount == 1 ? "" : "s") + (matcherCount == 0 ? " (agentmon.tasks is empty)" : "")
+                    + frameworksKnown()
                     + StartLine.listening(endpoint.address(), config.host(), endpoint.isAuthenticated()));
         } catch (Throwable e) {
             startFailure = e;
@@ -159,6 +161,15 @@ final class Agent {
         }, "agentmon-check-tasks");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** The start line's word on agentmon.frameworks, whose jobs are tasks too: ", and the jobs of quartz, kafka". */
+    private String frameworksKnown() {
+        if (config.frameworks().isEmpty()) {
+            return "";
+        }
+        return ", and the jobs of " + config.frameworks().stream().map(Framework::key).collect(Collectors.joining(", "))
+                + " when present (agentmon.frameworks)";
     }
 
     private List<String> unknownDeadlineLabels() {
