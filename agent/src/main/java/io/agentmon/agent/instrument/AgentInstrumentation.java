@@ -20,6 +20,7 @@ import java.util.concurrent.ForkJoinPool;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.utility.JavaModule;
 
@@ -71,12 +72,7 @@ public final class AgentInstrumentation {
                 // an interface another agent added to a JDK class before us.
                 .with(new LoadedTypeFallback())
                 .with(new ErrorListener(stats))
-                .ignore(nameStartsWith(LoadedClassesToRetransform.AGENT_PACKAGES.get(0))
-                        .or(nameStartsWith(LoadedClassesToRetransform.AGENT_PACKAGES.get(1)))
-                        .or(nameStartsWith(LoadedClassesToRetransform.AGENT_PACKAGES.get(2)))
-                        .or(nameStartsWith("net.bytebuddy."))
-                        .or(nameStartsWith("jdk.internal.reflect."))
-                        .or(nameStartsWith("sun.reflect.")))
+                .ignore(ignored())
                 .type(tasks.matcher())
                 .transform(new MatchedMethodsTransformer(tasks, Weavings.tasks(config, stats)))
                 .type(handlers.types(), handlers.loaders())
@@ -102,6 +98,17 @@ public final class AgentInstrumentation {
         if (isLoaded(instrumentation, "java.util.concurrent.ForkJoinPool")) { // a string: a class literal would load it
             ExecutorProbes.created(ForkJoinPool.commonPool());
         }
+    }
+
+    /** Never woven: agentmon's own classes (the retransformation offers none of them either), Byte Buddy's, the JDK's reflection stubs. */
+    private static ElementMatcher.Junction<TypeDescription> ignored() {
+        ElementMatcher.Junction<TypeDescription> ignored = nameStartsWith("net.bytebuddy.")
+                .or(nameStartsWith("jdk.internal.reflect."))
+                .or(nameStartsWith("sun.reflect."));
+        for (String own : LoadedClassesToRetransform.AGENT_PACKAGES) {
+            ignored = ignored.or(nameStartsWith(own));
+        }
+        return ignored;
     }
 
     private static boolean isLoaded(Instrumentation instrumentation, String name) {

@@ -29,7 +29,7 @@ public final class ScrapeFormat {
     }
 
     /** Whether a histogram collected now should carry native buckets, given that the configuration wants them. */
-    static boolean nativeBuckets(boolean configured) {
+    public static boolean nativeBuckets(boolean configured) {
         return configured && !TEXT.get();
     }
 }

@@ -11,6 +11,7 @@ import io.agentmon.agent.JsonText;
 import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.agent.http.server.Request;
 import io.agentmon.agent.metrics.HistogramPoints;
+import io.agentmon.agent.metrics.ScrapeFormat;
 import io.agentmon.bootstrap.HistogramLayout;
 import io.agentmon.bootstrap.TaskMethods;
 import io.agentmon.bootstrap.TaskProbes;
@@ -27,6 +28,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -97,6 +100,22 @@ class HandlersTest {
         assertEquals(4, histogram.getBucketCount(), "3 classic bounds and +Inf");
         assertEquals(4, histogram.getBucket(1).getCumulativeCount(), "le=0.01");
         assertEquals(5, histogram.getBucket(3).getCumulativeCount(), "le=+Inf");
+    }
+
+    @Test
+    void aTextScrapeTellsTheCollectorsToBuildNoNativeBuckets() throws Exception {
+        List<Boolean> asked = new ArrayList<>();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        registry.register(() -> {
+            asked.add(ScrapeFormat.nativeBuckets(true));
+            return new MetricSnapshots();
+        });
+        MetricsHandler handler = new MetricsHandler(registry, HistogramKinds.BOTH);
+        handler.handle(Request.of("GET", "/metrics", Map.of()));
+        handler.handle(Request.of("GET", "/metrics", Map.of("Accept", PROTOBUF_ACCEPT)));
+        handler.handle(Request.of("GET", "/metrics", Map.of("Accept", "application/openmetrics-text; version=1.0.0")));
+        assertEquals(List.of(false, true, false), asked, "text, protobuf, OpenMetrics");
+        assertTrue(ScrapeFormat.nativeBuckets(true), "after a text scrape, this thread's next reading gets them again");
     }
 
     @Test
