@@ -62,6 +62,28 @@ public final class TaskProbes {
         return slot;
     }
 
+    /**
+     * {@link #enter} for code woven without an exception handler of its own around the call
+     * (agentmon's own weaver, where Byte Buddy's advice has {@code suppress}): never throws, and
+     * an enter that failed returns {@link #NOT_ENTERED}, as the advice's local then holds.
+     */
+    public static int enterQuietly(int probeId, int methodId, long startNanos) {
+        try {
+            return enter(probeId, methodId, startNanos);
+        } catch (Throwable failure) {
+            return NOT_ENTERED;
+        }
+    }
+
+    /** {@link #exit} for such code: never throws. {@code thrown} first, as the woven handler has it on its stack. */
+    public static void exitQuietly(Throwable thrown, int probeId, int slot, long startNanos) {
+        try {
+            exit(probeId, slot, startNanos, thrown);
+        } catch (Throwable failure) {
+            // like the advice's suppress: the worker's method returns or throws as it would have
+        }
+    }
+
     /** Records the finished run; {@code thrown} is null when the method returned normally. */
     public static void exit(int probeId, int slot, long startNanos, Throwable thrown) {
         if (slot == NOT_ENTERED) {

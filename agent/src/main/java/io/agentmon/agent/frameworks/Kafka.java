@@ -43,6 +43,11 @@ final class Kafka implements Extension {
     }
 
     @Override
+    public List<String> hookedTypes() {
+        return List.of(CONSUMER);
+    }
+
+    @Override
     public AgentBuilder apply(AgentBuilder builder, InstrumentationStats stats) {
         return builder.type(named(CONSUMER))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(Kafka.class.getClassLoader())

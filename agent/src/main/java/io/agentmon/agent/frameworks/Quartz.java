@@ -24,10 +24,17 @@ final class Quartz implements Extension {
     static final String JOB = "org.quartz.Job";
 
     private static final String SCHEDULER = "org.quartz.core.QuartzScheduler";
+    private static final String RUN_SHELL = "org.quartz.core.JobRunShell";
+    private static final String THREAD_POOL = "org.quartz.simpl.SimpleThreadPool";
 
     @Override
     public List<MethodMatcher> taskMatchers() {
         return List.of(MethodMatcher.parse(JOB + "+#execute").onlyWhereVisible(JOB));
+    }
+
+    @Override
+    public List<String> hookedTypes() {
+        return List.of(SCHEDULER, RUN_SHELL, THREAD_POOL);
     }
 
     @Override
@@ -42,10 +49,10 @@ final class Quartz implements Extension {
                                 .and(takesArgument(0, named("org.quartz.JobExecutionContext"))), QuartzAdvice.Vetoed.class.getName())
                         .advice(named("notifySchedulerListenersJobAdded").and(takesArguments(1))
                                 .and(takesArgument(0, named("org.quartz.JobDetail"))), QuartzAdvice.JobAdded.class.getName()))
-                .type(named("org.quartz.core.JobRunShell"))
+                .type(named(RUN_SHELL))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                         .advice(named("initialize").and(takesArguments(1)), QuartzAdvice.RunShellInitialized.class.getName()))
-                .type(named("org.quartz.simpl.SimpleThreadPool"))
+                .type(named(THREAD_POOL))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                         .advice(named("initialize").and(takesArguments(0)), QuartzAdvice.PoolInitialized.class.getName()));
     }

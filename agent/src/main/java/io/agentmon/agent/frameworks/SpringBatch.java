@@ -29,6 +29,11 @@ final class SpringBatch implements Extension {
     }
 
     @Override
+    public List<String> hookedTypes() {
+        return List.of(StepInstrumentation.ABSTRACT_STEP);
+    }
+
+    @Override
     public AgentBuilder apply(AgentBuilder builder, InstrumentationStats stats) {
         return StepInstrumentation.apply(builder, stats);
     }

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.agentmon.bootstrap.Traces;
+import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
@@ -16,14 +17,17 @@ import net.bytebuddy.asm.Advice;
  */
 final class CompletableFutureInstrumentation {
 
+    /** The classes woven, by name. */
+    static final List<String> TYPES = List.of("java.util.concurrent.CompletableFuture$AsyncSupply",
+            "java.util.concurrent.CompletableFuture$AsyncRun");
+
     private CompletableFutureInstrumentation() {
     }
 
     static AgentBuilder apply(AgentBuilder builder) {
         ClassLoader agentLoader = CompletableFutureInstrumentation.class.getClassLoader();
         return builder
-                .type(named("java.util.concurrent.CompletableFuture$AsyncSupply")
-                        .or(named("java.util.concurrent.CompletableFuture$AsyncRun")))
+                .type(named(TYPES.get(0)).or(named(TYPES.get(1))))
                 .transform(new AgentBuilder.Transformer.ForAdvice().include(agentLoader)
                         .advice(isConstructor(), Created.class.getName())
                         .advice(named("run").and(takesArguments(0)), Run.class.getName()));

@@ -14,6 +14,9 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  */
 final class ContainerInstrumentation {
 
+    /** docker-java's command base class, woven by name. */
+    static final String DOCKER_JAVA_COMMAND = "com.github.dockerjava.core.command.AbstrDockerCmd";
+
     private ContainerInstrumentation() {
     }
 
@@ -25,7 +28,7 @@ final class ContainerInstrumentation {
                 .transform(new MatchedMethodsTransformer(allocations, Weavings.containerAllocations(config, stats)))
                 .type(releases.types(), releases.loaders())
                 .transform(new MatchedMethodsTransformer(releases, Weavings.containerReleases(stats)))
-                .type(named("com.github.dockerjava.core.command.AbstrDockerCmd"))
+                .type(named(DOCKER_JAVA_COMMAND))
                 .transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(ContainerInstrumentation.class.getClassLoader())
                         .advice(named("exec").and(takesArguments(0)), ContainerAdvice.DockerJavaExec.class.getName()));

@@ -19,7 +19,16 @@ public interface Extension {
         return List.of();
     }
 
-    /** Adds this integration's own transformations. */
+    /**
+     * The classes {@link #apply} weaves, by name: only they (and the classes of a loader that
+     * sees a gated task matcher's framework) are handed to Byte Buddy, so a hook on a class not
+     * named here is never applied.
+     */
+    default List<String> hookedTypes() {
+        return List.of();
+    }
+
+    /** Adds this integration's own transformations, on the classes {@link #hookedTypes} names. */
     default AgentBuilder apply(AgentBuilder builder, InstrumentationStats stats) {
         return builder;
     }

@@ -28,7 +28,7 @@ import net.bytebuddy.utility.JavaModule;
  */
 public final class StepInstrumentation {
 
-    static final String ABSTRACT_STEP = "org.springframework.batch.core.step.AbstractStep";
+    public static final String ABSTRACT_STEP = "org.springframework.batch.core.step.AbstractStep";
 
     private StepInstrumentation() {
     }

@@ -4,7 +4,6 @@ import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.config.ValueSpec;
 import io.agentmon.bootstrap.EventRecorders;
-import io.agentmon.bootstrap.TaskMethods;
 import io.agentmon.bootstrap.TaskRecorders;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.StackManipulation;
@@ -20,17 +19,11 @@ final class Weavings {
     }
 
     /** {@code agentmon.tasks}: timed, counted by outcome, listed while in flight. */
-    static MatchedMethodsTransformer.Weaving tasks(AgentConfig config, InstrumentationStats stats) {
+    static MatchedMethodsTransformer.Weaving tasks(TaskRegistration registration) {
         return (builder, type, loader, method, matcher, label) -> {
-            // Never refused: beyond the series budget the label is folded into "other".
-            int probeId = TaskRecorders.registerTask(label, config.deadlineNanos(label));
-            if (!TaskMethods.isRegistered(type.getName(), method.getName(), method.getDescriptor(), loader)) {
-                stats.woven(); // a retransformation weaves the same method again: count it once
-                stats.matched(matcher, type.getName() + "#" + method.getName());
-            }
-            int methodId = TaskMethods.register(type.getName(), method.getName(), method.getDescriptor(), loader);
+            int[] ids = registration.register(type.getName(), method.getName(), method.getDescriptor(), loader, matcher, label);
             return builder.visit(MatchedMethodsTransformer.advice(
-                    Advice.withCustomMapping().bind(ProbeId.class, probeId).bind(MethodId.class, methodId), TaskAdvice.class, method));
+                    Advice.withCustomMapping().bind(ProbeId.class, ids[0]).bind(MethodId.class, ids[1]), TaskAdvice.class, method));
         };
     }
 

@@ -105,13 +105,17 @@ public final class MethodMatchers {
 
     /** The matcher's {@code label=}, else the default label of the method. */
     public static String label(MethodMatcher matcher, TypeDescription type, MethodDescription method) {
-        return matcher.label() != null ? matcher.label() : defaultLabel(type, method);
+        return label(matcher, type.getName(), method.getName());
+    }
+
+    /** The same, from the class's and the method's names. */
+    public static String label(MethodMatcher matcher, String className, String methodName) {
+        return matcher.label() != null ? matcher.label() : defaultLabel(className, methodName);
     }
 
     /** {@code Worker.execute} for {@code com.acme.Worker#execute}; nested classes keep their {@code $}. */
-    static String defaultLabel(TypeDescription type, MethodDescription method) {
-        String name = type.getName();
-        return name.substring(name.lastIndexOf('.') + 1) + "." + method.getName();
+    static String defaultLabel(String className, String methodName) {
+        return className.substring(className.lastIndexOf('.') + 1) + "." + methodName;
     }
 
     private static boolean selects(MethodMatcher matcher, TypeDescription type, MethodDescription method) {

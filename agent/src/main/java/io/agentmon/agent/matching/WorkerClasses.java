@@ -69,6 +69,11 @@ public final class WorkerClasses {
         return not(isBootstrapClassLoader()).and(not(isParentOf(PLATFORM)));
     }
 
+    /** {@link #loaders()} as a plain test, for what is decided before Byte Buddy is asked. */
+    static boolean isWorkerLoader(ClassLoader loader) {
+        return loader != null && loader != PLATFORM;
+    }
+
     /** Types a matcher may weave, by name. */
     public static ElementMatcher.Junction<TypeDescription> types() {
         return new ElementMatcher.Junction.AbstractBase<TypeDescription>() {

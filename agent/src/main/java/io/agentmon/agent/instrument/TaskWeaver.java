@@ -1,0 +1,219 @@
+package io.agentmon.agent.instrument;
+
+import java.util.HashMap;
+import java.util.Map;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Weaves task methods with ASM alone, for classes that names alone select
+ * ({@link WeavingRoutes}): what {@link TaskAdvice} does, written as bytecode, so that a worker whose
+ * tasks are named {@code Class#method} never loads Byte Buddy's thousand classes for them. A
+ * selected method becomes
+ * <pre>
+ *   long start = System.nanoTime();
+ *   int slot = TaskProbes.enterQuietly(probeId, methodId, start);
+ *   try {
+ *       ... the method's own code, each return preceded by TaskProbes.exitQuietly(null, probeId, slot, start) ...
+ *   } catch (Throwable t) {
+ *       TaskProbes.exitQuietly(t, probeId, slot, start);
+ *       throw t;
+ *   }
+ * </pre>
+ * The two locals go after the method's own ({@code max_locals}, read in a first pass), so its
+ * code is copied unchanged; its stack map frames get them appended, and every method not
+ * selected is copied byte for byte. No member is added, so a retransformation may weave too.
+ * The {@code Quietly} probes catch their own failures, which Byte Buddy's {@code suppress} does for
+ * the advice; a handler of ours around them would need the frame of every return site.
+ */
+final class TaskWeaver {
+
+    /** Which methods to weave, and their ids. */
+    interface Selector {
+        /** Whether this method is a task; asked of every method, with no side effect. */
+        boolean selects(String methodName, int access);
+
+        /** Registers a selected method about to be woven: its probe id, then its method id. */
+        int[] register(String methodName, int access, String descriptor);
+    }
+
+    private static final String PROBES = "io/agentmon/bootstrap/TaskProbes";
+    private static final String THROWABLE = "java/lang/Throwable";
+    /** Class files from Java 6 on carry stack map frames. */
+    private static final int FRAMES_SINCE = 50;
+
+    private TaskWeaver() {
+    }
+
+    /** The woven class file, or null when no method is selected or the class is compiler-made. */
+    static byte[] weave(byte[] classFile, Selector selector) {
+        ClassReader reader = new ClassReader(classFile);
+        if ((reader.getAccess() & Opcodes.ACC_SYNTHETIC) != 0) {
+            return null;
+        }
+        MaxLocals maxLocals = new MaxLocals(selector);
+        reader.accept(maxLocals, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        if (maxLocals.byMethod.isEmpty()) {
+            return null;
+        }
+        ClassWriter writer = new ClassWriter(reader, 0);
+        boolean frames = (maxLocals.version & 0xFFFF) >= FRAMES_SINCE;
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+                Integer firstFree = maxLocals.byMethod.get(name + descriptor);
+                if (firstFree == null) {
+                    return next;
+                }
+                int[] ids = selector.register(name, access, descriptor);
+                return new TaskMethod(next, ids[0], ids[1], firstFree, frames);
+            }
+        }, ClassReader.EXPAND_FRAMES);
+        return writer.toByteArray();
+    }
+
+    /** First pass: {@code max_locals} of each selected method with code, by name and descriptor. */
+    private static final class MaxLocals extends ClassVisitor {
+        private final Selector selector;
+        final Map<String, Integer> byMethod = new HashMap<>();
+        int version;
+
+        MaxLocals(Selector selector) {
+            super(Opcodes.ASM9);
+            this.selector = selector;
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+            this.version = version;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            if (!selector.selects(name, access)) {
+                return null;
+            }
+            return new MethodVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitMaxs(int maxStack, int maxLocals) {
+                    byMethod.put(name + descriptor, maxLocals);
+                }
+            };
+        }
+    }
+
+    /** Second pass, on one selected method. */
+    private static final class TaskMethod extends MethodVisitor {
+        private final int probeId;
+        private final int methodId;
+        /** The method's own locals end here; the slot is here, the start time (two slots) after it. */
+        private final int slotLocal;
+        private final int startLocal;
+        private final boolean frames;
+        private final Label body = new Label();
+        private final Label handler = new Label();
+
+        TaskMethod(MethodVisitor next, int probeId, int methodId, int firstFree, boolean frames) {
+            super(Opcodes.ASM9, next);
+            this.probeId = probeId;
+            this.methodId = methodId;
+            this.slotLocal = firstFree;
+            this.startLocal = firstFree + 1;
+            this.frames = frames;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
+            super.visitVarInsn(Opcodes.LSTORE, startLocal);
+            push(probeId);
+            push(methodId);
+            super.visitVarInsn(Opcodes.LLOAD, startLocal);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBES, "enterQuietly", "(IIJ)I", false);
+            super.visitVarInsn(Opcodes.ISTORE, slotLocal);
+            super.visitLabel(body);
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+                super.visitInsn(Opcodes.ACONST_NULL);
+                exit();
+            }
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitFrame(int type, int localCount, Object[] locals, int stackCount, Object[] stack) {
+            // Expanded frames (EXPAND_FRAMES): every one lists all its locals, ours appended after them.
+            super.visitFrame(type, localCount + padding(locals, localCount) + 2, withOurs(locals, localCount), stackCount, stack);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitLabel(handler);
+            if (frames) {
+                // The method's own locals may hold anything here: none is read, so all are TOP.
+                super.visitFrame(Opcodes.F_NEW, slotLocal + 2, withOurs(new Object[0], 0), 1, new Object[] {THROWABLE});
+            }
+            super.visitInsn(Opcodes.DUP);
+            exit();
+            super.visitInsn(Opcodes.ATHROW);
+            // Last in the exception table, so that every handler of the method's own is tried first.
+            super.visitTryCatchBlock(body, handler, handler, THROWABLE);
+            // A return adds at most the thrown (null), the ids and the start above its value; the handler, six.
+            super.visitMaxs(Math.max(maxStack + 5, 6), maxLocals + 3);
+        }
+
+        /** Calls exitQuietly with the Throwable (or null) already on the stack. */
+        private void exit() {
+            push(probeId);
+            super.visitVarInsn(Opcodes.ILOAD, slotLocal);
+            super.visitVarInsn(Opcodes.LLOAD, startLocal);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, PROBES, "exitQuietly", "(Ljava/lang/Throwable;IIJ)V", false);
+        }
+
+        /** The method's locals, TOP up to its first free slot, then the slot (int) and the start (long). */
+        private Object[] withOurs(Object[] locals, int localCount) {
+            int padding = padding(locals, localCount);
+            Object[] all = new Object[localCount + padding + 2];
+            System.arraycopy(locals, 0, all, 0, localCount);
+            for (int i = 0; i < padding; i++) {
+                all[localCount + i] = Opcodes.TOP;
+            }
+            all[localCount + padding] = Opcodes.INTEGER;
+            all[localCount + padding + 1] = Opcodes.LONG;
+            return all;
+        }
+
+        /** How many TOPs take the frame's locals up to {@link #slotLocal}: a long or a double fills two slots. */
+        private int padding(Object[] locals, int localCount) {
+            int slots = 0;
+            for (int i = 0; i < localCount; i++) {
+                slots += locals[i] == Opcodes.LONG || locals[i] == Opcodes.DOUBLE ? 2 : 1;
+            }
+            if (slots > slotLocal) {
+                throw new IllegalStateException("a frame holds " + slots + " local slots, max_locals is " + slotLocal);
+            }
+            return slotLocal - slots;
+        }
+
+        private void push(int value) {
+            if (value >= -1 && value <= 5) {
+                super.visitInsn(Opcodes.ICONST_0 + value);
+            } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+                super.visitIntInsn(Opcodes.BIPUSH, value);
+            } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+                super.visitIntInsn(Opcodes.SIPUSH, value);
+            } else {
+                super.visitLdcInsn(value);
+            }
+        }
+    }
+}

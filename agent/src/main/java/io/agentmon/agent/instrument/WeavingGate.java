@@ -1,0 +1,167 @@
+package io.agentmon.agent.instrument;
+
+import io.agentmon.agent.AgentLog;
+import io.agentmon.agent.matching.ByName;
+import io.agentmon.agent.matching.MethodMatcher;
+import io.agentmon.agent.matching.MethodMatchers;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The one class file transformer agentmon registers. Each loading class is routed by name
+ * ({@link WeavingRoutes}): most are left alone at the cost of a few string tests, task classes
+ * named by {@code Class#method} are woven by {@link TaskWeaver}, and the rest go to Byte Buddy's
+ * transformer, built the first time a class needs it. Building it loads over a thousand classes
+ * and takes most of a second, which a worker that never needs it (a hello world with one task,
+ * say) no longer pays before its {@code main}.
+ */
+final class WeavingGate implements ClassFileTransformer {
+
+    private final Instrumentation instrumentation;
+    private final WeavingRoutes routes;
+    private final TaskRegistration registration;
+    private final InstrumentationStats stats;
+    private final Supplier<ClassFileTransformer> byteBuddyFactory;
+    private volatile ClassFileTransformer byteBuddy;
+    private volatile boolean byteBuddyFailed;
+    /** The thread building Byte Buddy's transformer, while it does. */
+    private Thread building;
+    /** Classes for Byte Buddy that loaded on the building thread while it built: retransformed once it is there. */
+    private final Set<String> loadedWhileBuilding = ConcurrentHashMap.newKeySet();
+
+    WeavingGate(Instrumentation instrumentation, WeavingRoutes routes, TaskRegistration registration, InstrumentationStats stats,
+            Supplier<ClassFileTransformer> byteBuddyFactory) {
+        this.instrumentation = instrumentation;
+        this.routes = routes;
+        this.registration = registration;
+        this.stats = stats;
+        this.byteBuddyFactory = byteBuddyFactory;
+    }
+
+    /** Registers the gate and weaves what was loaded before it and is to be woven. */
+    void install() {
+        instrumentation.addTransformer(this, true);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (routes.route(type.getName(), type.getClassLoader()) != WeavingRoutes.Route.NONE
+                    && instrumentation.isModifiableClass(type)) {
+                loaded.add(type);
+            }
+        }
+        retransform(loaded);
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain, byte[] classFile) {
+        if (internalName == null) {
+            return null;
+        }
+        String name = internalName.replace('/', '.');
+        try {
+            WeavingRoutes.Route route = routes.route(name, loader);
+            if (route == WeavingRoutes.Route.TASKS) {
+                try {
+                    return weaveTasks(name, loader, classFile);
+                } catch (RuntimeException e) {
+                    // A class file this ASM cannot read (a newer version, say): Byte Buddy's reader may.
+                    route = WeavingRoutes.Route.BYTE_BUDDY;
+                }
+            }
+            if (route == WeavingRoutes.Route.BYTE_BUDDY) {
+                ClassFileTransformer transformer = byteBuddy(name);
+                return transformer == null ? null
+                        : transformer.transform(module, loader, internalName, classBeingRedefined, protectionDomain, classFile);
+            }
+            return null;
+        } catch (Throwable e) {
+            stats.error(name, e); // the class loads as it was
+            return null;
+        }
+    }
+
+    private byte[] weaveTasks(String className, ClassLoader loader, byte[] classFile) {
+        ByName tasks = routes.tasks();
+        return TaskWeaver.weave(classFile, new TaskWeaver.Selector() {
+            @Override
+            public boolean selects(String methodName, int access) {
+                return tasks.select(className, methodName, access) != null;
+            }
+
+            @Override
+            public int[] register(String methodName, int access, String descriptor) {
+                MethodMatcher matcher = tasks.select(className, methodName, access);
+                return registration.register(className, methodName, descriptor, loader, matcher,
+                        MethodMatchers.label(matcher, className, methodName));
+            }
+        });
+    }
+
+    /** Byte Buddy's transformer, built on first use; null if it could not be built, or while this thread builds it. */
+    private ClassFileTransformer byteBuddy(String className) {
+        ClassFileTransformer built = byteBuddy;
+        if (built != null || byteBuddyFailed) {
+            return built;
+        }
+        synchronized (this) {
+            if (byteBuddy != null || byteBuddyFailed) {
+                return byteBuddy;
+            }
+            if (building == Thread.currentThread()) {
+                loadedWhileBuilding.add(className); // loaded by the build itself: woven after it
+                return null;
+            }
+            building = Thread.currentThread();
+            try {
+                byteBuddy = byteBuddyFactory.get();
+            } catch (Throwable e) {
+                byteBuddyFailed = true;
+                AgentLog.warn("could not set up Byte Buddy: " + e + "; only tasks named Class#method are timed");
+            } finally {
+                building = null;
+            }
+        }
+        if (!loadedWhileBuilding.isEmpty()) {
+            retransformLater();
+        }
+        return byteBuddy;
+    }
+
+    /** Off this thread: a retransformation from inside a transformation of this thread's would not run. */
+    private void retransformLater() {
+        Thread thread = new Thread(() -> {
+            List<Class<?>> missed = new ArrayList<>();
+            for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+                if (loadedWhileBuilding.remove(type.getName()) && instrumentation.isModifiableClass(type)) {
+                    missed.add(type);
+                }
+            }
+            retransform(missed);
+        }, "agentmon-retransform");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void retransform(List<Class<?>> types) {
+        if (types.isEmpty()) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(types.toArray(new Class<?>[0]));
+        } catch (Throwable all) {
+            for (Class<?> type : types) { // one at a time, so that one class's failure costs only it
+                try {
+                    instrumentation.retransformClasses(type);
+                } catch (Throwable e) {
+                    stats.error(type.getName(), e);
+                }
+            }
+        }
+    }
+}
