@@ -95,7 +95,8 @@ final class TaskWeaver {
 
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-            if (!selector.selects(name, access)) {
+            // Never a constructor, whatever the selector says: a handler around super() would hold an uninitialized this.
+            if (name.startsWith("<") || !selector.selects(name, access)) {
                 return null;
             }
             return new MethodVisitor(Opcodes.ASM9) {
