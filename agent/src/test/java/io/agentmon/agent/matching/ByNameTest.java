@@ -1,0 +1,65 @@
+package io.agentmon.agent.matching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
+import org.junit.jupiter.api.Test;
+
+class ByNameTest {
+
+    private static final ClassLoader WORKER = new URLClassLoader(new URL[0], null);
+    private static final int BRIDGE = 0x0040;
+    private static final int SYNTHETIC = 0x1000;
+
+    @Test
+    void theFirstMatcherInTheListSelectsAsMethodMatchersDoes() {
+        ByName byName = new ByName(MethodMatcher.parseList("ingest=com.acme.Worker#run,com.acme.*#r*"));
+        assertEquals("ingest", byName.select("com.acme.Worker", "run", Modifier.PUBLIC).label());
+        assertEquals("com.acme.*#r*", byName.select("com.acme.Worker", "retry", Modifier.PUBLIC).toString());
+        assertEquals("com.acme.*#r*", byName.select("com.acme.Other", "run", Modifier.PUBLIC).toString());
+        assertNull(byName.select("com.acme.Worker", "stop", Modifier.PUBLIC));
+        assertNull(byName.select("org.other.Worker", "run", Modifier.PUBLIC));
+    }
+
+    @Test
+    void neverAConstructorNorAnAbstractNativeBridgeOrCompilerMadeMethod() {
+        ByName byName = new ByName(MethodMatcher.parseList("com.acme.Worker#*"));
+        assertNull(byName.select("com.acme.Worker", "<init>", Modifier.PUBLIC));
+        assertNull(byName.select("com.acme.Worker", "<clinit>", Modifier.STATIC));
+        assertNull(byName.select("com.acme.Worker", "run", Modifier.PUBLIC | Modifier.ABSTRACT));
+        assertNull(byName.select("com.acme.Worker", "run", Modifier.PUBLIC | Modifier.NATIVE));
+        assertNull(byName.select("com.acme.Worker", "run", Modifier.PUBLIC | BRIDGE));
+        assertNull(byName.select("com.acme.Worker", "lambda$run$0", Modifier.PRIVATE | SYNTHETIC));
+        assertEquals("com.acme.Worker#*", byName.select("com.acme.Worker", "run", Modifier.PUBLIC | Modifier.SYNCHRONIZED).toString());
+    }
+
+    @Test
+    void namesOnlyTheWorkersClasses() {
+        ByName byName = new ByName(MethodMatcher.parseList("com.acme.Worker#run"));
+        assertTrue(byName.names("com.acme.Worker", WORKER));
+        assertFalse(byName.names("com.acme.Worker", null));
+        assertFalse(byName.names("com.acme.Worker", ClassLoader.getPlatformClassLoader()));
+        assertFalse(byName.names("com.acme.Other", WORKER));
+    }
+
+    @Test
+    void supertypesAnnotationsAndParameterTypesAreNotForNamesToDecide() {
+        assertTrue(new ByName(MethodMatcher.parseList("com.acme.Worker#run,com.acme.*Job#execute")).decidesByName());
+        assertFalse(new ByName(MethodMatcher.parseList("com.acme.Task+#run")).decidesByName());
+        assertFalse(new ByName(MethodMatcher.parseList("@com.acme.Monitored")).decidesByName());
+        assertFalse(new ByName(java.util.List.of(MethodMatcher.parse("com.acme.Listener#onMessage")
+                .restrictedTo(java.util.List.of("javax.jms.Message"), java.util.List.of()))).decidesByName());
+        // Gated on a framework: decided by the loader, then by Byte Buddy where the framework is.
+        ByName gated = new ByName(java.util.List.of(MethodMatcher.parse("@org.junit.jupiter.api.Test")
+                .onlyWhereVisible("org.junit.jupiter.api.Test")));
+        assertTrue(gated.decidesByName());
+        assertTrue(gated.frameworkVisible(ByNameTest.class.getClassLoader()));
+        assertFalse(gated.frameworkVisible(WORKER));
+        assertFalse(gated.names("com.acme.Anything", ByNameTest.class.getClassLoader()));
+    }
+}
