@@ -1,6 +1,7 @@
 package io.agentmon.bootstrap;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.Arrays;
@@ -147,8 +148,8 @@ public final class HistogramLayout {
         return -20 * (1 << schema) + 1;
     }
 
-    /** Per schema, 2^(2^-schema) to 40 digits. */
-    private static final BigDecimal[] ROOTS = new BigDecimal[9];
+    /** Per schema, 1e9 * 2^(step / 2^schema) for each step of an octave, to 40 digits. */
+    private static final BigDecimal[][] STEP_BASES = new BigDecimal[9][];
 
     /** Per schema, the finite upper bounds of the native buckets from the first above the zero bucket. */
     private static final long[][] NATIVE_UPPERS = new long[9][];
@@ -195,18 +196,35 @@ public final class HistogramLayout {
         if (nanos < 0x1p40 && fraction > 0.01 && fraction < 0.99) {
             return (long) Math.floor(nanos); // the double is within 0.001 ns: its floor is the floor
         }
-        // Near a whole nanosecond, or where a double is too coarse: 40 digits decide.
-        MathContext mc = new MathContext(40);
-        BigDecimal root = ROOTS[schema];
-        if (root == null) {
-            root = new BigDecimal(2);
+        // Near a whole nanosecond, or where a double is too coarse: 40 digits decide. index is
+        // octave * scale + step, so the bound is 1e9 * 2^(step / scale), one of scale constants,
+        // times 2^octave, which is exact: one multiplication, where root^index took a dozen.
+        int step = Math.floorMod(index, scale);
+        int octave = Math.floorDiv(index, scale);
+        BigDecimal base = stepBase(schema, step);
+        BigDecimal bound = octave >= 0 ? base.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(octave)))
+                : base.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-octave)), new MathContext(40));
+        return bound.setScale(0, RoundingMode.FLOOR).longValueExact();
+    }
+
+    /** {@code 1e9 * 2^(step / 2^schema)} to 40 digits, computed once per schema and step. */
+    private static BigDecimal stepBase(int schema, int step) {
+        BigDecimal[] bases = STEP_BASES[schema];
+        if (bases == null) {
+            MathContext mc = new MathContext(40);
+            BigDecimal root = new BigDecimal(2);
             for (int k = 0; k < schema; k++) {
-                root = root.sqrt(mc);
+                root = root.sqrt(mc); // 2^(2^-schema)
             }
-            ROOTS[schema] = root; // racy but idempotent: a BigDecimal is immutable, with final fields
+            bases = new BigDecimal[1 << schema];
+            BigDecimal base = BigDecimal.valueOf(1_000_000_000L);
+            for (int j = 0; j < bases.length; j++) {
+                bases[j] = base;
+                base = base.multiply(root, mc);
+            }
+            STEP_BASES[schema] = bases; // racy but idempotent: BigDecimals are immutable, with final fields
         }
-        BigDecimal factor = index >= 0 ? root.pow(index, mc) : BigDecimal.ONE.divide(root.pow(-index, mc), mc);
-        return factor.multiply(BigDecimal.valueOf(1_000_000_000L), mc).setScale(0, RoundingMode.FLOOR).longValueExact();
+        return bases[step];
     }
 
     public int schema() {
