@@ -125,6 +125,20 @@ class TaskProbesConcurrencyTest {
         assertEquals(2L * (types.length - ExceptionCounts.SLOTS), counts.count(ExceptionCounts.SLOTS));
     }
 
+    @Test
+    void slotsNotYetClaimedCountZero() {
+        ExceptionCounts counts = new ExceptionCounts(); // counters are made on a slot's first claim (issue 12)
+        for (int slot = 0; slot <= ExceptionCounts.SLOTS; slot++) {
+            assertEquals(0, counts.count(slot), "slot " + slot);
+        }
+        counts.increment(IllegalStateException.class);
+        assertEquals(IllegalStateException.class, counts.type(0));
+        assertEquals(1, counts.count(0));
+        for (int slot = 1; slot <= ExceptionCounts.SLOTS; slot++) {
+            assertEquals(0, counts.count(slot), "slot " + slot);
+        }
+    }
+
     private static long countWhere(int runsPerThread, int rotation) {
         long n = 0;
         for (int i = 0; i < runsPerThread; i++) {
