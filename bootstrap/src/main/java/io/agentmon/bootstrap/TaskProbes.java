@@ -84,7 +84,7 @@ public final class TaskProbes {
         } else {
             recorder.untracked.decrement();
         }
-        recorder.duration(outcome).record(elapsed);
+        recorder.recording(outcome).record(elapsed);
         if (outcome == Outcome.TIMEOUT) {
             if (ownTimeout) {
                 recorder.exceptionTimeouts.increment();

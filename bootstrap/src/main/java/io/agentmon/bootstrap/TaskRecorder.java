@@ -1,5 +1,6 @@
 package io.agentmon.bootstrap;
 
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,17 +14,20 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>Threads.</b> Written by the worker threads that run the task, any number at once
  * (histograms and adders: no lock); the label and deadline are fixed at registration. Read by
  * agent threads, each figure exact, not all at one instant.
+ *
+ * <p><b>Memory.</b> The success histogram is made with the recorder; the failure and timeout
+ * histograms are made by the first run that ends so (a CAS, the loser's object dropped, as
+ * {@link DurationHistogram} makes its chunks), since most tasks rarely or never fail: about
+ * 0.4 KiB less per task. Until then readers get an empty histogram of the same layout.
  */
 public final class TaskRecorder {
 
     /** No deadline. */
     public static final long NO_DEADLINE = Long.MAX_VALUE;
 
-    final DurationHistogram success;
-    final DurationHistogram failure;
-    final DurationHistogram timeout;
-    /** The three above, indexed by {@link Outcome}. */
-    private final DurationHistogram[] byOutcome;
+    private final DurationHistogram success;
+    /** By {@link Outcome}: success from the start, the others from their first run. */
+    private final AtomicReferenceArray<DurationHistogram> byOutcome = new AtomicReferenceArray<>(Outcome.COUNT);
     final ExceptionCounts exceptions = new ExceptionCounts();
     final LongAdder untracked = new LongAdder();
     final long deadlineNanos;
@@ -38,9 +42,20 @@ public final class TaskRecorder {
         this.label = label;
         this.deadlineNanos = deadlineNanos;
         this.success = new DurationHistogram(layout);
-        this.failure = new DurationHistogram(layout);
-        this.timeout = new DurationHistogram(layout);
-        this.byOutcome = new DurationHistogram[] {success, failure, timeout};
+        byOutcome.set(Outcome.SUCCESS, success);
+    }
+
+    /** The histogram a run that ended in {@code outcome} records into, made on the outcome's first run. */
+    DurationHistogram recording(int outcome) {
+        if (outcome == Outcome.SUCCESS) {
+            return success;
+        }
+        DurationHistogram histogram = byOutcome.get(outcome);
+        if (histogram == null) {
+            DurationHistogram created = new DurationHistogram(success.layout());
+            histogram = byOutcome.compareAndSet(outcome, null, created) ? created : byOutcome.get(outcome);
+        }
+        return histogram;
     }
 
     public String label() {
@@ -63,17 +78,21 @@ public final class TaskRecorder {
 
     /** Runs that threw anything but a {@link java.util.concurrent.TimeoutException}. */
     public DurationHistogram failure() {
-        return failure;
+        return duration(Outcome.FAILURE);
     }
 
     /** Runs that threw a {@link java.util.concurrent.TimeoutException}. */
     public DurationHistogram timeout() {
-        return timeout;
+        return duration(Outcome.TIMEOUT);
     }
 
-    /** The runs that ended in {@code outcome}, an {@link Outcome} index. */
+    /**
+     * The runs that ended in {@code outcome}, an {@link Outcome} index; for reading only (an
+     * outcome no run has ended in yet reads as a shared empty histogram).
+     */
     public DurationHistogram duration(int outcome) {
-        return byOutcome[outcome];
+        DurationHistogram histogram = byOutcome.get(outcome);
+        return histogram != null ? histogram : DurationHistogram.empty(success.layout());
     }
 
     /** The histograms' one layout (every outcome's is the same). */

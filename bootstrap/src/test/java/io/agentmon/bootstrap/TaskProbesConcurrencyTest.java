@@ -126,6 +126,24 @@ class TaskProbesConcurrencyTest {
     }
 
     @Test
+    void anOutcomeWithNoRunYetReadsEmptyAndGetsItsOwnHistogramOnItsFirstRun() {
+        TaskRecorder recorder = new TaskRecorder("lazy.outcomes", new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, new long[] {1000}),
+                TaskRecorder.NO_DEADLINE); // failure and timeout histograms are made on first use (issue 12)
+        assertEquals(0, recorder.failure().count());
+        assertEquals(0, recorder.timeout().count());
+        assertEquals(recorder.layout(), recorder.failure().layout(), "the empty reading has the task's layout");
+        recorder.recording(Outcome.FAILURE).record(5000);
+        recorder.recording(Outcome.FAILURE).record(7000);
+        assertEquals(2, recorder.failure().count());
+        assertEquals(12000, recorder.failure().sumNanos());
+        assertEquals(0, recorder.timeout().count(), "the empty timeout histogram is not the failures'");
+        assertEquals(0, recorder.success().count());
+        recorder.recording(Outcome.TIMEOUT).record(1);
+        assertEquals(1, recorder.timeout().count());
+        assertEquals(2, recorder.duration(Outcome.FAILURE).count());
+    }
+
+    @Test
     void slotsNotYetClaimedCountZero() {
         ExceptionCounts counts = new ExceptionCounts(); // counters are made on a slot's first claim (issue 12)
         for (int slot = 0; slot <= ExceptionCounts.SLOTS; slot++) {
