@@ -92,7 +92,7 @@ public final class TaskProbes {
             // The enclosing run on this thread, if it throws this on, throws a timeout already counted.
             InFlight.timeoutSeenByCurrentThread();
         } else if (outcome == Outcome.FAILURE) {
-            recorder.exceptions.increment(thrown.getClass());
+            recorder.countingExceptions().increment(thrown.getClass());
         }
         if (late) {
             recorder.deadlineMisses.increment();

@@ -141,6 +141,10 @@ class TaskProbesConcurrencyTest {
         recorder.recording(Outcome.TIMEOUT).record(1);
         assertEquals(1, recorder.timeout().count());
         assertEquals(2, recorder.duration(Outcome.FAILURE).count());
+        assertEquals(null, recorder.exceptions().type(0), "no failure counted by class yet");
+        recorder.countingExceptions().increment(IllegalStateException.class);
+        assertEquals(IllegalStateException.class, recorder.exceptions().type(0));
+        assertEquals(1, recorder.exceptions().count(0));
     }
 
     @Test
