@@ -55,6 +55,10 @@ public final class Traces {
         static final int[] OUTER = new int[InFlight.SLOTS];
         static final int[] METHOD = new int[InFlight.SLOTS];
 
+        static {
+            slotsMade = true;
+        }
+
         private Slots() {
         }
 
@@ -62,6 +66,9 @@ public final class Traces {
             // loading and initializing the class is the work
         }
     }
+
+    /** Set once {@link Slots} exists (by its initializer). */
+    static volatile boolean slotsMade;
 
     /**
      * Set once {@link Handoffs} exists (by its initializer): only a traced hop makes the hop table,

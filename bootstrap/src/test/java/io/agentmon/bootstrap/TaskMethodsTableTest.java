@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
@@ -19,7 +17,7 @@ class TaskMethodsTableTest {
 
     @Test
     void theTableGrowsAsMethodsAreRegisteredAndStopsAtItsBound() throws Exception {
-        Class<?> table = new Isolated(getClass().getClassLoader()).loadClass(TaskMethods.class.getName());
+        Class<?> table = new IsolatedLoader(TaskMethods.class.getName()).loadClass(TaskMethods.class.getName());
         Method register = table.getMethod("register", String.class, String.class, String.class, ClassLoader.class);
         Method className = table.getMethod("className", int.class);
         Method methodName = table.getMethod("methodName", int.class);
@@ -52,34 +50,5 @@ class TaskMethodsTableTest {
         InvocationTargetException past = assertThrows(InvocationTargetException.class,
                 () -> className.invoke(null, TaskMethods.MAX_METHODS + 7));
         assertEquals(IndexOutOfBoundsException.class, past.getCause().getClass());
-    }
-
-    /** Defines its own copy of {@link TaskMethods} (and its nested classes); everything else from the parent. */
-    private static final class Isolated extends ClassLoader {
-        Isolated(ClassLoader parent) {
-            super(parent);
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith(TaskMethods.class.getName())) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> loaded = findLoadedClass(name);
-                if (loaded == null) {
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        if (in == null) {
-                            throw new ClassNotFoundException(name);
-                        }
-                        byte[] bytes = in.readAllBytes();
-                        loaded = defineClass(name, bytes, 0, bytes.length);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                return loaded;
-            }
-        }
     }
 }
