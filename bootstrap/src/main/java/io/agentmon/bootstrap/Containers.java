@@ -27,11 +27,28 @@ public final class Containers {
     static final int ACTIVE = 2;
     static final int STOPPED = 3;
 
-    private static final AtomicReferenceArray<Object> KEYS = new AtomicReferenceArray<>(SLOTS);
-    private static final AtomicIntegerArray STATES = new AtomicIntegerArray(SLOTS);
-    private static final double[] CPUS = new double[SLOTS];
-    private static final long[] MEMORY = new long[SLOTS];
-    private static final long[] SINCE = new long[SLOTS];
+    /**
+     * Set (by {@link Table}'s initializer) once the table exists. Only an allocation makes it
+     * (the first one, on the allocating thread: about 0.12 MiB, once); a worker that allocates no
+     * containers never holds it, and until then every look-up, read and sweep finds nothing.
+     */
+    private static volatile boolean made;
+
+    /** The table's arrays, made by the first allocation tracked. */
+    private static final class Table {
+        static final AtomicReferenceArray<Object> KEYS = new AtomicReferenceArray<>(SLOTS);
+        static final AtomicIntegerArray STATES = new AtomicIntegerArray(SLOTS);
+        static final double[] CPUS = new double[SLOTS];
+        static final long[] MEMORY = new long[SLOTS];
+        static final long[] SINCE = new long[SLOTS];
+
+        static {
+            made = true;
+        }
+
+        private Table() {
+        }
+    }
     private static final LongAdder OVERFLOWS = new LongAdder();
     private static volatile DurationHistogram succeeded = new DurationHistogram(layout(new long[0]));
     private static volatile DurationHistogram failed = new DurationHistogram(layout(new long[0]));
@@ -66,11 +83,11 @@ public final class Containers {
         int home = spread(key.hashCode());
         for (int i = 0; i < PROBE_LIMIT; i++) {
             int slot = (home + i) & MASK;
-            if (KEYS.get(slot) == null && KEYS.compareAndSet(slot, null, key)) {
-                CPUS[slot] = cpus;
-                MEMORY[slot] = memoryBytes;
-                SINCE[slot] = System.nanoTime();
-                STATES.set(slot, state); // publishes the values above
+            if (Table.KEYS.get(slot) == null && Table.KEYS.compareAndSet(slot, null, key)) {
+                Table.CPUS[slot] = cpus;
+                Table.MEMORY[slot] = memoryBytes;
+                Table.SINCE[slot] = System.nanoTime();
+                Table.STATES.set(slot, state); // publishes the values above
                 return;
             }
         }
@@ -80,11 +97,11 @@ public final class Containers {
     /** The container with this key changes from {@code from} to {@code to}; unknown keys are ignored. */
     static void transition(Object key, int from, int to) {
         int slot = find(key);
-        if (slot >= 0 && STATES.get(slot) == from) {
+        if (slot >= 0 && Table.STATES.get(slot) == from) {
             // Forgetting counts from the last change, not the allocation: a container stopped after
             // a day of running and started again later is still known.
-            SINCE[slot] = System.nanoTime();
-            STATES.compareAndSet(slot, from, to);
+            Table.SINCE[slot] = System.nanoTime();
+            Table.STATES.compareAndSet(slot, from, to);
         }
     }
 
@@ -98,21 +115,21 @@ public final class Containers {
         if (slot < 0) {
             return;
         }
-        Object found = KEYS.get(slot);
-        int state = STATES.get(slot);
-        if (found != null && state != FREE && STATES.compareAndSet(slot, state, FREE)) {
-            KEYS.compareAndSet(slot, found, null);
+        Object found = Table.KEYS.get(slot);
+        int state = Table.STATES.get(slot);
+        if (found != null && state != FREE && Table.STATES.compareAndSet(slot, state, FREE)) {
+            Table.KEYS.compareAndSet(slot, found, null);
         }
     }
 
     private static int find(Object key) {
-        if (key == null) {
+        if (key == null || !made) {
             return -1;
         }
         int home = spread(key.hashCode());
         for (int i = 0; i < PROBE_LIMIT; i++) {
             int slot = (home + i) & MASK;
-            Object candidate = KEYS.get(slot);
+            Object candidate = Table.KEYS.get(slot);
             if (candidate != null && (candidate == key || candidate.equals(key))) {
                 return slot;
             }
@@ -132,11 +149,14 @@ public final class Containers {
         double cpus = 0;
         totals[0] = 0;
         totals[1] = 0;
+        if (!made) {
+            return cpus;
+        }
         for (int slot = 0; slot < SLOTS; slot++) {
-            if (STATES.get(slot) == ACTIVE) {
+            if (Table.STATES.get(slot) == ACTIVE) {
                 totals[0]++;
-                totals[1] += MEMORY[slot];
-                cpus += CPUS[slot];
+                totals[1] += Table.MEMORY[slot];
+                cpus += Table.CPUS[slot];
             }
         }
         return cpus;
@@ -148,13 +168,16 @@ public final class Containers {
      * saw). For the agent's one housekeeping thread; a running container is never forgotten.
      */
     public static void forgetStale(long idleNanos) {
+        if (!made) {
+            return;
+        }
         long now = System.nanoTime();
         for (int slot = 0; slot < SLOTS; slot++) {
-            int state = STATES.get(slot);
-            if (state != FREE && state != ACTIVE && now - SINCE[slot] > idleNanos) {
-                Object key = KEYS.get(slot);
-                if (key != null && STATES.compareAndSet(slot, state, FREE)) {
-                    KEYS.compareAndSet(slot, key, null);
+            int state = Table.STATES.get(slot);
+            if (state != FREE && state != ACTIVE && now - Table.SINCE[slot] > idleNanos) {
+                Object key = Table.KEYS.get(slot);
+                if (key != null && Table.STATES.compareAndSet(slot, state, FREE)) {
+                    Table.KEYS.compareAndSet(slot, key, null);
                 }
             }
         }

@@ -27,6 +27,23 @@ public final class DurationHistogram {
     private final AtomicReferenceArray<AtomicReferenceArray<LongAdder>> chunks;
     private final LongAdder sumNanos = new LongAdder();
 
+    /** The last {@link #empty} handed out: layouts change only when the agent configures the buckets. */
+    private static volatile DurationHistogram lastEmpty;
+
+    /**
+     * An empty histogram of {@code layout}, shared, for reading an outcome nothing was recorded in
+     * yet; nothing may record into it (recording is package-private, and only
+     * {@link TaskRecorder#recording} hands out histograms to record into).
+     */
+    static DurationHistogram empty(HistogramLayout layout) {
+        DurationHistogram empty = lastEmpty;
+        if (empty == null || empty.layout != layout) {
+            empty = new DurationHistogram(layout);
+            lastEmpty = empty;
+        }
+        return empty;
+    }
+
     DurationHistogram(HistogramLayout layout) {
         this.layout = layout;
         this.chunks = new AtomicReferenceArray<>((layout.slots() + CHUNK - 1) >>> CHUNK_BITS);

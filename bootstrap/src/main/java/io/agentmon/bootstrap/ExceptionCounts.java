@@ -8,6 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
  * no allocation: a class takes the first free slot (by CAS) the first time it is seen; classes
  * beyond {@link #SLOTS} are counted together in the overflow counter.
  *
+ * <p>A slot's counter is created when its class first claims it (a CAS; the loser's object is
+ * dropped), like {@link DurationHistogram}'s: most tasks see no exception or one or two classes,
+ * and {@value #SLOTS} adders made up front cost every task over half a KiB it mostly never uses.
+ *
  * <p>The table holds the classes strongly. It is bounded, so at most {@link #SLOTS} classes per
  * task are kept loaded for the life of the JVM.
  *
@@ -21,12 +25,9 @@ public final class ExceptionCounts {
     public static final int SLOTS = 16;
 
     private final AtomicReferenceArray<Class<?>> types = new AtomicReferenceArray<>(SLOTS);
-    private final LongAdder[] counts = new LongAdder[SLOTS + 1];
+    private final AtomicReferenceArray<LongAdder> counts = new AtomicReferenceArray<>(SLOTS + 1);
 
     ExceptionCounts() {
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = new LongAdder();
-        }
     }
 
     void increment(Class<?> type) {
@@ -38,11 +39,20 @@ public final class ExceptionCounts {
                 slot = types.get(i); // another thread took this slot first
             }
             if (slot == type) {
-                counts[i].increment();
+                counter(i).increment();
                 return;
             }
         }
-        counts[SLOTS].increment();
+        counter(SLOTS).increment();
+    }
+
+    private LongAdder counter(int slot) {
+        LongAdder counter = counts.get(slot);
+        if (counter == null) {
+            LongAdder created = new LongAdder();
+            counter = counts.compareAndSet(slot, null, created) ? created : counts.get(slot);
+        }
+        return counter;
     }
 
     /** The class in slot {@code i}, or null while the slot is free. */
@@ -52,6 +62,7 @@ public final class ExceptionCounts {
 
     /** The count of slot {@code i}; slot {@link #SLOTS} is the overflow. */
     public long count(int slot) {
-        return counts[slot].sum();
+        LongAdder counter = counts.get(slot);
+        return counter == null ? 0 : counter.sum();
     }
 }

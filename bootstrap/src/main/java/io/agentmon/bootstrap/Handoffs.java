@@ -18,7 +18,16 @@ final class Handoffs {
     private static final long[] SPAN = new long[SLOTS];
     private static final int[] FLAGS = new int[SLOTS];
 
+    static {
+        Traces.handoffsMade = true;
+    }
+
     private Handoffs() {
+    }
+
+    /** Allocates the table now, if not yet (loading the class is the work); for {@link Traces#enable}. */
+    static void make() {
+        // nothing more
     }
 
     /** Without a free slot the task runs as a root of its own trace (counted in {@link #overflows}). */

@@ -8,7 +8,8 @@ package io.agentmon.bootstrap;
  *
  * <p><b>Who calls what.</b> Producers are the worker's threads (any number, concurrently), through
  * the {@code record...} methods, which the probes call only while {@link #active} is true: with no
- * client connected, an event costs the probe one volatile boolean read and nothing else. Exactly
+ * client connected, an event costs the probe one volatile boolean read and nothing else, and the
+ * ring is not even allocated until the agent first sets {@link #active} ({@link #make}). Exactly
  * one thread may call {@link #poll} (the agent's drainer); the agent alone writes {@link #active}.
  *
  * <p>Slots are handed out by {@link MpscSlots}, which describes the algorithm: each slot has at
@@ -45,16 +46,44 @@ public final class LiveFeed {
      */
     public static volatile boolean active;
 
-    private static final MpscSlots SLOTS = new MpscSlots(CAPACITY);
-    private static final int[] KINDS = new int[CAPACITY];
-    private static final int[] PROBES = new int[CAPACITY];
-    private static final int[] OUTCOMES = new int[CAPACITY];
-    private static final long[] DURATIONS = new long[CAPACITY];
-    private static final long[] THREADS = new long[CAPACITY];
-    private static final long[] TIMES = new long[CAPACITY];
-    private static final double[] CPUS = new double[CAPACITY];
-    private static final long[] MEMORY = new long[CAPACITY];
-    private static final String[] CONTAINERS = new String[CAPACITY];
+    /**
+     * Set (by {@link Ring}'s initializer) once the ring exists. Until the first client connects
+     * nothing is recorded, so a worker nobody watches never allocates the ring's
+     * {@value #CAPACITY} slots (about 0.25 MiB of arrays): {@link #recorded()}, {@link #dropped()}
+     * and {@link #poll} read this first and leave the ring unmade. The agent calls {@link #make}
+     * before it first sets {@link #active}, so that no worker thread pays for it.
+     */
+    private static volatile boolean made;
+
+    /** The ring's arrays, made on first use ({@link #make}). */
+    private static final class Ring {
+        static final MpscSlots SLOTS = new MpscSlots(CAPACITY);
+        static final int[] KINDS = new int[CAPACITY];
+        static final int[] PROBES = new int[CAPACITY];
+        static final int[] OUTCOMES = new int[CAPACITY];
+        static final long[] DURATIONS = new long[CAPACITY];
+        static final long[] THREADS = new long[CAPACITY];
+        static final long[] TIMES = new long[CAPACITY];
+        static final double[] CPUS = new double[CAPACITY];
+        static final long[] MEMORY = new long[CAPACITY];
+        static final String[] CONTAINERS = new String[CAPACITY];
+
+        static {
+            made = true;
+        }
+
+        private Ring() {
+        }
+
+        static void make() {
+            // loading and initializing the class is the work
+        }
+    }
+
+    /** Allocates the ring now, if not yet: call before setting {@link #active} true. */
+    public static void make() {
+        Ring.make();
+    }
 
     private LiveFeed() {
     }
@@ -95,23 +124,23 @@ public final class LiveFeed {
 
     /** Claims a sequence, fills its slot and publishes it; drops and counts the event when the ring is full. */
     static void record(int kind, int probeId, int outcome, long durationNanos, double cpus, long memoryBytes, String container) {
-        long sequence = SLOTS.claim();
+        long sequence = Ring.SLOTS.claim();
         if (sequence < 0) {
             return; // full: dropped and counted
         }
-        int slot = SLOTS.slot(sequence);
-        KINDS[slot] = kind;
-        PROBES[slot] = probeId;
-        OUTCOMES[slot] = outcome;
-        DURATIONS[slot] = durationNanos;
+        int slot = Ring.SLOTS.slot(sequence);
+        Ring.KINDS[slot] = kind;
+        Ring.PROBES[slot] = probeId;
+        Ring.OUTCOMES[slot] = outcome;
+        Ring.DURATIONS[slot] = durationNanos;
         @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+
         long thread = Thread.currentThread().getId();
-        THREADS[slot] = thread;
-        TIMES[slot] = System.currentTimeMillis();
-        CPUS[slot] = cpus;
-        MEMORY[slot] = memoryBytes;
-        CONTAINERS[slot] = container;
-        SLOTS.publish(sequence);
+        Ring.THREADS[slot] = thread;
+        Ring.TIMES[slot] = System.currentTimeMillis();
+        Ring.CPUS[slot] = cpus;
+        Ring.MEMORY[slot] = memoryBytes;
+        Ring.CONTAINERS[slot] = container;
+        Ring.SLOTS.publish(sequence);
     }
 
     // ------------------------------------------------------------ the one consumer
@@ -143,23 +172,26 @@ public final class LiveFeed {
      * published event is waiting. Only one thread may call this.
      */
     public static boolean poll(Event into) {
-        long head = SLOTS.head();
-        if (!SLOTS.readable(head)) {
+        if (!made) {
             return false;
         }
-        int slot = SLOTS.slot(head);
+        long head = Ring.SLOTS.head();
+        if (!Ring.SLOTS.readable(head)) {
+            return false;
+        }
+        int slot = Ring.SLOTS.slot(head);
         into.sequence = head;
-        into.kind = KINDS[slot];
-        into.probeId = PROBES[slot];
-        into.outcome = OUTCOMES[slot];
-        into.durationNanos = DURATIONS[slot];
-        into.threadId = THREADS[slot];
-        into.epochMillis = TIMES[slot];
-        into.cpus = CPUS[slot];
-        into.memoryBytes = MEMORY[slot];
-        into.container = CONTAINERS[slot];
-        CONTAINERS[slot] = null; // let the id go; release() orders this before any producer's write
-        SLOTS.release(head);
+        into.kind = Ring.KINDS[slot];
+        into.probeId = Ring.PROBES[slot];
+        into.outcome = Ring.OUTCOMES[slot];
+        into.durationNanos = Ring.DURATIONS[slot];
+        into.threadId = Ring.THREADS[slot];
+        into.epochMillis = Ring.TIMES[slot];
+        into.cpus = Ring.CPUS[slot];
+        into.memoryBytes = Ring.MEMORY[slot];
+        into.container = Ring.CONTAINERS[slot];
+        Ring.CONTAINERS[slot] = null; // let the id go; release() orders this before any producer's write
+        Ring.SLOTS.release(head);
         return true;
     }
 
@@ -168,11 +200,11 @@ public final class LiveFeed {
      * will be polled.
      */
     public static long recorded() {
-        return SLOTS.offered();
+        return made ? Ring.SLOTS.offered() : 0;
     }
 
     /** Events lost because the ring was full. */
     public static long dropped() {
-        return SLOTS.dropped();
+        return made ? Ring.SLOTS.dropped() : 0;
     }
 }

@@ -39,24 +39,52 @@ public final class SpanRing {
     /** {@link Span#flags}: the parent came from the worker's own OpenTelemetry context (a remote parent, say). */
     public static final int WORKER_PARENT = 2;
 
-    private static final MpscSlots SLOTS = new MpscSlots(CAPACITY);
-    private static final int[] KINDS = new int[CAPACITY];
-    private static final int[] PROBES = new int[CAPACITY];
-    private static final int[] METHODS = new int[CAPACITY];
-    private static final int[] FLAGS = new int[CAPACITY];
-    private static final long[] TRACE_HI = new long[CAPACITY];
-    private static final long[] TRACE_LO = new long[CAPACITY];
-    private static final long[] SPANS = new long[CAPACITY];
-    private static final long[] PARENTS = new long[CAPACITY];
-    private static final long[] STARTS = new long[CAPACITY];
-    private static final long[] DURATIONS = new long[CAPACITY];
-    private static final long[] THREAD_IDS = new long[CAPACITY];
-    private static final String[] THREAD_NAMES = new String[CAPACITY];
-    private static final Throwable[] THROWN = new Throwable[CAPACITY];
-    private static final double[] CPUS = new double[CAPACITY];
-    private static final long[] MEMORY = new long[CAPACITY];
-    private static final String[] IMAGES = new String[CAPACITY];
-    private static final String[] CONTAINERS = new String[CAPACITY];
+    /**
+     * Set (by {@link Ring}'s initializer) once the ring exists. A worker without tracing never
+     * records a span, so its JVM never allocates the ring's {@value #CAPACITY} slots (about 0.9 MiB
+     * of arrays): {@link #recorded()}, {@link #dropped()} and {@link #poll} read this first and
+     * leave the ring unmade. {@link Traces#enable} makes it, before any task method is woven, so
+     * that no worker thread pays for it.
+     */
+    private static volatile boolean made;
+
+    /** The ring's arrays, made on first use ({@link #make}). */
+    private static final class Ring {
+        static final MpscSlots SLOTS = new MpscSlots(CAPACITY);
+        static final int[] KINDS = new int[CAPACITY];
+        static final int[] PROBES = new int[CAPACITY];
+        static final int[] METHODS = new int[CAPACITY];
+        static final int[] FLAGS = new int[CAPACITY];
+        static final long[] TRACE_HI = new long[CAPACITY];
+        static final long[] TRACE_LO = new long[CAPACITY];
+        static final long[] SPANS = new long[CAPACITY];
+        static final long[] PARENTS = new long[CAPACITY];
+        static final long[] STARTS = new long[CAPACITY];
+        static final long[] DURATIONS = new long[CAPACITY];
+        static final long[] THREAD_IDS = new long[CAPACITY];
+        static final String[] THREAD_NAMES = new String[CAPACITY];
+        static final Throwable[] THROWN = new Throwable[CAPACITY];
+        static final double[] CPUS = new double[CAPACITY];
+        static final long[] MEMORY = new long[CAPACITY];
+        static final String[] IMAGES = new String[CAPACITY];
+        static final String[] CONTAINERS = new String[CAPACITY];
+
+        static {
+            made = true;
+        }
+
+        private Ring() {
+        }
+
+        static void make() {
+            // loading and initializing the class is the work
+        }
+    }
+
+    /** Allocates the ring now, if not yet; for {@link Traces#enable}, before any task method is woven. */
+    static void make() {
+        Ring.make();
+    }
 
     private SpanRing() {
     }
@@ -64,50 +92,50 @@ public final class SpanRing {
     /** Records one finished run; drops and counts it when the ring is full. Never blocks. */
     static void record(int probeId, int methodId, long traceHi, long traceLo, long spanId, long parentSpanId,
             int flags, long startNanos, long durationNanos, Throwable thrown) {
-        long sequence = SLOTS.claim();
+        long sequence = Ring.SLOTS.claim();
         if (sequence < 0) {
             return;
         }
-        fill(SLOTS.slot(sequence), TASK, probeId, methodId, traceHi, traceLo, spanId, parentSpanId, flags, startNanos,
+        fill(Ring.SLOTS.slot(sequence), TASK, probeId, methodId, traceHi, traceLo, spanId, parentSpanId, flags, startNanos,
                 durationNanos, thrown);
-        SLOTS.publish(sequence);
+        Ring.SLOTS.publish(sequence);
     }
 
     /** Records one container allocation; drops and counts it when the ring is full. Never blocks. */
     static void recordContainer(long traceHi, long traceLo, long spanId, long parentSpanId, long startNanos,
             long durationNanos, Throwable thrown, double cpus, long memoryBytes, String image, String id) {
-        long sequence = SLOTS.claim();
+        long sequence = Ring.SLOTS.claim();
         if (sequence < 0) {
             return;
         }
-        int slot = SLOTS.slot(sequence);
+        int slot = Ring.SLOTS.slot(sequence);
         fill(slot, CONTAINER, -1, TaskMethods.UNKNOWN, traceHi, traceLo, spanId, parentSpanId, 0, startNanos,
                 durationNanos, thrown);
-        CPUS[slot] = cpus;
-        MEMORY[slot] = memoryBytes;
-        IMAGES[slot] = image;
-        CONTAINERS[slot] = id;
-        SLOTS.publish(sequence);
+        Ring.CPUS[slot] = cpus;
+        Ring.MEMORY[slot] = memoryBytes;
+        Ring.IMAGES[slot] = image;
+        Ring.CONTAINERS[slot] = id;
+        Ring.SLOTS.publish(sequence);
     }
 
     private static void fill(int slot, int kind, int probeId, int methodId, long traceHi, long traceLo, long spanId,
             long parentSpanId, int flags, long startNanos, long durationNanos, Throwable thrown) {
         Thread thread = Thread.currentThread();
-        KINDS[slot] = kind;
-        PROBES[slot] = probeId;
-        METHODS[slot] = methodId;
-        FLAGS[slot] = flags;
-        TRACE_HI[slot] = traceHi;
-        TRACE_LO[slot] = traceLo;
-        SPANS[slot] = spanId;
-        PARENTS[slot] = parentSpanId;
-        STARTS[slot] = startNanos;
-        DURATIONS[slot] = durationNanos;
+        Ring.KINDS[slot] = kind;
+        Ring.PROBES[slot] = probeId;
+        Ring.METHODS[slot] = methodId;
+        Ring.FLAGS[slot] = flags;
+        Ring.TRACE_HI[slot] = traceHi;
+        Ring.TRACE_LO[slot] = traceLo;
+        Ring.SPANS[slot] = spanId;
+        Ring.PARENTS[slot] = parentSpanId;
+        Ring.STARTS[slot] = startNanos;
+        Ring.DURATIONS[slot] = durationNanos;
         @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+
         long threadId = thread.getId();
-        THREAD_IDS[slot] = threadId;
-        THREAD_NAMES[slot] = thread.getName(); // the thread's own String: no copy
-        THROWN[slot] = thrown; // already allocated by the worker; held only until drained
+        Ring.THREAD_IDS[slot] = threadId;
+        Ring.THREAD_NAMES[slot] = thread.getName(); // the thread's own String: no copy
+        Ring.THROWN[slot] = thrown; // already allocated by the worker; held only until drained
     }
 
     /** One span, copied out of the ring by {@link #poll}; reused by the consumer. */
@@ -141,45 +169,48 @@ public final class SpanRing {
 
     /** Copies the oldest span into {@code into} and frees its slot; false when none is waiting. One thread only. */
     public static boolean poll(Span into) {
-        long head = SLOTS.head();
-        if (!SLOTS.readable(head)) {
+        if (!made) {
             return false;
         }
-        int slot = SLOTS.slot(head);
-        into.kind = KINDS[slot];
-        into.probeId = PROBES[slot];
-        into.methodId = METHODS[slot];
-        into.flags = FLAGS[slot];
-        into.traceIdHigh = TRACE_HI[slot];
-        into.traceIdLow = TRACE_LO[slot];
-        into.spanId = SPANS[slot];
-        into.parentSpanId = PARENTS[slot];
-        into.startNanos = STARTS[slot];
-        into.durationNanos = DURATIONS[slot];
-        into.threadId = THREAD_IDS[slot];
-        into.threadName = THREAD_NAMES[slot];
-        into.thrown = THROWN[slot];
-        into.cpus = CPUS[slot];
-        into.memoryBytes = MEMORY[slot];
-        into.image = IMAGES[slot];
-        into.containerId = CONTAINERS[slot];
+        long head = Ring.SLOTS.head();
+        if (!Ring.SLOTS.readable(head)) {
+            return false;
+        }
+        int slot = Ring.SLOTS.slot(head);
+        into.kind = Ring.KINDS[slot];
+        into.probeId = Ring.PROBES[slot];
+        into.methodId = Ring.METHODS[slot];
+        into.flags = Ring.FLAGS[slot];
+        into.traceIdHigh = Ring.TRACE_HI[slot];
+        into.traceIdLow = Ring.TRACE_LO[slot];
+        into.spanId = Ring.SPANS[slot];
+        into.parentSpanId = Ring.PARENTS[slot];
+        into.startNanos = Ring.STARTS[slot];
+        into.durationNanos = Ring.DURATIONS[slot];
+        into.threadId = Ring.THREAD_IDS[slot];
+        into.threadName = Ring.THREAD_NAMES[slot];
+        into.thrown = Ring.THROWN[slot];
+        into.cpus = Ring.CPUS[slot];
+        into.memoryBytes = Ring.MEMORY[slot];
+        into.image = Ring.IMAGES[slot];
+        into.containerId = Ring.CONTAINERS[slot];
         // Let the references go (and a task record must not show a container's strings); release()
         // orders these stores before any producer's write.
-        THREAD_NAMES[slot] = null;
-        THROWN[slot] = null;
-        IMAGES[slot] = null;
-        CONTAINERS[slot] = null;
-        SLOTS.release(head);
+        Ring.THREAD_NAMES[slot] = null;
+        Ring.THROWN[slot] = null;
+        Ring.IMAGES[slot] = null;
+        Ring.CONTAINERS[slot] = null;
+        Ring.SLOTS.release(head);
         return true;
     }
 
     /** Spans offered to the ring so far (polled, waiting, or dropped). */
     public static long recorded() {
-        return SLOTS.offered();
+        return made ? Ring.SLOTS.offered() : 0;
     }
 
     /** Spans dropped because the ring was full. */
     public static long dropped() {
-        return SLOTS.dropped();
+        return made ? Ring.SLOTS.dropped() : 0;
     }
 }

@@ -42,7 +42,7 @@ public final class TaskProbes {
     public static int enter(int probeId, int methodId, long startNanos) {
         int slot = InFlight.claim(probeId, startNanos);
         if (slot < 0) {
-            TaskRecorders.get(probeId).untracked.increment();
+            TaskRecorders.get(probeId).counting().untracked.increment();
         }
         try {
             if (slot >= 0 && Traces.enabled) {
@@ -55,7 +55,7 @@ public final class TaskProbes {
             if (slot >= 0) {
                 InFlight.release(slot);
             } else {
-                TaskRecorders.get(probeId).untracked.decrement();
+                TaskRecorders.get(probeId).counting().untracked.decrement();
             }
             throw failure;
         }
@@ -104,20 +104,20 @@ public final class TaskProbes {
             }
             InFlight.release(slot);
         } else {
-            recorder.untracked.decrement();
+            recorder.counting().untracked.decrement();
         }
-        recorder.duration(outcome).record(elapsed);
+        recorder.recording(outcome).record(elapsed);
         if (outcome == Outcome.TIMEOUT) {
             if (ownTimeout) {
-                recorder.exceptionTimeouts.increment();
+                recorder.counting().exceptionTimeouts.increment();
             }
             // The enclosing run on this thread, if it throws this on, throws a timeout already counted.
             InFlight.timeoutSeenByCurrentThread();
         } else if (outcome == Outcome.FAILURE) {
-            recorder.exceptions.increment(thrown.getClass());
+            recorder.countingExceptions().increment(thrown.getClass());
         }
         if (late) {
-            recorder.deadlineMisses.increment();
+            recorder.counting().deadlineMisses.increment();
         }
         if (LiveFeed.active) {
             LiveFeed.taskFinished(probeId, elapsed, outcome, ownTimeout, late);

@@ -30,7 +30,7 @@ public final class TimeoutProbes {
     public static void handlerCalled(int handlerProbeId) {
         int probe = InFlight.innermostProbe(Thread.currentThread());
         int target = probe >= 0 ? probe : handlerProbeId;
-        TaskRecorders.get(target).handlerTimeouts.increment();
+        TaskRecorders.get(target).counting().handlerTimeouts.increment();
         InFlight.timeoutSeenByCurrentThread();
         if (LiveFeed.active) {
             LiveFeed.timeout(target, LiveFeed.REASON_HANDLER);
@@ -39,7 +39,7 @@ public final class TimeoutProbes {
 
     /** A timeout handler whose matcher gave it a label of its own: always counted there. */
     public static void labelledHandlerCalled(int handlerProbeId) {
-        TaskRecorders.get(handlerProbeId).handlerTimeouts.increment();
+        TaskRecorders.get(handlerProbeId).counting().handlerTimeouts.increment();
         if (LiveFeed.active) {
             LiveFeed.timeout(handlerProbeId, LiveFeed.REASON_HANDLER);
         }
@@ -68,7 +68,7 @@ public final class TimeoutProbes {
     private static void count(int probe) {
         int target = probe >= 0 ? probe : unknownProbe;
         if (target >= 0) {
-            TaskRecorders.get(target).futureTimeouts.increment();
+            TaskRecorders.get(target).counting().futureTimeouts.increment();
             if (LiveFeed.active) {
                 LiveFeed.timeout(target, LiveFeed.REASON_FUTURE);
             }

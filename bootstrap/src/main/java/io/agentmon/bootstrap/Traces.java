@@ -42,14 +42,39 @@ public final class Traces {
     private static boolean parentBased = true;
     private static long ratioBound = Long.MAX_VALUE;
 
-    // Per InFlight slot, written by the slot's owner thread only.
-    private static final long[] TRACE_HI = new long[InFlight.SLOTS];
-    private static final long[] TRACE_LO = new long[InFlight.SLOTS];
-    private static final long[] SPAN = new long[InFlight.SLOTS];
-    private static final long[] PARENT = new long[InFlight.SLOTS];
-    private static final int[] FLAGS = new int[InFlight.SLOTS];
-    private static final int[] OUTER = new int[InFlight.SLOTS];
-    private static final int[] METHOD = new int[InFlight.SLOTS];
+    /**
+     * Per {@link InFlight} slot, written by the slot's owner thread only. Made by {@link #enable}
+     * (before any method is woven): a worker without tracing never allocates them (about 0.17 MiB).
+     */
+    private static final class Slots {
+        static final long[] TRACE_HI = new long[InFlight.SLOTS];
+        static final long[] TRACE_LO = new long[InFlight.SLOTS];
+        static final long[] SPAN = new long[InFlight.SLOTS];
+        static final long[] PARENT = new long[InFlight.SLOTS];
+        static final int[] FLAGS = new int[InFlight.SLOTS];
+        static final int[] OUTER = new int[InFlight.SLOTS];
+        static final int[] METHOD = new int[InFlight.SLOTS];
+
+        static {
+            slotsMade = true;
+        }
+
+        private Slots() {
+        }
+
+        static void make() {
+            // loading and initializing the class is the work
+        }
+    }
+
+    /** Set once {@link Slots} exists (by its initializer). */
+    static volatile boolean slotsMade;
+
+    /**
+     * Set once {@link Handoffs} exists (by its initializer): only a traced hop makes the hop table,
+     * so {@link #handoffOverflows} and {@link #sweepOlderThan} leave it unmade until then.
+     */
+    static volatile boolean handoffsMade;
 
     private Traces() {
     }
@@ -64,6 +89,10 @@ public final class Traces {
         parentBased = followParent;
         // As OpenTelemetry's TraceIdRatioBased: sampled when |low 63 bits of the trace id| < ratio * 2^63.
         ratioBound = ratio >= 1 ? Long.MAX_VALUE : (long) (ratio * Long.MAX_VALUE);
+        // What tracing writes, allocated here and not by a worker's first traced run.
+        Slots.make();
+        Handoffs.make();
+        SpanRing.make();
         enabled = true;
     }
 
@@ -84,13 +113,13 @@ public final class Traces {
         TraceThread thread = TraceThread.get();
         int outer = innermost(thread);
         int flags = parentOf(thread, outer, methodId);
-        TRACE_HI[slot] = thread.parentHi;
-        TRACE_LO[slot] = thread.parentLo;
-        SPAN[slot] = newSpanId();
-        PARENT[slot] = thread.parentSpan;
-        FLAGS[slot] = flags;
-        OUTER[slot] = outer;
-        METHOD[slot] = methodId;
+        Slots.TRACE_HI[slot] = thread.parentHi;
+        Slots.TRACE_LO[slot] = thread.parentLo;
+        Slots.SPAN[slot] = newSpanId();
+        Slots.PARENT[slot] = thread.parentSpan;
+        Slots.FLAGS[slot] = flags;
+        Slots.OUTER[slot] = outer;
+        Slots.METHOD[slot] = methodId;
         thread.current = slot;
     }
 
@@ -109,8 +138,8 @@ public final class Traces {
     private static int parentOf(TraceThread thread, int outer, int methodId) {
         int flags;
         if (outer >= 0) {
-            thread.parent(TRACE_HI[outer], TRACE_LO[outer], SPAN[outer], FLAGS[outer]);
-            flags = FLAGS[outer] & SAMPLED;
+            thread.parent(Slots.TRACE_HI[outer], Slots.TRACE_LO[outer], Slots.SPAN[outer], Slots.FLAGS[outer]);
+            flags = Slots.FLAGS[outer] & SAMPLED;
         } else if (thread.inherited) {
             thread.parent(thread.traceHi, thread.traceLo, thread.spanId, thread.flags);
             flags = thread.flags & SAMPLED;
@@ -154,11 +183,11 @@ public final class Traces {
 
     /** The run in {@code slot} ended: hand a sampled one to the exporter; its outer run is innermost again. */
     static void finished(int probeId, int slot, long startNanos, long elapsedNanos, Throwable thrown, boolean late) {
-        TraceThread.get().current = OUTER[slot];
-        int flags = FLAGS[slot];
+        TraceThread.get().current = Slots.OUTER[slot];
+        int flags = Slots.FLAGS[slot];
         if ((flags & SAMPLED) != 0) {
-            SpanRing.record(probeId, METHOD[slot], TRACE_HI[slot], TRACE_LO[slot], SPAN[slot], PARENT[slot],
-                    (late ? SpanRing.LATE : 0) | ((flags & FROM_WORKER) != 0 ? SpanRing.WORKER_PARENT : 0), startNanos, elapsedNanos, thrown);
+            SpanRing.record(probeId, Slots.METHOD[slot], Slots.TRACE_HI[slot], Slots.TRACE_LO[slot], Slots.SPAN[slot],
+                    Slots.PARENT[slot], (late ? SpanRing.LATE : 0) | ((flags & FROM_WORKER) != 0 ? SpanRing.WORKER_PARENT : 0), startNanos, elapsedNanos, thrown);
         }
     }
 
@@ -188,7 +217,8 @@ public final class Traces {
         TraceThread thread = TraceThread.get();
         int current = thread.current;
         if (current >= 0 && InFlight.thread(current) == Thread.currentThread()) {
-            Handoffs.put(task, TRACE_HI[current], TRACE_LO[current], SPAN[current], FLAGS[current] & SAMPLED);
+            Handoffs.put(task, Slots.TRACE_HI[current], Slots.TRACE_LO[current], Slots.SPAN[current],
+                    Slots.FLAGS[current] & SAMPLED);
         } else if (thread.inherited) {
             Handoffs.put(task, thread.traceHi, thread.traceLo, thread.spanId, thread.flags & SAMPLED);
         }
@@ -238,13 +268,13 @@ public final class Traces {
 
     /** Frees hop contexts of tasks that never ran within {@code maxNanos}; for the agent's housekeeping thread. */
     public static void sweepOlderThan(long maxNanos) {
-        if (enabled) { // only a traced hop fills the table: without tracing it stays unloaded
+        if (enabled && handoffsMade) { // only a traced hop fills the table: without tracing it stays unmade
             Handoffs.sweepOlderThan(maxNanos);
         }
     }
 
     /** Hops whose context was not carried (the hop table was full near the task's hash). */
     public static long handoffOverflows() {
-        return Handoffs.overflows();
+        return handoffsMade ? Handoffs.overflows() : 0;
     }
 }

@@ -125,6 +125,42 @@ class TaskProbesConcurrencyTest {
         assertEquals(2L * (types.length - ExceptionCounts.SLOTS), counts.count(ExceptionCounts.SLOTS));
     }
 
+    @Test
+    void anOutcomeWithNoRunYetReadsEmptyAndGetsItsOwnHistogramOnItsFirstRun() {
+        TaskRecorder recorder = new TaskRecorder("lazy.outcomes", new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, new long[] {1000}),
+                TaskRecorder.NO_DEADLINE); // failure and timeout histograms are made on first use (issue 12)
+        assertEquals(0, recorder.failure().count());
+        assertEquals(0, recorder.timeout().count());
+        assertEquals(recorder.layout(), recorder.failure().layout(), "the empty reading has the task's layout");
+        recorder.recording(Outcome.FAILURE).record(5000);
+        recorder.recording(Outcome.FAILURE).record(7000);
+        assertEquals(2, recorder.failure().count());
+        assertEquals(12000, recorder.failure().sumNanos());
+        assertEquals(0, recorder.timeout().count(), "the empty timeout histogram is not the failures'");
+        assertEquals(0, recorder.success().count());
+        recorder.recording(Outcome.TIMEOUT).record(1);
+        assertEquals(1, recorder.timeout().count());
+        assertEquals(2, recorder.duration(Outcome.FAILURE).count());
+        assertEquals(null, recorder.exceptions().type(0), "no failure counted by class yet");
+        recorder.countingExceptions().increment(IllegalStateException.class);
+        assertEquals(IllegalStateException.class, recorder.exceptions().type(0));
+        assertEquals(1, recorder.exceptions().count(0));
+    }
+
+    @Test
+    void slotsNotYetClaimedCountZero() {
+        ExceptionCounts counts = new ExceptionCounts(); // counters are made on a slot's first claim (issue 12)
+        for (int slot = 0; slot <= ExceptionCounts.SLOTS; slot++) {
+            assertEquals(0, counts.count(slot), "slot " + slot);
+        }
+        counts.increment(IllegalStateException.class);
+        assertEquals(IllegalStateException.class, counts.type(0));
+        assertEquals(1, counts.count(0));
+        for (int slot = 1; slot <= ExceptionCounts.SLOTS; slot++) {
+            assertEquals(0, counts.count(slot), "slot " + slot);
+        }
+    }
+
     private static long countWhere(int runsPerThread, int rotation) {
         long n = 0;
         for (int i = 0; i < runsPerThread; i++) {

@@ -102,6 +102,7 @@ public final class FeedFanout {
             FeedClient[] more = java.util.Arrays.copyOf(now, now.length + 1);
             more[now.length] = client;
             clients = more;
+            LiveFeed.make(); // the ring is allocated when the first client comes, never on a worker's thread
             LiveFeed.active = true;
             if (drainer == null) {
                 drainer = new Thread(this::drain, "agentmon-events");
