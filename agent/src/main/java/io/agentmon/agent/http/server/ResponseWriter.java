@@ -17,10 +17,10 @@ final class ResponseWriter {
     /** The whole response; a HEAD request gets the head only, with the length the body has. */
     static void write(OutputStream out, Request request, Response response, boolean keepAlive) throws IOException {
         StringBuilder head = head(response, keepAlive, "HTTP/1.0".equals(version(request)));
-        head.append("Content-Length: ").append(response.body().length).append("\r\n\r\n");
+        head.append("Content-Length: ").append(response.bodyLength()).append("\r\n\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         if (request == null || !request.isHead()) {
-            out.write(response.body());
+            response.writeBody(out);
         }
         out.flush();
     }
