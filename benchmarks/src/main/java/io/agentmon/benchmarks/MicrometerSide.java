@@ -44,11 +44,13 @@ import java.util.zip.GZIPOutputStream;
  *   adds (16 series; agentmon's histogram has 15);</li>
  *   <li>{@code agentmon_task_failures_total{task, exception="TaskFailure"}}: a {@link Counter};</li>
  *   <li>{@code agentmon_tasks_active{task}}: a {@link Gauge} on an {@code AtomicInteger};</li>
+ *   <li>{@code agentmon_tasks_stuck{task}} and {@code agentmon_task_oldest_inflight_seconds{task}}:
+ *   a {@link Gauge} each on an {@code AtomicInteger} (0: nothing is in flight when scraped);</li>
  *   <li>{@code agentmon_task_timeouts_total{task, reason}}: two counters, {@code exception} and
  *   {@code future}, the two reasons agentmon exports for a task without a deadline.</li>
  * </ul>
  *
- * 52 series per label. The timers get the planned durations of {@link ScrapeWork} recorded
+ * 54 series per label. The timers get the planned durations of {@link ScrapeWork} recorded
  * directly.
  *
  * <p>{@link #serve} exposes it as agentmon exposes its registry, over the JDK's
@@ -59,7 +61,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class MicrometerSide {
 
-    static final int SERIES_PER_LABEL = 3 * 16 + 1 + 1 + 2;
+    static final int SERIES_PER_LABEL = 3 * 16 + 1 + 3 + 2;
     /**
      * For the Micrometer forks: the JDK's server leaves Nagle's algorithm on by default, and writes
      * the response head and the body separately, so a small body can wait for the client's
@@ -76,6 +78,8 @@ final class MicrometerSide {
             + "deadline = it finished after its deadline, handler = a configured timeout handler ran, "
             + "future = a Future.get(timeout) gave up or orTimeout fired.";
     static final String ACTIVE_HELP = "Task runs in progress.";
+    static final String STUCK_HELP = "Task runs in progress for longer than their deadline, or than agentmon.task.stuck.after (default 10m) for a task with none.";
+    static final String OLDEST_HELP = "How long the oldest run of the task in progress has been running; 0 when none is.";
     static final String[] OUTCOMES = {"success", "failure", "timeout"};
 
     final PrometheusMeterRegistry registry;
@@ -114,6 +118,10 @@ final class MicrometerSide {
             active.add(inFlight);
             Gauge.builder("agentmon.tasks.active", inFlight, AtomicInteger::get).description(ACTIVE_HELP)
                     .tags("task", task).register(registry);
+            Gauge.builder("agentmon.tasks.stuck", inFlight, AtomicInteger::get).description(STUCK_HELP)
+                    .tags("task", task).register(registry);
+            Gauge.builder("agentmon.task.oldest.inflight", inFlight, AtomicInteger::get).baseUnit("seconds")
+                    .description(OLDEST_HELP).tags("task", task).register(registry);
             Counter.builder("agentmon.task.timeouts").description(TIMEOUTS_HELP)
                     .tags("task", task, "reason", "exception").register(registry);
             Counter.builder("agentmon.task.timeouts").description(TIMEOUTS_HELP)

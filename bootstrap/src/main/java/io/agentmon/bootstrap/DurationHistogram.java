@@ -80,17 +80,29 @@ public final class DurationHistogram {
     /** Count per slot of the layout, read slot by slot (each exact, not all at one instant). */
     public long[] slotCounts() {
         long[] counts = new long[layout.slots()];
+        addSlotCounts(counts);
+        return counts;
+    }
+
+    /**
+     * Adds the count of each slot to {@code into[slot]} (an array of at least
+     * {@code layout().slots()}), visiting only the chunks that exist: a reader summing several
+     * histograms of one layout needs one array, not one per histogram.
+     */
+    public void addSlotCounts(long[] into) {
+        int slots = Math.min(into.length, layout.slots());
         for (int c = 0; c < chunks.length(); c++) {
             AtomicReferenceArray<LongAdder> chunk = chunks.get(c);
             if (chunk != null) {
                 int base = c << CHUNK_BITS;
-                for (int i = 0; i < CHUNK && base + i < counts.length; i++) {
+                for (int i = 0; i < CHUNK && base + i < slots; i++) {
                     LongAdder counter = chunk.get(i);
-                    counts[base + i] = counter == null ? 0 : counter.sum();
+                    if (counter != null) {
+                        into[base + i] += counter.sum();
+                    }
                 }
             }
         }
-        return counts;
     }
 
     /** Upper bounds of the classic buckets, in nanoseconds; do not modify. */
@@ -100,7 +112,20 @@ public final class DurationHistogram {
 
     /** Per classic bucket (not cumulative) counts; the last entry is the +Inf bucket. */
     public long[] bucketCounts() {
-        return classicCounts(slotCounts());
+        long[] counts = new long[layout.classicBoundsNanos().length + 1];
+        for (int c = 0; c < chunks.length(); c++) {
+            AtomicReferenceArray<LongAdder> chunk = chunks.get(c);
+            if (chunk != null) {
+                int base = c << CHUNK_BITS;
+                for (int i = 0; i < CHUNK && base + i < layout.slots(); i++) {
+                    LongAdder counter = chunk.get(i);
+                    if (counter != null) {
+                        counts[layout.classicBucket(base + i)] += counter.sum();
+                    }
+                }
+            }
+        }
+        return counts;
     }
 
     /** The classic buckets' counts from a {@link #slotCounts()} reading. */
@@ -108,10 +133,19 @@ public final class DurationHistogram {
         return layout.classicCounts(slotCounts);
     }
 
+    /** All runs counted, slot by slot (as {@link #slotCounts()} would sum them), allocating nothing. */
     public long count() {
         long count = 0;
-        for (long slotCount : slotCounts()) {
-            count += slotCount;
+        for (int c = 0; c < chunks.length(); c++) {
+            AtomicReferenceArray<LongAdder> chunk = chunks.get(c);
+            if (chunk != null) {
+                for (int i = 0; i < CHUNK; i++) {
+                    LongAdder counter = chunk.get(i);
+                    if (counter != null) {
+                        count += counter.sum();
+                    }
+                }
+            }
         }
         return count;
     }

@@ -38,6 +38,8 @@ public final class HistogramLayout {
 
     private final int schema;
     private final long[] classicBoundsNanos;
+    /** The classic bounds in seconds, then +Inf: what every scrape of this layout's histograms states. */
+    private final double[] classicBoundsSeconds;
     /** Inclusive upper bound of each slot, increasing; the last is {@code Long.MAX_VALUE}. */
     private final long[] slotUpperNanos;
     /** Native bucket index of each slot; {@link Integer#MIN_VALUE} for the zero bucket. */
@@ -69,6 +71,11 @@ public final class HistogramLayout {
         }
         this.schema = schema;
         this.classicBoundsNanos = classicBoundsNanos.clone();
+        this.classicBoundsSeconds = new double[classicBoundsNanos.length + 1];
+        for (int i = 0; i < classicBoundsNanos.length; i++) {
+            classicBoundsSeconds[i] = classicBoundsNanos[i] / NANOS_PER_SECOND;
+        }
+        classicBoundsSeconds[classicBoundsNanos.length] = Double.POSITIVE_INFINITY;
 
         long[] nativeUppers = nativeUppers(schema);
         int firstIndex = firstNativeIndex();
@@ -238,6 +245,11 @@ public final class HistogramLayout {
     /** The classic bounds, in nanoseconds; do not modify. */
     public long[] classicBoundsNanos() {
         return classicBoundsNanos;
+    }
+
+    /** The classic bounds in seconds, then {@code +Inf} (one entry per classic bucket); do not modify. */
+    public double[] classicBoundsSeconds() {
+        return classicBoundsSeconds;
     }
 
     /** The native bucket index slot {@code slot} belongs to, or {@link #ZERO_BUCKET}. */

@@ -163,4 +163,50 @@ class HistogramLayoutTest {
         }
         assertEquals(n, nativeTotal);
     }
+
+    /**
+     * The scrape's reads that skip the dense array (classic buckets and the count summed from the
+     * counters that exist, slot counts added into a caller's array) give what the dense reading
+     * gives, for an empty histogram, a few slots in use, and every slot in use up to the last.
+     */
+    @Test
+    void sparseReadsAgreeWithTheDenseOne() {
+        HistogramLayout layout = new HistogramLayout(3, CLASSIC);
+        DurationHistogram histogram = new DurationHistogram(layout);
+        assertSparseAgrees(layout, histogram);
+        histogram.record(30_000);
+        histogram.record(400_000);
+        histogram.record(2 * MS);
+        histogram.record(2 * MS);
+        assertSparseAgrees(layout, histogram);
+        for (int slot = 0; slot < layout.slots(); slot++) {
+            histogram.record(layout.slotUpperNanos(slot)); // each slot's largest duration lands in that slot
+        }
+        histogram.record(-5);
+        histogram.record(Long.MAX_VALUE);
+        assertSparseAgrees(layout, histogram);
+        assertEquals(layout.slots() + 6, histogram.count());
+    }
+
+    private static void assertSparseAgrees(HistogramLayout layout, DurationHistogram histogram) {
+        long[] dense = histogram.slotCounts();
+        assertEquals(java.util.Arrays.toString(layout.classicCounts(dense)), java.util.Arrays.toString(histogram.bucketCounts()));
+        long total = 0;
+        for (long count : dense) {
+            total += count;
+        }
+        assertEquals(total, histogram.count());
+        long[] twice = new long[layout.slots()];
+        histogram.addSlotCounts(twice);
+        histogram.addSlotCounts(twice);
+        for (int slot = 0; slot < dense.length; slot++) {
+            assertEquals(2 * dense[slot], twice[slot], "slot " + slot);
+        }
+        double[] seconds = layout.classicBoundsSeconds();
+        assertEquals(CLASSIC.length + 1, seconds.length);
+        for (int i = 0; i < CLASSIC.length; i++) {
+            assertEquals(CLASSIC[i] / 1e9, seconds[i]);
+        }
+        assertEquals(Double.POSITIVE_INFINITY, seconds[CLASSIC.length]);
+    }
 }

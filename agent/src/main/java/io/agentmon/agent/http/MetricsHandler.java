@@ -13,20 +13,34 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code GET /metrics}: the registry in the format the scraper's {@code Accept} header asks for
  * (Prometheus text by default, OpenMetrics or protobuf on request), gzipped when accepted. Only
  * protobuf carries native histogram buckets; text formats get the classic buckets.
+ *
+ * <p>The body is rendered into a buffer sized from the previous scrape of the same format and
+ * encoding, and that buffer is sent as it is: growing a buffer from a fixed 16 KiB and copying
+ * it out once more cost a text scrape of 38 KB 150 KB of allocation (JFR, issue 12), and one of
+ * 11 MB ten doublings and a second copy. Nothing is kept between scrapes but the sizes.
  */
 final class MetricsHandler implements Handler {
 
     private static final String PROTOBUF = "application/vnd.google.protobuf";
+    private static final String OPEN_METRICS = "application/openmetrics-text";
+    /** The first scrape's buffer, before any size is known. */
+    static final int FIRST_BUFFER = 16 * 1024;
+    /** Room over the previous size: a scrape grows by a few series between two reads. */
+    private static final int SLACK_SHIFT = 4;
+    private static final int MIN_BUFFER = 1024;
 
     private final PrometheusRegistry registry;
     private final HistogramKinds histograms;
     private final ExpositionFormats formats = ExpositionFormats.init();
+    /** The last body's length per format (text, OpenMetrics, protobuf) and encoding (plain, gzip). */
+    private final AtomicIntegerArray lastLength = new AtomicIntegerArray(6);
 
     MetricsHandler(PrometheusRegistry registry, HistogramKinds histograms) {
         this.registry = registry;
@@ -36,18 +50,40 @@ final class MetricsHandler implements Handler {
     @Override
     public Response handle(Request request) throws IOException {
         ExpositionFormatWriter writer = formats.findWriter(request.header("Accept"));
-        ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
         boolean gzip = acceptsGzip(request.header("Accept-Encoding"));
+        boolean protobuf = writer.getContentType().startsWith(PROTOBUF);
+        int kind = (protobuf ? 2 : writer.getContentType().startsWith(OPEN_METRICS) ? 1 : 0) + (gzip ? 3 : 0);
+        Body body = new Body(bufferFor(lastLength.get(kind)));
         try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
-            boolean protobuf = writer.getContentType().startsWith(PROTOBUF);
             MetricSnapshots snapshots = protobuf ? registry.scrape() : ScrapeFormat.asText(registry::scrape);
             if (!histograms.classicInProtobuf() && protobuf) {
                 snapshots = HistogramPoints.withoutClassic(snapshots);
             }
             writer.write(out, snapshots);
         }
-        Response response = Response.bytes(200, writer.getContentType(), body.toByteArray());
+        lastLength.set(kind, body.size());
+        Response response = Response.bytes(200, writer.getContentType(), body.array(), body.size());
         return gzip ? response.header("Content-Encoding", "gzip") : response;
+    }
+
+    /** A buffer for a body that last time took {@code last} bytes (0: none yet). */
+    static int bufferFor(int last) {
+        if (last <= 0) {
+            return FIRST_BUFFER;
+        }
+        long size = (long) last + (last >>> SLACK_SHIFT) + MIN_BUFFER;
+        return (int) Math.min(size, Integer.MAX_VALUE - 16);
+    }
+
+    /** A body buffer whose array is handed to the response as it is. */
+    private static final class Body extends ByteArrayOutputStream {
+        Body(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
     }
 
     private static boolean acceptsGzip(String acceptEncoding) {

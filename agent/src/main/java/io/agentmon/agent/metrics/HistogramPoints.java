@@ -42,30 +42,42 @@ public final class HistogramPoints {
         return of(histogram, labels, Exemplars.EMPTY, nativeBuckets);
     }
 
-    /** With exemplars (OpenMetrics and protobuf show them; the classic text format has none). */
+    /**
+     * With exemplars (OpenMetrics and protobuf show them; the classic text format has none).
+     * Without native buckets the classic counts are summed straight from the slot counters that
+     * exist, with no array per slot of the layout (438 at the default bounds).
+     */
     static HistogramSnapshot.HistogramDataPointSnapshot of(DurationHistogram histogram, Labels labels, Exemplars exemplars,
             boolean nativeBuckets) {
-        return of(histogram.layout(), histogram.slotCounts(), histogram.sumNanos(), labels, exemplars, nativeBuckets);
+        if (nativeBuckets) {
+            return of(histogram.layout(), histogram.slotCounts(), histogram.sumNanos(), labels, exemplars, true);
+        }
+        return point(histogram.layout(), histogram.bucketCounts(), histogram.sumNanos(), labels, exemplars);
     }
 
     /** {@code slotCounts}: per slot of {@code layout} (several histograms of one layout may be added up first). */
     public static HistogramSnapshot.HistogramDataPointSnapshot of(HistogramLayout layout, long[] slotCounts, long sumNanos,
             Labels labels, Exemplars exemplars, boolean nativeBuckets) {
-        long[] boundsNanos = layout.classicBoundsNanos();
-        long[] counts = layout.classicCounts(slotCounts);
-        double[] bounds = new double[counts.length];
-        for (int i = 0; i < boundsNanos.length; i++) {
-            bounds[i] = boundsNanos[i] / NANOS_PER_SECOND;
-        }
-        bounds[counts.length - 1] = Double.POSITIVE_INFINITY;
-        HistogramSnapshot.HistogramDataPointSnapshot.Builder point = HistogramSnapshot.HistogramDataPointSnapshot.builder()
-                .labels(labels)
-                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts));
+        HistogramSnapshot.HistogramDataPointSnapshot.Builder point = classic(layout, layout.classicCounts(slotCounts), labels);
         if (nativeBuckets) {
             addNative(point, layout, slotCounts);
         }
         point.sum(sumNanos / NANOS_PER_SECOND).exemplars(exemplars);
         return point.build();
+    }
+
+    /** A point with classic buckets only, from per-bucket counts (the last is +Inf). */
+    private static HistogramSnapshot.HistogramDataPointSnapshot point(HistogramLayout layout, long[] bucketCounts,
+            long sumNanos, Labels labels, Exemplars exemplars) {
+        return classic(layout, bucketCounts, labels).sum(sumNanos / NANOS_PER_SECOND).exemplars(exemplars).build();
+    }
+
+    private static HistogramSnapshot.HistogramDataPointSnapshot.Builder classic(HistogramLayout layout, long[] bucketCounts,
+            Labels labels) {
+        // ClassicHistogramBuckets.of copies both arrays: the layout's bounds can be passed as they are.
+        return HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                .labels(labels)
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(layout.classicBoundsSeconds(), bucketCounts));
     }
 
     /** Slots summed per native bucket, only the buckets that counted something (native buckets are sparse). */

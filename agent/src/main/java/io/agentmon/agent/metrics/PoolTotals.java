@@ -201,10 +201,18 @@ public final class PoolTotals {
             }
             rejected += recorder.rejected();
             DurationHistogram wait = recorder.queueWait();
-            addWaits(wait.layout(), wait.slotCounts());
+            if (waitSlots == null) {
+                waitLayout = wait.layout();
+                waitSlots = new long[waitLayout.slots()];
+            }
+            wait.addSlotCounts(waitSlots); // into the pool's one array: no array per recorder and read
             waitSumNanos += wait.sumNanos();
             DurationHistogram run = recorder.runTime();
-            addRuns(run.layout(), run.slotCounts());
+            if (runSlots == null) {
+                runLayout = run.layout();
+                runSlots = new long[runLayout.slots()];
+            }
+            run.addSlotCounts(runSlots);
             runSumNanos += run.sumNanos();
         } else if (pool instanceof ForkJoinPool && firstRecorderOfPool) {
             ForkJoinPool forkJoinPool = (ForkJoinPool) pool;

@@ -65,6 +65,45 @@ class HandlersTest {
         assertNull(refused.header("Content-Encoding"), "q=0 refuses gzip");
     }
 
+    /**
+     * The body is rendered into a buffer sized from the previous scrape of its kind and handed
+     * over uncopied: each scrape is still whole, whether the registry grew past that size (the
+     * buffer grows), shrank, or is scraped in another format or encoding in between.
+     */
+    @Test
+    void aScrapeIsWholeWhateverThePreviousScrapeWeighed() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsHandler handler = new MetricsHandler(registry.getPrometheusRegistry(), HistogramKinds.BOTH);
+        List<io.micrometer.core.instrument.Meter> added = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < 2_000; i++) { // each round adds about 200 KB, past the last size and its slack
+                added.add(registry.counter("agentmon.test.grow", "round", String.valueOf(round), "n", String.valueOf(i)));
+            }
+            if (round == 3) {
+                added.forEach(registry::remove); // and a scrape much smaller than the one before
+                registry.counter("agentmon.test.last").increment();
+            }
+            Response plain = handler.handle(Request.of("GET", "/metrics", Map.of()));
+            Response zipped = handler.handle(Request.of("GET", "/metrics", Map.of("Accept-Encoding", "gzip")));
+            String unzipped = new String(new GZIPInputStream(new ByteArrayInputStream(zipped.body())).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            String text = plain.bodyText();
+            assertEquals(text, unzipped, "round " + round);
+            assertEquals(plain.bodyLength(), plain.body().length);
+            assertEquals(text, registry.scrape(), "round " + round + ": the handler's body is the registry's text scrape");
+            int series = round == 3 ? 1 : 2_000 * (round + 1);
+            assertEquals(series, text.split("\n", -1).length - 1 - 2, "round " + round);
+        }
+    }
+
+    @Test
+    void aBufferIsSizedFromTheLastBodyWithRoomToGrow() {
+        assertEquals(MetricsHandler.FIRST_BUFFER, MetricsHandler.bufferFor(0));
+        assertTrue(MetricsHandler.bufferFor(38_000) > 38_000 + 38_000 / 32, "room for a few more series");
+        assertTrue(MetricsHandler.bufferFor(38_000) < 38_000 * 5 / 4, "not a doubling");
+        assertEquals(Integer.MAX_VALUE - 16, MetricsHandler.bufferFor(Integer.MAX_VALUE));
+    }
+
     private static final String PROTOBUF_ACCEPT =
             "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
 

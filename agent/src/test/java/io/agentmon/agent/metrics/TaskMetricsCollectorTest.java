@@ -60,6 +60,32 @@ class TaskMetricsCollectorTest {
         assertEquals(3, counted);
     }
 
+    /**
+     * A task's series labels are built once and given to every later scrape by the same
+     * collector, equal to what building them afresh gives; the labels of another collector (its
+     * own service) are its own.
+     */
+    @Test
+    void aTasksLabelsAreBuiltOnceAndEqualFreshOnes() {
+        String task = "collector.labelsonce";
+        int id = TaskRecorders.registerTask(task, TaskRecorder.NO_DEADLINE);
+        run(id, 2 * MS, null, 1);
+        TaskMetricsCollector collector = new TaskMetricsCollector("svc", HistogramKinds.BOTH, SpanExemplars.NONE);
+        MetricSnapshots first = collector.collect();
+        MetricSnapshots second = collector.collect();
+        for (String outcome : new String[] {"success", "failure", "timeout"}) {
+            io.prometheus.metrics.model.snapshots.Labels labels = histogram(first, DURATION, "task", task, "outcome", outcome).getLabels();
+            assertEquals(io.prometheus.metrics.model.snapshots.Labels.of("service", "svc", "task", task, "outcome", outcome), labels);
+            assertSame(labels, histogram(second, DURATION, "task", task, "outcome", outcome).getLabels());
+        }
+        assertEquals(1, histogram(second, DURATION, "task", task, "outcome", "success").getCount());
+        assertEquals(0, counter(second, "agentmon_task_timeouts", "task", task, "reason", "future"));
+        assertEquals(0, counter(second, "agentmon_task_timeouts", "task", task, "reason", "exception"));
+        assertEquals(0, gauge(second, "agentmon_tasks_active", "task", task));
+        MetricSnapshots other = new TaskMetricsCollector("other-svc", HistogramKinds.BOTH, SpanExemplars.NONE).collect();
+        assertEquals("other-svc", histogram(other, DURATION, "task", task, "outcome", "success").getLabels().get("service"));
+    }
+
     @Test
     void runsAreReadIntoOneHistogramPerOutcomeAndFailuresByException() {
         String task = "collector.outcomes";

@@ -1,6 +1,9 @@
 package io.agentmon.agent.http.server;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,17 +19,32 @@ public final class Response {
     private final int status;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final byte[] body;
+    /** How many bytes of {@link #body}, from its start, are the body. */
+    private final int length;
     private final StreamBody stream;
     private boolean close;
 
-    private Response(int status, byte[] body, StreamBody stream) {
+    private Response(int status, byte[] body, int length, StreamBody stream) {
         this.status = status;
         this.body = body;
+        this.length = length;
         this.stream = stream;
     }
 
     public static Response bytes(int status, String contentType, byte[] body) {
-        return new Response(status, body, null).header("Content-Type", contentType);
+        return bytes(status, contentType, body, body.length);
+    }
+
+    /**
+     * The first {@code length} bytes of {@code body}, sent from that array as it is (no copy):
+     * a scrape rendered into a buffer larger than itself hands the buffer over. The caller
+     * must not change the array afterwards.
+     */
+    public static Response bytes(int status, String contentType, byte[] body, int length) {
+        if (length < 0 || length > body.length) {
+            throw new IllegalArgumentException("length " + length + " of a " + body.length + "-byte array");
+        }
+        return new Response(status, body, length, null).header("Content-Type", contentType);
     }
 
     public static Response text(int status, String text) {
@@ -39,7 +57,7 @@ public final class Response {
 
     /** A body of unknown length, sent chunked for as long as the stream lasts. */
     public static Response stream(int status, String contentType, StreamBody stream) {
-        return new Response(status, new byte[0], stream).header("Content-Type", contentType);
+        return new Response(status, new byte[0], 0, stream).header("Content-Type", contentType);
     }
 
     /** Sets a header (names are written as given; one value each). */
@@ -71,12 +89,23 @@ public final class Response {
         return Collections.unmodifiableMap(headers);
     }
 
+    /** The body's bytes (a copy when the body is part of a larger array). */
     public byte[] body() {
-        return body;
+        return length == body.length ? body : Arrays.copyOf(body, length);
+    }
+
+    /** The body's length in bytes. */
+    public int bodyLength() {
+        return length;
+    }
+
+    /** Writes the body, without copying it. */
+    void writeBody(OutputStream out) throws IOException {
+        out.write(body, 0, length);
     }
 
     public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(body, 0, length, StandardCharsets.UTF_8);
     }
 
     /** The streaming body, or null for a whole one. */

@@ -1,6 +1,7 @@
 package io.agentmon.agent.http.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -107,6 +108,20 @@ class HttpServerTest {
         assertTrue(!all.contains("hello /b"), "HEAD has no body: " + all);
         assertTrue(all.contains("Content-Length: 9\r\n"), "HEAD says the length the body would have: " + all);
         assertTrue(all.endsWith("Connection: close\r\nContent-Length: 9\r\n\r\nhello /c\n"), all);
+    }
+
+    /** A body that is the start of a larger array (a scrape's buffer, handed over) is sent as its length says. */
+    @Test
+    void aBodyThatIsPartOfAnArraySendsOnlyThatPart() throws Exception {
+        byte[] buffer = "scrape body\nand the buffer's unused rest".getBytes(StandardCharsets.ISO_8859_1);
+        start(4, 1_000, 1_000, 1_000, request -> Response.bytes(200, "text/plain", buffer, 12));
+        String all = get("/metrics");
+        assertTrue(all.endsWith("Connection: close\r\nContent-Length: 12\r\n\r\nscrape body\n"), all);
+        Response response = Response.bytes(200, "text/plain", buffer, 12);
+        assertEquals("scrape body\n", response.bodyText());
+        assertEquals(12, response.body().length);
+        assertEquals(12, response.bodyLength());
+        assertThrows(IllegalArgumentException.class, () -> Response.bytes(200, "text/plain", buffer, buffer.length + 1));
     }
 
     @Test
