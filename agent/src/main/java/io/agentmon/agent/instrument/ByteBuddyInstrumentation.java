@@ -1,6 +1,7 @@
 package io.agentmon.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import io.agentmon.agent.config.AgentConfig;
 import io.agentmon.agent.matching.MethodMatcher;
@@ -74,7 +75,7 @@ final class ByteBuddyInstrumentation {
 
     /** Never woven: what {@link WeavingRoutes#IGNORED} names, whoever asks. */
     private static ElementMatcher.Junction<TypeDescription> ignored() {
-        ElementMatcher.Junction<TypeDescription> ignored = nameStartsWith(WeavingRoutes.IGNORED.get(0));
+        ElementMatcher.Junction<TypeDescription> ignored = none();
         for (String prefix : WeavingRoutes.IGNORED) {
             ignored = ignored.or(nameStartsWith(prefix));
         }

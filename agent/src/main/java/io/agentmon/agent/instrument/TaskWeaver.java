@@ -153,7 +153,8 @@ final class TaskWeaver {
         @Override
         public void visitFrame(int type, int localCount, Object[] locals, int stackCount, Object[] stack) {
             // Expanded frames (EXPAND_FRAMES): every one lists all its locals, ours appended after them.
-            super.visitFrame(type, localCount + padding(locals, localCount) + 2, withOurs(locals, localCount), stackCount, stack);
+            Object[] all = withOurs(locals, localCount);
+            super.visitFrame(type, all.length, all, stackCount, stack);
         }
 
         @Override
