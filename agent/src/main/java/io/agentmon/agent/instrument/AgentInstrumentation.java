@@ -32,6 +32,7 @@ public final class AgentInstrumentation {
 
     public static void install(Instrumentation instrumentation, AgentConfig config, InstrumentationStats stats,
             List<Extension> extensions) {
+        ClassFileReads.prepare(); // before another agent's transformer can make the first read circular
         SeriesBudget.useLimit(config.seriesMax());
         TaskRecorders.useBuckets(config.taskBucketsNanos());
         TimeoutProbes.useUnknown(TaskRecorders.registerOwn(UNKNOWN_TASK));
