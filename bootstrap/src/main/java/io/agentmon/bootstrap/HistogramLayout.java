@@ -1,9 +1,5 @@
 package io.agentmon.bootstrap;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.TreeSet;
 
@@ -155,15 +151,15 @@ public final class HistogramLayout {
         return -20 * (1 << schema) + 1;
     }
 
-    /** Per schema, 1e9 * 2^(step / 2^schema) for each step of an octave, to 40 digits. */
-    private static final BigDecimal[][] STEP_BASES = new BigDecimal[9][];
+    /** Per schema, 1e9 * 2^(step / 2^schema) for each step of an octave, to about 106 bits. */
+    private static final DoubleDouble[][] STEP_BASES = new DoubleDouble[9][];
 
     /** Per schema, the finite upper bounds of the native buckets from the first above the zero bucket. */
     private static final long[][] NATIVE_UPPERS = new long[9][];
 
     /**
-     * The finite native upper bounds of {@code schema}, computed once per schema: 40-digit
-     * arithmetic for a few hundred bounds cost 0.45 s of an interpreted premain when every layout
+     * The finite native upper bounds of {@code schema}, computed once per schema: extended
+     * precision for a few hundred bounds cost 0.45 s of an interpreted premain when every layout
      * computed its own, several times over.
      */
     private static synchronized long[] nativeUppers(int schema) {
@@ -203,33 +199,32 @@ public final class HistogramLayout {
         if (nanos < 0x1p40 && fraction > 0.01 && fraction < 0.99) {
             return (long) Math.floor(nanos); // the double is within 0.001 ns: its floor is the floor
         }
-        // Near a whole nanosecond, or where a double is too coarse: 40 digits decide. index is
-        // octave * scale + step, so the bound is 1e9 * 2^(step / scale), one of scale constants,
-        // times 2^octave, which is exact: one multiplication, where root^index took a dozen.
+        // Near a whole nanosecond, or where a double is too coarse: about 106 bits decide (within
+        // 2^-33 ns of the truth up to 2^63 ns; HistogramLayoutTest holds every bound of every
+        // schema to 40-digit decimal arithmetic). index is octave * scale + step, so the bound is
+        // 1e9 * 2^(step / scale), one of scale constants, times 2^octave, which is exact.
+        // Not BigDecimal: on JDK 25 its first use in premain loads ForkJoinTask (BigInteger's
+        // parallel multiply), a hooked class, and weaving it then builds Byte Buddy in premain.
         int step = Math.floorMod(index, scale);
         int octave = Math.floorDiv(index, scale);
-        BigDecimal base = stepBase(schema, step);
-        BigDecimal bound = octave >= 0 ? base.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(octave)))
-                : base.divide(new BigDecimal(BigInteger.ONE.shiftLeft(-octave)), new MathContext(40));
-        return bound.setScale(0, RoundingMode.FLOOR).longValueExact();
+        return stepBase(schema, step).scalb(octave).floor();
     }
 
-    /** {@code 1e9 * 2^(step / 2^schema)} to 40 digits, computed once per schema and step. */
-    private static BigDecimal stepBase(int schema, int step) {
-        BigDecimal[] bases = STEP_BASES[schema];
+    /** {@code 1e9 * 2^(step / 2^schema)}, computed once per schema and step. */
+    private static DoubleDouble stepBase(int schema, int step) {
+        DoubleDouble[] bases = STEP_BASES[schema];
         if (bases == null) {
-            MathContext mc = new MathContext(40);
-            BigDecimal root = new BigDecimal(2);
+            DoubleDouble root = DoubleDouble.of(2);
             for (int k = 0; k < schema; k++) {
-                root = root.sqrt(mc); // 2^(2^-schema)
+                root = root.sqrt(); // 2^(2^-schema)
             }
-            bases = new BigDecimal[1 << schema];
-            BigDecimal base = BigDecimal.valueOf(1_000_000_000L);
+            bases = new DoubleDouble[1 << schema];
+            DoubleDouble base = DoubleDouble.of(NANOS_PER_SECOND);
             for (int j = 0; j < bases.length; j++) {
                 bases[j] = base;
-                base = base.multiply(root, mc);
+                base = base.times(root);
             }
-            STEP_BASES[schema] = bases; // racy but idempotent: BigDecimals are immutable, with final fields
+            STEP_BASES[schema] = bases; // racy but idempotent: immutable, with final fields
         }
         return bases[step];
     }

@@ -39,7 +39,7 @@ class HistogramLayoutTest {
     /** 1e9 * 2^(i / 2^schema) to 60 digits (2^(1/2^schema) by repeated square roots). */
     private static BigDecimal upper(int schema, int index) {
         MathContext mc = new MathContext(60);
-        // (The layout uses 40 digits near whole nanoseconds; this check uses 60, and another path.)
+        // (The layout uses double-double near whole nanoseconds; this check uses 60 digits, and another path.)
         int scale = 1 << schema;
         if (index % scale == 0) { // a whole power of two: exact, where the roots below would round
             BigDecimal power = new BigDecimal(2).pow(Math.abs(index / scale));
@@ -82,6 +82,31 @@ class HistogramLayoutTest {
             values.add((long) Math.exp(random.nextDouble() * Math.log(1e15)));
         }
         return values;
+    }
+
+    /**
+     * Every finite native bound of every schema is the floor of its exact value: the layout works
+     * in double-double arithmetic (BigDecimal in premain loads ForkJoinTask on JDK 25), and this
+     * holds it to 60 decimal digits, bound by bound, up to the range of a long.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3, 4, 5, 6, 7, 8})
+    void everyNativeBoundIsTheFloorOfTheExactValue(int schema) {
+        BigDecimal longRange = new BigDecimal(Long.MAX_VALUE);
+        int checked = 0;
+        for (int index = -20 * (1 << schema) + 1; ; index++) {
+            BigDecimal exact = upper(schema, index);
+            long bound = HistogramLayout.nativeUpperNanos(schema, index);
+            if (exact.compareTo(longRange) > 0) {
+                assertEquals(Long.MAX_VALUE, bound, "schema " + schema + ", index " + index + " is past a long");
+                break;
+            }
+            assertEquals(exact.setScale(0, java.math.RoundingMode.FLOOR).longValueExact(), bound,
+                    "schema " + schema + ", index " + index + ": " + exact);
+            checked++;
+        }
+        int octavesInALong = (int) Math.floor((1 << schema) * Math.log(Long.MAX_VALUE / 1e9) / Math.log(2));
+        assertEquals((20 << schema) + octavesInALong, checked, "bounds from 2^-20 s to the range of a long");
     }
 
     @ParameterizedTest

@@ -1,14 +1,18 @@
 package io.agentmon.agent.config;
 
 import io.agentmon.agent.Echo;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations such as {@code 250ms}, {@code 2.5s} or {@code 5m}; a bare number is seconds. */
+/**
+ * Parses durations such as {@code 250ms}, {@code 2.5s} or {@code 5m}; a bare number is seconds.
+ * Exact, in decimal digits and {@code long}s rather than {@link java.math.BigDecimal}: this runs
+ * in premain, and on JDK 25 BigDecimal's first use loads ForkJoinTask (BigInteger's parallel
+ * multiply), a class agentmon hooks, which would build Byte Buddy there.
+ */
 public final class Durations {
 
-    /** ASCII digits only: BigDecimal alone would also take Arabic-Indic or fullwidth ones. */
+    /** ASCII digits only. */
     private static final Pattern AMOUNT = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]{1,9})?");
 
     private Durations() {
@@ -22,36 +26,88 @@ public final class Durations {
             unitStart--;
         }
         String unit = value.substring(unitStart);
-        long nanosPerUnit;
+        // Nanoseconds per unit, as a significand times a power of ten.
+        int perUnit;
+        int perUnitPower;
         switch (unit) {
-            case "ns": nanosPerUnit = 1L; break;
-            case "us": nanosPerUnit = 1_000L; break;
-            case "ms": nanosPerUnit = 1_000_000L; break;
-            case "": case "s": nanosPerUnit = 1_000_000_000L; break;
-            case "m": nanosPerUnit = 60_000_000_000L; break;
-            case "h": nanosPerUnit = 3_600_000_000_000L; break;
+            case "ns": perUnit = 1; perUnitPower = 0; break;
+            case "us": perUnit = 1; perUnitPower = 3; break;
+            case "ms": perUnit = 1; perUnitPower = 6; break;
+            case "": case "s": perUnit = 1; perUnitPower = 9; break;
+            case "m": perUnit = 6; perUnitPower = 10; break;
+            case "h": perUnit = 36; perUnitPower = 11; break;
             default: throw new IllegalArgumentException(Echo.quote(text) + " has unknown unit " + Echo.quote(unit) + " (use ns, us, ms, s, m or h)");
         }
-        BigDecimal amount;
-        try {
-            String number = value.substring(0, unitStart);
-            if (!AMOUNT.matcher(number).matches()) {
-                throw new NumberFormatException(number);
-            }
-            amount = new BigDecimal(number);
-        } catch (NumberFormatException e) {
+        String number = value.substring(0, unitStart);
+        Matcher amount = AMOUNT.matcher(number);
+        if (!amount.matches()) {
             throw new IllegalArgumentException(Echo.quote(text) + " is not a duration such as 250ms, 2.5s or 5m");
         }
-        if (amount.signum() <= 0) {
+        // The amount as digits times a power of ten, e.g. 2.5e3 is 25 x 10^2.
+        String mantissa = amount.group(1);
+        int point = mantissa.indexOf('.');
+        String digits = point < 0 ? mantissa : mantissa.substring(0, point) + mantissa.substring(point + 1);
+        long scale = (amount.group(3) == null ? 0 : Long.parseLong(amount.group(3).substring(1)))
+                - (point < 0 ? 0 : mantissa.length() - point - 1);
+        digits = withoutLeadingZeros(digits);
+        if (number.startsWith("-") || digits.isEmpty()) {
             throw new IllegalArgumentException(Echo.quote(text) + " is not a positive duration");
         }
-        BigDecimal nanos = amount.multiply(BigDecimal.valueOf(nanosPerUnit));
-        if (nanos.compareTo(BigDecimal.ONE) < 0) {
-            throw new IllegalArgumentException(Echo.quote(text) + " is shorter than a nanosecond");
+        String product = times(digits, perUnit);
+        scale += perUnitPower;
+        String whole;
+        boolean fraction;
+        if (scale >= 0) {
+            if (product.length() + scale > 19) {
+                throw tooLong(text);
+            }
+            whole = product + "0".repeat((int) scale);
+            fraction = false;
+        } else {
+            if (-scale >= product.length()) {
+                throw new IllegalArgumentException(Echo.quote(text) + " is shorter than a nanosecond");
+            }
+            whole = product.substring(0, product.length() - (int) -scale);
+            fraction = !withoutLeadingZeros(product.substring(whole.length())).isEmpty();
         }
-        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException(Echo.quote(text) + " is too long (at most 2562047h)");
+        long nanos;
+        try {
+            nanos = Long.parseLong(whole);
+        } catch (NumberFormatException e) {
+            throw tooLong(text);
         }
-        return nanos.setScale(0, RoundingMode.DOWN).longValueExact();
+        if (nanos == Long.MAX_VALUE && fraction) {
+            throw tooLong(text);
+        }
+        return nanos; // a fraction of a nanosecond is dropped
+    }
+
+    private static IllegalArgumentException tooLong(String text) {
+        return new IllegalArgumentException(Echo.quote(text) + " is too long (at most 2562047h)");
+    }
+
+    private static String withoutLeadingZeros(String digits) {
+        int first = 0;
+        while (first < digits.length() && digits.charAt(first) == '0') {
+            first++;
+        }
+        return digits.substring(first);
+    }
+
+    /** Decimal digits times a small factor, as digits. */
+    private static String times(String digits, int factor) {
+        char[] out = new char[digits.length() + 2];
+        int carry = 0;
+        int at = out.length;
+        for (int i = digits.length() - 1; i >= 0; i--) {
+            int d = (digits.charAt(i) - '0') * factor + carry;
+            out[--at] = (char) ('0' + d % 10);
+            carry = d / 10;
+        }
+        while (carry > 0) {
+            out[--at] = (char) ('0' + carry % 10);
+            carry /= 10;
+        }
+        return new String(out, at, out.length - at);
     }
 }

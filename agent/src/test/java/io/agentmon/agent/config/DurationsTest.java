@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -65,6 +68,59 @@ class DurationsTest {
     @ValueSource(strings = {"2562048h", "9223372037s", "1e30h", "1e999999999s"})
     void tooLongIsRejectedRatherThanWrappedAround(String text) {
         String message = assertThrows(IllegalArgumentException.class, () -> Durations.parseNanos(text)).getMessage();
+        assertTrue(message.contains("too long"), message);
+    }
+
+    /**
+     * The parser works in digits and longs (BigDecimal in premain loads ForkJoinTask on JDK 25);
+     * here it is held to BigDecimal's exact answer over random amounts, units and exponents.
+     */
+    @Test
+    void agreesWithExactDecimalArithmetic() {
+        Random random = new Random(20261202L);
+        String[] units = {"ns", "us", "ms", "s", "", "m", "h"};
+        long[] perUnit = {1L, 1_000L, 1_000_000L, 1_000_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder amount = new StringBuilder();
+            for (int d = random.nextInt(4); d >= 0; d--) {
+                amount.append(random.nextInt(3) == 0 ? '0' : (char) ('0' + random.nextInt(10)));
+            }
+            if (random.nextBoolean()) {
+                amount.append('.');
+                for (int d = random.nextInt(25); d > 0; d--) {
+                    amount.append((char) ('0' + random.nextInt(10)));
+                }
+            }
+            if (random.nextInt(3) == 0) {
+                amount.append('e').append(random.nextInt(45) - 22);
+            }
+            int unit = random.nextInt(units.length);
+            String text = amount + units[unit];
+            BigDecimal nanos = new BigDecimal(amount.toString()).multiply(BigDecimal.valueOf(perUnit[unit]));
+            String expected;
+            if (nanos.signum() <= 0) {
+                expected = "not a positive duration";
+            } else if (nanos.compareTo(BigDecimal.ONE) < 0) {
+                expected = "shorter than a nanosecond";
+            } else if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                expected = "too long";
+            } else {
+                expected = Long.toString(nanos.setScale(0, RoundingMode.DOWN).longValueExact());
+            }
+            String actual;
+            try {
+                actual = Long.toString(Durations.parseNanos(text));
+            } catch (IllegalArgumentException e) {
+                actual = e.getMessage();
+            }
+            assertTrue(actual.equals(expected) || actual.contains(expected), text + ": " + actual + ", exactly " + expected);
+        }
+    }
+
+    @Test
+    void longestOrJustOverIsDecidedByTheFraction() {
+        assertEquals(Long.MAX_VALUE, Durations.parseNanos(Long.MAX_VALUE + ".0ns"));
+        String message = assertThrows(IllegalArgumentException.class, () -> Durations.parseNanos(Long.MAX_VALUE + ".5ns")).getMessage();
         assertTrue(message.contains("too long"), message);
     }
 
