@@ -199,9 +199,9 @@ public final class HistogramLayout {
         if (nanos < 0x1p40 && fraction > 0.01 && fraction < 0.99) {
             return (long) Math.floor(nanos); // the double is within 0.001 ns: its floor is the floor
         }
-        // Near a whole nanosecond, or where a double is too coarse: about 106 bits decide (within
-        // 2^-33 ns of the truth up to 2^63 ns; HistogramLayoutTest holds every bound of every
-        // schema to 40-digit decimal arithmetic). index is octave * scale + step, so the bound is
+        // Near a whole nanosecond, or where a double is too coarse: about 106 bits decide (by
+        // estimate within 2^-33 ns of the truth up to 2^63 ns; HistogramLayoutTest holds every
+        // bound of every schema to 60-digit decimal arithmetic). index is octave * scale + step, so the bound is
         // 1e9 * 2^(step / scale), one of scale constants, times 2^octave, which is exact.
         // Not BigDecimal: on JDK 25 its first use in premain loads ForkJoinTask (BigInteger's
         // parallel multiply), a hooked class, and weaving it then builds Byte Buddy in premain.

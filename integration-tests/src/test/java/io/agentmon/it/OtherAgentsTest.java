@@ -74,12 +74,12 @@ class OtherAgentsTest {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), SupertypeReadingAgent.class.getName());
-        String entry = SupertypeReadingAgent.class.getName().replace('.', '/') + ".class";
+        String agentClass = SupertypeReadingAgent.class.getName().replace('.', '/');
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            out.putNextEntry(new JarEntry(entry));
-            out.write(Files.readAllBytes(WorkerProcess.FIXTURE_CLASSES.resolve(entry)));
-            out.putNextEntry(new JarEntry(entry.replace(".class", "$1.class")));
-            out.write(Files.readAllBytes(WorkerProcess.FIXTURE_CLASSES.resolve(entry.replace(".class", "$1.class"))));
+            for (String entry : List.of(agentClass + ".class", agentClass + "$1.class")) { // the agent and its transformer
+                out.putNextEntry(new JarEntry(entry));
+                out.write(Files.readAllBytes(WorkerProcess.FIXTURE_CLASSES.resolve(entry)));
+            }
         }
         String stderr = runBeside(java, "-javaagent:" + WorkerProcess.AGENT_JAR.toAbsolutePath(), "-javaagent:" + jar);
         assertTrue(stderr.contains("reader agent: started"), stderr);

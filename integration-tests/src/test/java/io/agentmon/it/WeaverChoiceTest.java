@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * has them woven by agentmon's own weaver, and its main thread never builds Byte Buddy (that
  * building is most of what the agent used to add to a short worker's start); a {@code Type+#method}
  * matcher needs class files read, so there the main thread does build it. Either way the counts
- * equal the worker's own. Both JDKs. The JVM's class-load log, with thread ids, says which
- * thread loaded what.
+ * equal the worker's own. Every case runs on both JDKs; the JVM's class-load log, with thread
+ * ids, says which thread loaded what.
  */
 class WeaverChoiceTest {
 

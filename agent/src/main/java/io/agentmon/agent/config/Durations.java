@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
-    /** ASCII digits only. */
+    /** ASCII digits only: the arithmetic below reads each digit as {@code c - '0'}. */
     private static final Pattern AMOUNT = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]{1,9})?");
 
     private Durations() {
