@@ -19,7 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The worker's thread pools, with no configuration but a name override: a saturated pool's
  * depth, threads (core, maximum, busy, idle), queue room and rejections exactly, its queue waits
  * within the fixture's own measurement and its run times around it, a ForkJoinPool's busy
- * threads and parallelism, and a dropped pool that is collected and disappears.
+ * threads and parallelism, and a dropped pool that is collected and disappears. The JDK's pool
+ * classes are woven by agentmon's own weaver: the JVM verifies them as it would any class
+ * ({@code -XX:+BytecodeVerificationLocal}, a diagnostic flag: the JDK's own classes are not verified by default), and no
+ * thread ever builds Byte Buddy.
  */
 class ExecutorsTest {
 
@@ -30,10 +33,14 @@ class ExecutorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     void poolsReportExactlyWhatTheyHold(Path java) throws Exception {
-        Path tallyFile = Files.createTempDirectory("executors").resolve("tally.properties");
+        Path dir = Files.createTempDirectory("executors");
+        Path tallyFile = dir.resolve("tally.properties");
+        Path classLog = dir.resolve("classes.log");
         try (WorkerProcess fixture = WorkerProcess.builder(java)
                 .onLoopback()
                 .property("agentmon.executor.name.ingest", "ingestion")
+                .jvmArg("-XX:+UnlockDiagnosticVMOptions").jvmArg("-XX:+BytecodeVerificationLocal")
+                .jvmArg("-Xlog:class+load:file=" + classLog)
                 .fixture(ExecutorsFixture.class, Collections.emptyList(), tallyFile.toString())
                 .start()) {
             int port = fixture.agentPort();
@@ -116,6 +123,9 @@ class ExecutorsTest {
                     "a collected pool's series are gone");
             assertTrue(done.find("agentmon_executor_pool_threads", "pool", "agentmon-http").isEmpty(),
                     "the agent's own pool is not reported");
+            String classes = Files.readString(classLog);
+            assertTrue(classes.contains("java.util.concurrent.ThreadPoolExecutor "), "the class-load log is read");
+            assertTrue(!classes.contains(WeaverChoiceTest.BYTE_BUDDY_BUILT), "Byte Buddy was built for the JDK's pools");
         }
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -53,7 +54,7 @@ class OtherAgentsTest {
     void bothAgentsWorkAndAgentmonsFiguresStayExact(String jdk, Path java, boolean otelFirst) throws Exception {
         String otel = "-javaagent:" + LibraryJars.of("otel.javaagent.jar").toAbsolutePath();
         String agentmon = "-javaagent:" + WorkerProcess.AGENT_JAR.toAbsolutePath();
-        String stderr = runBeside(java, otelFirst ? otel : agentmon, otelFirst ? agentmon : otel);
+        String stderr = runBeside(java, otelFirst ? otel : agentmon, otelFirst ? agentmon : otel, Map.of());
         assertTrue(stderr.contains("opentelemetry-javaagent - version: "), "the OTel agent started:\n" + stderr);
         assertFalse(stderr.contains(" ERROR "), "the OTel agent reports no error:\n" + stderr);
     }
@@ -64,8 +65,11 @@ class OtherAgentsTest {
      * When agentmon's own first read of a JDK class file (through a {@code jrt:} URL) came only
      * once that transformer was there, loading {@code JavaRuntimeURLConnection} ran it, its read
      * went through the same handler, and the {@link ClassCircularityError} this made is recorded by
-     * the JVM for good: every later {@code jrt:} read failed, so Byte Buddy wove none of the JDK's
-     * pools and futures. agentmon now reads one such class file in premain, before any later agent.
+     * the JVM for good: every later {@code jrt:} read failed. Byte Buddy then wove none of the
+     * JDK's pools and futures; these are agentmon's own weaver's now, which reads no class file, so
+     * the worker here also names a task by supertype: Byte Buddy describes the worker's classes
+     * from their class files, up to {@code java.lang.Object}'s. agentmon reads one such class file
+     * in premain, before any later agent.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.agentmon.it.support.Jdks#all")
@@ -81,15 +85,17 @@ class OtherAgentsTest {
                 out.write(Files.readAllBytes(WorkerProcess.FIXTURE_CLASSES.resolve(entry)));
             }
         }
-        String stderr = runBeside(java, "-javaagent:" + WorkerProcess.AGENT_JAR.toAbsolutePath(), "-javaagent:" + jar);
+        // An event on the worker's main class: Byte Buddy weaves it, once both agents are there.
+        String stderr = runBeside(java, "-javaagent:" + WorkerProcess.AGENT_JAR.toAbsolutePath(), "-javaagent:" + jar,
+                Map.of("agentmon.events.beside", WORKER + "#main"));
         assertTrue(stderr.contains("reader agent: started"), stderr);
         assertFalse(stderr.contains("reader agent: java.lang"), "the reader agent's own reads work too:\n" + stderr);
     }
 
     /** Runs the worker under the two agents, in this order, and holds agentmon's figures to its tally; returns its stderr. */
-    private static String runBeside(Path java, String firstAgent, String secondAgent) throws Exception {
+    private static String runBeside(Path java, String firstAgent, String secondAgent, Map<String, String> more) throws Exception {
         Path tallyFile = Files.createTempDirectory("agents").resolve("tally.properties");
-        try (WorkerProcess worker = WorkerProcess.builder(java)
+        WorkerProcess.Builder builder = WorkerProcess.builder(java)
                 .withoutAgent()
                 .jvmArg(firstAgent)
                 .jvmArg(secondAgent)
@@ -99,8 +105,9 @@ class OtherAgentsTest {
                 .property("otel.logs.exporter", "none")
                 .onLoopback()
                 .property("agentmon.tasks", WORKER + "#task")
-                .fixture(BesideOtelWorker.class, Collections.emptyList(), tallyFile.toString())
-                .start()) {
+                .fixture(BesideOtelWorker.class, Collections.emptyList(), tallyFile.toString());
+        more.forEach(builder::property);
+        try (WorkerProcess worker = builder.start()) {
             int port = worker.agentPort();
             Properties tally = worker.awaitProperties(tallyFile, 120);
             Scrape scrape = WorkerProcess.Http.scrape(port);

@@ -44,6 +44,7 @@ class TimeoutsTest {
                 .property("agentmon.task.deadline", "100ms")
                 .property("agentmon.task.deadline." + T + "slow", "10s")
                 .property("agentmon.tasks.stacks", "true")
+                .jvmArg("-XX:+UnlockDiagnosticVMOptions").jvmArg("-XX:+BytecodeVerificationLocal") // the JDK's futures, as woven, pass the verifier
                 .fixture(TimeoutsFixture.class, Collections.emptyList(), tallyFile.toString())
                 .start()) {
             int port = fixture.agentPort();

@@ -32,7 +32,7 @@ class WeaverChoiceTest {
 
     private static final String FIXTURE = NamedTaskFixture.class.getName();
     /** Loaded only when Byte Buddy's transformer is built. */
-    private static final String BYTE_BUDDY_BUILT = "io.agentmon.shaded.bytebuddy.agent.builder.AgentBuilder$Default";
+    static final String BYTE_BUDDY_BUILT = "io.agentmon.shaded.bytebuddy.agent.builder.AgentBuilder$Default";
     private static final Pattern LINE = Pattern.compile("^\\[(\\d+)\\] (\\S+) ");
 
     static List<Path> jdks() {

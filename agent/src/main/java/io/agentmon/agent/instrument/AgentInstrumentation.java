@@ -20,7 +20,8 @@ import java.util.concurrent.ForkJoinPool;
  * Installs the one class file transformer ({@link WeavingGate}): task methods, the worker's
  * timeout handlers, the JDK's timed futures and its thread pools, in classes loaded from now on
  * and, by retransformation, in classes already loaded. Nothing here loads Byte Buddy: the gate
- * builds its transformer ({@link ByteBuddyInstrumentation}) when a class first needs it.
+ * builds its transformer ({@link ByteBuddyInstrumentation}) when a class first needs it, and the
+ * JDK's classes never do ({@link JdkHookWeaver}).
  */
 public final class AgentInstrumentation {
 
@@ -40,8 +41,7 @@ public final class AgentInstrumentation {
         ExecutorRegistry.useRunTimeBuckets(config.taskBucketsNanos());
         Containers.useBuckets(config.taskBucketsNanos());
         List<MethodMatcher> tasks = new ArrayList<>(config.tasks());
-        Set<String> hooked = new HashSet<>(InstrumentationStats.JDK_HOOKS.keySet());
-        hooked.add(ContainerInstrumentation.DOCKER_JAVA_COMMAND);
+        Set<String> hooked = new HashSet<>(Set.of(ContainerInstrumentation.DOCKER_JAVA_COMMAND));
         if (Traces.enabled()) {
             hooked.addAll(CompletableFutureInstrumentation.TYPES);
         }

@@ -20,7 +20,7 @@ import net.bytebuddy.utility.JavaModule;
 /**
  * Byte Buddy's transformer, for every class {@link WeavingGate} routes to it: the task matchers
  * that need class files read, the worker's timeout handlers, events and container allocations,
- * the JDK's timed futures and thread pools, and the frameworks' own hooks. Built once, on the
+ * tracing's CompletableFuture tasks, and the frameworks' own hooks. Built once, on the
  * first class that needs it; {@link WeavingGate} registers it with nothing and calls it itself.
  */
 final class ByteBuddyInstrumentation {
@@ -56,8 +56,6 @@ final class ByteBuddyInstrumentation {
                 .transform(new MatchedMethodsTransformer(tasks, Weavings.tasks(registration)))
                 .type(handlers.types(), handlers.loaders())
                 .transform(new MatchedMethodsTransformer(handlers, Weavings.timeoutHandlers(stats)));
-        builder = FutureInstrumentation.apply(builder);
-        builder = ExecutorInstrumentation.apply(builder);
         if (Traces.enabled()) {
             builder = CompletableFutureInstrumentation.apply(builder);
         }

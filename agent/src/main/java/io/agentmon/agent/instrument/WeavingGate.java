@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 /**
  * The one class file transformer agentmon registers. Each loading class is routed by name
  * ({@link WeavingRoutes}): most are left alone at the cost of a few string tests, task classes
- * named by {@code Class#method} are woven by {@link TaskWeaver}, and the rest go to Byte Buddy's
+ * named by {@code Class#method} are woven by {@link TaskWeaver}, the JDK's pools and futures by
+ * {@link JdkHookWeaver}, and the rest go to Byte Buddy's
  * transformer, built the first time a class needs it. Building it loads over a thousand classes
  * and takes most of a second, which a worker that never needs it (a hello world with one task,
  * say) no longer pays before its {@code main}.
@@ -66,6 +67,9 @@ final class WeavingGate implements ClassFileTransformer {
         String name = internalName.replace('/', '.');
         try {
             WeavingRoutes.Route route = routes.route(name, loader);
+            if (route == WeavingRoutes.Route.JDK_HOOKS) {
+                return weaveJdkHooks(internalName, name, classFile);
+            }
             if (route == WeavingRoutes.Route.TASKS) {
                 try {
                     return weaveTasks(name, loader, classFile);
@@ -84,6 +88,18 @@ final class WeavingGate implements ClassFileTransformer {
             stats.error(name, e); // the class loads as it was
             return null;
         }
+    }
+
+    /** A JDK pool or future; a hook its JDK lacks is reported as lost, and the others are woven. */
+    private byte[] weaveJdkHooks(String internalName, String name, byte[] classFile) {
+        List<String> missing = new ArrayList<>();
+        byte[] woven = JdkHookWeaver.weave(internalName, classFile, missing);
+        if (missing.isEmpty()) {
+            stats.transformed(name);
+        } else {
+            stats.error(name, new NoSuchMethodException("this JDK's " + name + " has no " + String.join(", ", missing)));
+        }
+        return woven;
     }
 
     private byte[] weaveTasks(String className, ClassLoader loader, byte[] classFile) {

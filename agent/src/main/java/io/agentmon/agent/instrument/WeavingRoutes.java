@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Where each loading class goes, decided from its name and loader alone: nowhere (almost every
  * class), to {@link TaskWeaver} (a class named by a task matcher such as {@code com.acme.Job#run},
- * and by nothing else), or to Byte Buddy (a hooked JDK or framework class, a class a timeout,
+ * and by nothing else), to {@link JdkHookWeaver} (the JDK's thread pools and timed futures), or
+ * to Byte Buddy (a hooked framework class or tracing's CompletableFuture tasks, a class a timeout,
  * event or container matcher names, the classes of a loader that sees a framework a built-in
  * matcher is gated on). Byte Buddy is loaded on the first class routed to it: a worker that
  * never routes one never loads it. When a matcher tried everywhere needs supertypes or
@@ -18,7 +19,7 @@ import java.util.Set;
  */
 final class WeavingRoutes {
 
-    enum Route { NONE, TASKS, BYTE_BUDDY }
+    enum Route { NONE, TASKS, JDK_HOOKS, BYTE_BUDDY }
 
     /** Never woven, whatever the lists say: agentmon's own classes, Byte Buddy's, the JDK's reflection stubs. */
     static final List<String> IGNORED = List.of(
@@ -28,7 +29,10 @@ final class WeavingRoutes {
     private final ByName tasks;
     /** The other lists: timeouts, events, container allocations and releases. */
     private final List<ByName> others = new ArrayList<>();
-    /** The classes the fixed hooks and the frameworks' own hooks weave, by name. */
+    /** {@link JdkHookWeaver}'s classes. */
+    private static final Set<String> JDK_HOOKED = JdkHookWeaver.classNames();
+
+    /** The classes the frameworks' own hooks and tracing weave with Byte Buddy, by name. */
     private final Set<String> hooked;
     private final boolean byName;
 
@@ -59,6 +63,9 @@ final class WeavingRoutes {
             if (className.startsWith(prefix)) {
                 return Route.NONE;
             }
+        }
+        if (loader == null && JDK_HOOKED.contains(className)) {
+            return Route.JDK_HOOKS;
         }
         if (hooked.contains(className)) {
             return Route.BYTE_BUDDY;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.agentmon.bootstrap.TaskRecorder;
 import io.agentmon.bootstrap.TaskRecorders;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -169,7 +168,7 @@ class TaskWeaverTest {
     void aDefaultMethodOfAnInterfaceIsWoven() throws Exception {
         Woven woven = weave(WithDefault.class, (name, access) -> name.equals("twice"));
         ClassLoader loader = woven.type.getClassLoader();
-        Class<?> implementation = new DefiningLoader(loader, Implementation.class, bytes(Implementation.class)).load();
+        Class<?> implementation = new DefiningLoader(loader, Implementation.class, DefiningLoader.classFile(Implementation.class)).load();
         Object instance = implementation.getDeclaredConstructor().newInstance();
         assertEquals(6, woven.type.getMethod("twice", int.class).invoke(instance, 3));
         assertRuns(woven, "twice", 1, 0, 0);
@@ -188,7 +187,7 @@ class TaskWeaverTest {
 
     @Test
     void noSelectedMethodLeavesTheClassAsItWas() throws Exception {
-        assertNull(TaskWeaver.weave(bytes(Shapes.class), selector(Shapes.class.getName(), (name, access) -> false, new HashMap<>())));
+        assertNull(TaskWeaver.weave(DefiningLoader.classFile(Shapes.class), selector(Shapes.class.getName(), (name, access) -> false, new HashMap<>())));
     }
 
     // --- helpers -------------------------------------------------------------------------------
@@ -204,7 +203,7 @@ class TaskWeaverTest {
     }
 
     private static Woven weave(Class<?> type, BiPredicate<String, Integer> selects) throws IOException {
-        return weave(type.getName(), bytes(type), selects);
+        return weave(type.getName(), DefiningLoader.classFile(type), selects);
     }
 
     private static Woven weave(String name, byte[] classFile, BiPredicate<String, Integer> selects) {
@@ -253,11 +252,6 @@ class TaskWeaverTest {
         throw new NoSuchMethodException(name);
     }
 
-    private static byte[] bytes(Class<?> type) throws IOException {
-        try (InputStream in = type.getResourceAsStream("/" + type.getName().replace('.', '/') + ".class")) {
-            return in.readAllBytes();
-        }
-    }
 
     /** {@code static int abs(int x) { if (x >= 0) return x; return -x; }} in a version 49 class file, which has no frames. */
     private static byte[] oldClassFile(String name) {
@@ -278,40 +272,5 @@ class TaskWeaverTest {
         abs.visitEnd();
         writer.visitEnd();
         return writer.toByteArray();
-    }
-
-    /** Defines one class from the given bytes, child first; everything else from its parent. */
-    private static final class DefiningLoader extends ClassLoader {
-        private final String name;
-        private final byte[] classFile;
-
-        DefiningLoader(ClassLoader parent, String name, byte[] classFile) {
-            super(parent);
-            this.name = name;
-            this.classFile = classFile;
-        }
-
-        DefiningLoader(ClassLoader parent, Class<?> type, byte[] classFile) {
-            this(parent, type.getName(), classFile);
-        }
-
-        Class<?> load() {
-            try {
-                return loadClass(name);
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
-            synchronized (getClassLoadingLock(className)) {
-                if (className.equals(name)) {
-                    Class<?> loaded = findLoadedClass(className);
-                    return loaded != null ? loaded : defineClass(className, classFile, 0, classFile.length);
-                }
-                return super.loadClass(className, resolve);
-            }
-        }
     }
 }

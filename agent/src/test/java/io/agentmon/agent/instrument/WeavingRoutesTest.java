@@ -23,15 +23,15 @@ class WeavingRoutesTest {
     private static final String KAFKA_CONSUMER = "org.apache.kafka.clients.consumer.KafkaConsumer";
 
     private static WeavingRoutes routes(String tasks, String timeouts) {
-        return new WeavingRoutes(MethodMatcher.parseList(tasks), List.of(MethodMatcher.parseList(timeouts)),
-                Set.copyOf(InstrumentationStats.JDK_HOOKS.keySet()));
+        return new WeavingRoutes(MethodMatcher.parseList(tasks), List.of(MethodMatcher.parseList(timeouts)), Set.of());
     }
 
     @Test
-    void theJdkGoesNowhereButItsHookedClasses() {
+    void theJdkGoesNowhereButItsHookedClassesWhichAreAgentmonsOwnWeavers() {
         WeavingRoutes routes = routes("com.acme.Worker#run", "");
         for (String hooked : InstrumentationStats.JDK_HOOKS.keySet()) {
-            assertEquals(Route.BYTE_BUDDY, routes.route(hooked, null), hooked);
+            assertEquals(Route.JDK_HOOKS, routes.route(hooked, null), hooked);
+            assertEquals(Route.NONE, routes.route(hooked, WORKER), "only the bootstrap loader's " + hooked + " is the JDK's");
         }
         assertEquals(Route.NONE, routes.route("java.lang.String", null));
         assertEquals(Route.NONE, routes.route("java.util.HashMap", null));
@@ -77,7 +77,7 @@ class WeavingRoutesTest {
             assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Anything", WORKER), tasks);
             assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Worker", WORKER), tasks);
             assertEquals(Route.NONE, routes.route("java.lang.String", null), tasks);
-            assertEquals(Route.BYTE_BUDDY, routes.route("java.util.concurrent.ThreadPoolExecutor", null), tasks);
+            assertEquals(Route.JDK_HOOKS, routes.route("java.util.concurrent.ThreadPoolExecutor", null), tasks);
         }
         WeavingRoutes timeouts = routes("com.acme.Worker#run", "com.acme.Handler+#handle");
         assertFalse(timeouts.byName());
