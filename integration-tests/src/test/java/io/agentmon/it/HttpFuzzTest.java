@@ -76,7 +76,7 @@ class HttpFuzzTest {
                 .sampleWorker("--jobs", String.valueOf(JOBS), "--rate", "40", "--threads", "4",
                         "--tally", tallyFile.toString(), "--hold-seconds", "120")
                 .start()) {
-            int port = worker.agentPort();
+            int port = worker.agentPortOnceATaskRan();
             AtomicReference<Throwable> scrapeFailure = new AtomicReference<>();
             AtomicInteger scrapes = new AtomicInteger();
             Thread scraper = new Thread(() -> scrapeUntilInterrupted(port, scrapes, scrapeFailure), "fuzz-scraper");

@@ -53,7 +53,7 @@ class StalledClientsTest {
                 .property("agentmon.http.request.timeout", "3s")
                 .sampleWorker("--jobs", "0", "--rate", "200", "--threads", "4")
                 .start();
-        port = worker.agentPort();
+        port = worker.agentPortOnceATaskRan();
     }
 
     @AfterAll

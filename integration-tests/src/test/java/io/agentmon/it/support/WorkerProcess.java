@@ -55,6 +55,23 @@ public final class WorkerProcess implements AutoCloseable {
         return Integer.parseInt(matcher.group(1));
     }
 
+    /**
+     * The agent's port, once a scrape shows a task's series. The agent serves as soon as it can,
+     * which may be before the worker's first task has run (a worker whose matchers need Byte Buddy
+     * builds it on its own thread, after the agent's start thread is done).
+     */
+    public int agentPortOnceATaskRan() {
+        int port = agentPort();
+        waitFor(30, "a task's series in a scrape", () -> {
+            try {
+                return Http.get(port, "/metrics", null).body.contains("agentmon_task_duration_seconds");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return port;
+    }
+
     public String stdout() {
         return read(stdout);
     }
