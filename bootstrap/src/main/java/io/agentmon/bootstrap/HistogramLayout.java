@@ -204,7 +204,7 @@ public final class HistogramLayout {
         // bound of every schema to 60-digit decimal arithmetic). index is octave * scale + step, so the bound is
         // 1e9 * 2^(step / scale), one of scale constants, times 2^octave, which is exact.
         // Not BigDecimal: on JDK 25 its first use in premain loads ForkJoinTask (BigInteger's
-        // parallel multiply), a hooked class, and weaving it then builds Byte Buddy in premain.
+        // parallel multiply), a hooked class, which premain would then load and weave.
         int step = Math.floorMod(index, scale);
         int octave = Math.floorDiv(index, scale);
         return stepBase(schema, step).scalb(octave).floor();

@@ -1,6 +1,7 @@
 package io.agentmon.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentmon.it.fixtures.executors.ExecutorsFixture;
@@ -21,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * within the fixture's own measurement and its run times around it, a ForkJoinPool's busy
  * threads and parallelism, and a dropped pool that is collected and disappears. The JDK's pool
  * classes are woven by agentmon's own weaver: the JVM verifies them as it would any class
- * ({@code -XX:+BytecodeVerificationLocal}, a diagnostic flag: the JDK's own classes are not verified by default), and no
- * thread ever builds Byte Buddy.
+ * ({@code -XX:+BytecodeVerificationLocal}, a diagnostic flag: the JDK's own classes are not
+ * verified by default), and no thread ever builds Byte Buddy.
  */
 class ExecutorsTest {
 
@@ -125,7 +126,7 @@ class ExecutorsTest {
                     "the agent's own pool is not reported");
             String classes = Files.readString(classLog);
             assertTrue(classes.contains("java.util.concurrent.ThreadPoolExecutor "), "the class-load log is read");
-            assertTrue(!classes.contains(WeaverChoiceTest.BYTE_BUDDY_BUILT), "Byte Buddy was built for the JDK's pools");
+            assertFalse(classes.contains(WeaverChoiceTest.BYTE_BUDDY_BUILT), "Byte Buddy was built for the JDK's pools");
         }
     }
 }

@@ -67,9 +67,9 @@ class OtherAgentsTest {
      * went through the same handler, and the {@link ClassCircularityError} this made is recorded by
      * the JVM for good: every later {@code jrt:} read failed. Byte Buddy then wove none of the
      * JDK's pools and futures; these are agentmon's own weaver's now, which reads no class file, so
-     * the worker here also names a task by supertype: Byte Buddy describes the worker's classes
-     * from their class files, up to {@code java.lang.Object}'s. agentmon reads one such class file
-     * in premain, before any later agent.
+     * the worker here also has an event on its main class: Byte Buddy weaves that class once both
+     * agents are there, describing it from class files up to {@code java.lang.Object}'s. agentmon
+     * reads one such class file in premain, before any later agent.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.agentmon.it.support.Jdks#all")

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * Parses durations such as {@code 250ms}, {@code 2.5s} or {@code 5m}; a bare number is seconds.
  * Exact, in decimal digits and {@code long}s rather than {@link java.math.BigDecimal}: this runs
  * in premain, and on JDK 25 BigDecimal's first use loads ForkJoinTask (BigInteger's parallel
- * multiply), a class agentmon hooks, which would build Byte Buddy there.
+ * multiply) and ForkJoinPool, classes agentmon hooks, which would load and weave them there (and
+ * built Byte Buddy there, before the JDK's classes had agentmon's own weaver).
  */
 public final class Durations {
 

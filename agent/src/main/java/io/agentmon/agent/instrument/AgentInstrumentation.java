@@ -59,7 +59,7 @@ public final class AgentInstrumentation {
                 () -> ByteBuddyInstrumentation.transformer(config, stats, registration, tasks, extensions)).install();
         // The common pool may predate the transformation of its constructor. When ForkJoinPool was
         // not loaded yet, its woven constructor registers the pool when it is made; touching it here
-        // would load and weave it on the worker's start path for nothing (0.2-0.5 s).
+        // would load and weave it on the worker's start path for nothing.
         if (isLoaded(instrumentation, "java.util.concurrent.ForkJoinPool")) { // a string: a class literal would load it
             ExecutorProbes.created(ForkJoinPool.commonPool());
         }

@@ -11,10 +11,11 @@ import java.io.InputStream;
  * OpenTelemetry agent's, loaded after us), loading {@code JavaRuntimeURLConnection} runs that
  * transformer, which reads the class file of {@code JavaRuntimeURLConnection} itself through the
  * same handler: a {@link ClassCircularityError}. The JVM records a failed resolution for good
- * (JVMS 5.4.3), so from then on every {@code jrt:} read fails, and Byte Buddy could weave none of
- * the JDK's pools and futures (/health/ready said DEGRADED, the future timeouts read 0). Our Byte
- * Buddy is built on first need, often on the agent's start thread while the next agent's premain
- * runs, so this happened in about one run in six. Reading one class file of each kind here, before
+ * (JVMS 5.4.3), so from then on every {@code jrt:} read fails, and Byte Buddy can describe no JDK
+ * type: every class it is to weave fails. Until the JDK's pools and futures moved to
+ * {@link JdkHookWeaver}, our Byte Buddy was often built for them on the agent's start thread while
+ * the next agent's premain ran, and their weaving failed in about one run in six (/health/ready
+ * said DEGRADED, the future timeouts read 0); it is still built on first need, on any thread. Reading one class file of each kind here, before
  * any later agent starts, costs a few classes.
  */
 final class ClassFileReads {

@@ -73,12 +73,12 @@ final class JdkHookWeaver {
         }
     }
 
-    /** The hooks of each class, by internal name. */
+    /** The hooks of each class of {@link InstrumentationStats#JDK_HOOKS}, by the same name. */
     static final Map<String, List<Hook>> HOOKS = new HashMap<>();
 
     static {
         String pool = "java/util/concurrent/ThreadPoolExecutor";
-        HOOKS.put(pool, List.of(
+        HOOKS.put("java.util.concurrent.ThreadPoolExecutor", List.of(
                 values("<init>", null, Place.EACH_RETURN, "created", "(" + OBJECT + ")V", Value.THIS),
                 values("execute", "(Ljava/lang/Runnable;)V", Place.ENTRY, "submitted", "(" + OBJECT + ")V", Value.FIRST_ARGUMENT),
                 // On entry the pool thread is done with its previous task, if any; the task returned was taken from the queue.
@@ -91,28 +91,28 @@ final class JdkHookWeaver {
                         Value.RETURNED, Value.FIRST_ARGUMENT),
                 values("drainQueue", "()Ljava/util/List;", Place.EACH_RETURN, "drained", "(Ljava/util/List;)V", Value.RETURNED)));
         // Scheduled pools queue without execute(): what schedule, execute and submit come to (periodic re-runs do not).
-        HOOKS.put("java/util/concurrent/ScheduledThreadPoolExecutor", List.of(
+        HOOKS.put("java.util.concurrent.ScheduledThreadPoolExecutor", List.of(
                 values("delayedExecute", "(Ljava/util/concurrent/RunnableScheduledFuture;)V", Place.ENTRY, "scheduled",
                         "(" + OBJECT + ")V", Value.FIRST_ARGUMENT)));
         // A pool thread starts, with the task it was made for handed over directly (never queued), or none.
-        HOOKS.put(pool + "$Worker", List.of(
+        HOOKS.put("java.util.concurrent.ThreadPoolExecutor$Worker", List.of(
                 new Hook("run", "()V", Place.ENTRY, "workerStarted", TWO_OBJECTS, List.of(), List.of("this$0", "firstTask"))));
-        HOOKS.put("java/util/concurrent/ForkJoinPool", List.of(
+        HOOKS.put("java.util.concurrent.ForkJoinPool", List.of(
                 values("<init>", null, Place.EACH_RETURN, "created", "(" + OBJECT + ")V", Value.THIS)));
-        HOOKS.put("java/util/concurrent/ForkJoinWorkerThread", List.of(
+        HOOKS.put("java.util.concurrent.ForkJoinWorkerThread", List.of(
                 values("run", "()V", Place.ENTRY, "forkJoinThreadStarted", "(Ljava/util/concurrent/ForkJoinWorkerThread;)V",
                         Value.THIS)));
         String timedGet = "(JLjava/util/concurrent/TimeUnit;)" + OBJECT;
         // FutureTask's runner field is the thread running its task, to blame the timeout on.
-        HOOKS.put("java/util/concurrent/FutureTask", List.of(
+        HOOKS.put("java.util.concurrent.FutureTask", List.of(
                 new Hook("get", timedGet, Place.TIMEOUT_THROWN, "getTimedOut", "(Ljava/lang/Thread;)V", List.of(),
                         List.of("runner"))));
-        HOOKS.put("java/util/concurrent/CompletableFuture", List.of(
+        HOOKS.put("java.util.concurrent.CompletableFuture", List.of(
                 values("get", timedGet, Place.TIMEOUT_THROWN, "getTimedOut", "(Ljava/lang/Thread;)V", Value.NULL),
                 // What orTimeout calls when it fires.
                 values("completeExceptionally", "(Ljava/lang/Throwable;)Z", Place.EACH_RETURN, "completedExceptionally",
                         "(ZLjava/lang/Throwable;)V", Value.RETURNED, Value.FIRST_ARGUMENT)));
-        HOOKS.put("java/util/concurrent/ForkJoinTask", List.of(
+        HOOKS.put("java.util.concurrent.ForkJoinTask", List.of(
                 values("get", timedGet, Place.TIMEOUT_THROWN, "getTimedOut", "(Ljava/lang/Thread;)V", Value.NULL)));
     }
 
@@ -123,17 +123,8 @@ final class JdkHookWeaver {
     private JdkHookWeaver() {
     }
 
-    /** The hooked classes, by binary name ({@code java.util.concurrent.ThreadPoolExecutor$Worker}). */
-    static Set<String> classNames() {
-        Set<String> names = new LinkedHashSet<>();
-        for (String internalName : HOOKS.keySet()) {
-            names.add(internalName.replace('/', '.'));
-        }
-        return names;
-    }
-
     /**
-     * The class file with the hooks of {@code hookedClass} (an internal name) woven, or null when
+     * The class file with the hooks of {@code hookedClass} (a binary name) woven, or null when
      * that class has none. Hooks whose method or field the class does not have (another JDK's, say)
      * are added to {@code missing}, and the others are woven.
      */

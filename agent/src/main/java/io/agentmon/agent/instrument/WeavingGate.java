@@ -68,7 +68,7 @@ final class WeavingGate implements ClassFileTransformer {
         try {
             WeavingRoutes.Route route = routes.route(name, loader);
             if (route == WeavingRoutes.Route.JDK_HOOKS) {
-                return weaveJdkHooks(internalName, name, classFile);
+                return weaveJdkHooks(name, classFile);
             }
             if (route == WeavingRoutes.Route.TASKS) {
                 try {
@@ -91,9 +91,9 @@ final class WeavingGate implements ClassFileTransformer {
     }
 
     /** A JDK pool or future; a hook its JDK lacks is reported as lost, and the others are woven. */
-    private byte[] weaveJdkHooks(String internalName, String name, byte[] classFile) {
+    private byte[] weaveJdkHooks(String name, byte[] classFile) {
         List<String> missing = new ArrayList<>();
-        byte[] woven = JdkHookWeaver.weave(internalName, classFile, missing);
+        byte[] woven = JdkHookWeaver.weave(name, classFile, missing);
         if (missing.isEmpty()) {
             stats.transformed(name);
         } else {

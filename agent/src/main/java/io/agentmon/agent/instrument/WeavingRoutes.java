@@ -29,9 +29,6 @@ final class WeavingRoutes {
     private final ByName tasks;
     /** The other lists: timeouts, events, container allocations and releases. */
     private final List<ByName> others = new ArrayList<>();
-    /** {@link JdkHookWeaver}'s classes. */
-    private static final Set<String> JDK_HOOKED = JdkHookWeaver.classNames();
-
     /** The classes the frameworks' own hooks and tracing weave with Byte Buddy, by name. */
     private final Set<String> hooked;
     private final boolean byName;
@@ -64,7 +61,7 @@ final class WeavingRoutes {
                 return Route.NONE;
             }
         }
-        if (loader == null && JDK_HOOKED.contains(className)) {
+        if (loader == null && InstrumentationStats.JDK_HOOKS.containsKey(className)) {
             return Route.JDK_HOOKS;
         }
         if (hooked.contains(className)) {

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class JdkHookWeaverTest {
 
-    private static final String FUTURE_TASK = "java/util/concurrent/FutureTask";
-    private static final String COMPLETABLE_FUTURE = "java/util/concurrent/CompletableFuture";
+    private static final String FUTURE_TASK = "java.util.concurrent.FutureTask";
+    private static final String COMPLETABLE_FUTURE = "java.util.concurrent.CompletableFuture";
 
     /** {@code FutureTask}'s shape: a runner field and a timed get. */
     public static class LikeFutureTask {
@@ -79,7 +79,7 @@ class JdkHookWeaverTest {
 
     @Test
     void theHookedClassesAreTheOnesWhoseLossIsReported() {
-        assertEquals(InstrumentationStats.JDK_HOOKS.keySet(), JdkHookWeaver.classNames());
+        assertEquals(InstrumentationStats.JDK_HOOKS.keySet(), JdkHookWeaver.HOOKS.keySet());
     }
 
     @Test
@@ -87,7 +87,7 @@ class JdkHookWeaverTest {
         for (Map.Entry<String, List<JdkHookWeaver.Hook>> hooked : JdkHookWeaver.HOOKS.entrySet()) {
             String name = hooked.getKey();
             byte[] original;
-            try (InputStream in = ClassLoader.getSystemResourceAsStream(name + ".class")) {
+            try (InputStream in = ClassLoader.getSystemResourceAsStream(name.replace('.', '/') + ".class")) {
                 original = in.readAllBytes();
             }
             List<String> missing = new ArrayList<>();
@@ -195,7 +195,7 @@ class JdkHookWeaverTest {
 
     @Test
     void aClassWithoutHooksIsLeftAlone() throws Exception {
-        assertEquals(null, JdkHookWeaver.weave("java/util/HashMap", DefiningLoader.classFile(LikeFutureTask.class), new ArrayList<>()));
+        assertEquals(null, JdkHookWeaver.weave("java.util.HashMap", DefiningLoader.classFile(LikeFutureTask.class), new ArrayList<>()));
     }
 
     // --- helpers -------------------------------------------------------------------------------
