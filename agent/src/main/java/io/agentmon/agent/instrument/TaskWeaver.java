@@ -51,7 +51,11 @@ final class TaskWeaver {
 
     /** The woven class file, or null when no method is selected or the class is compiler-made. */
     static byte[] weave(byte[] classFile, Selector selector) {
-        ClassReader reader = new ClassReader(classFile);
+        return weave(new ClassReader(classFile), selector);
+    }
+
+    /** The same, for a class file already opened (its header read to choose it). */
+    static byte[] weave(ClassReader reader, Selector selector) {
         if ((reader.getAccess() & Opcodes.ACC_SYNTHETIC) != 0) {
             return null;
         }
@@ -110,6 +114,9 @@ final class TaskWeaver {
 
     /** Second pass, on one selected method. */
     private static final class TaskMethod extends MethodVisitor {
+        /** The frame types of the slot and the start. */
+        private static final Object[] OURS = {Opcodes.INTEGER, Opcodes.LONG};
+
         private final int probeId;
         private final int methodId;
         /** The method's own locals end here; the slot is here, the start time (two slots) after it. */
@@ -183,39 +190,11 @@ final class TaskWeaver {
 
         /** The method's locals, TOP up to its first free slot, then the slot (int) and the start (long). */
         private Object[] withOurs(Object[] locals, int localCount) {
-            int padding = padding(locals, localCount);
-            Object[] all = new Object[localCount + padding + 2];
-            System.arraycopy(locals, 0, all, 0, localCount);
-            for (int i = 0; i < padding; i++) {
-                all[localCount + i] = Opcodes.TOP;
-            }
-            all[localCount + padding] = Opcodes.INTEGER;
-            all[localCount + padding + 1] = Opcodes.LONG;
-            return all;
-        }
-
-        /** How many TOPs take the frame's locals up to {@link #slotLocal}: a long or a double fills two slots. */
-        private int padding(Object[] locals, int localCount) {
-            int slots = 0;
-            for (int i = 0; i < localCount; i++) {
-                slots += locals[i] == Opcodes.LONG || locals[i] == Opcodes.DOUBLE ? 2 : 1;
-            }
-            if (slots > slotLocal) {
-                throw new IllegalStateException("a frame holds " + slots + " local slots, max_locals is " + slotLocal);
-            }
-            return slotLocal - slots;
+            return WovenLocals.withOurs(locals, localCount, slotLocal, OURS);
         }
 
         private void push(int value) {
-            if (value >= -1 && value <= 5) {
-                super.visitInsn(Opcodes.ICONST_0 + value);
-            } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-                super.visitIntInsn(Opcodes.BIPUSH, value);
-            } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-                super.visitIntInsn(Opcodes.SIPUSH, value);
-            } else {
-                super.visitLdcInsn(value);
-            }
+            WovenLocals.push(mv, value);
         }
     }
 }

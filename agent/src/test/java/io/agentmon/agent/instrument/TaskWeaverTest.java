@@ -14,10 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiPredicate;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -177,7 +173,7 @@ class TaskWeaverTest {
     @Test
     void aClassFileWithoutStackMapFramesGetsNone() throws Exception {
         // Java 5's format: the verifier infers types, and a frame of ours would be an unknown attribute's worth of noise.
-        byte[] old = oldClassFile("io.agentmon.agent.instrument.OldFormat");
+        byte[] old = DefiningLoader.oldClassFile("io.agentmon.agent.instrument.OldFormat");
         Woven woven = weave("io.agentmon.agent.instrument.OldFormat", old, (name, access) -> name.equals("abs"));
         Method abs = woven.type.getMethod("abs", int.class);
         assertEquals(3, abs.invoke(null, -3));
@@ -250,27 +246,5 @@ class TaskWeaverTest {
             }
         }
         throw new NoSuchMethodException(name);
-    }
-
-
-    /** {@code static int abs(int x) { if (x >= 0) return x; return -x; }} in a version 49 class file, which has no frames. */
-    private static byte[] oldClassFile(String name) {
-        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        writer.visit(Opcodes.V1_5, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name.replace('.', '/'), null, "java/lang/Object", null);
-        MethodVisitor abs = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "abs", "(I)I", null, null);
-        abs.visitCode();
-        Label negative = new Label();
-        abs.visitVarInsn(Opcodes.ILOAD, 0);
-        abs.visitJumpInsn(Opcodes.IFLT, negative);
-        abs.visitVarInsn(Opcodes.ILOAD, 0);
-        abs.visitInsn(Opcodes.IRETURN);
-        abs.visitLabel(negative);
-        abs.visitVarInsn(Opcodes.ILOAD, 0);
-        abs.visitInsn(Opcodes.INEG);
-        abs.visitInsn(Opcodes.IRETURN);
-        abs.visitMaxs(0, 0);
-        abs.visitEnd();
-        writer.visitEnd();
-        return writer.toByteArray();
     }
 }
