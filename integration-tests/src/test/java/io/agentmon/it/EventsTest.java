@@ -1,6 +1,7 @@
 package io.agentmon.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentmon.it.fixtures.events.EventsFixture;
@@ -62,6 +63,51 @@ class EventsTest {
             assertEquals(30, count(tally, "dedup.removed"));
             assertEquals(4, count(tally, "request.withSpec"));
             assertEquals(12, count(tally, "request.cores"));
+        }
+    }
+
+    /**
+     * Values read straight from an argument or the return value are agentmon's own weaver's: no
+     * Byte Buddy is built, and the figures are the same. A value it cannot read (a String) sends
+     * that class back to Byte Buddy, which counts it and says why the value is missing.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void directValuesNeedNoByteBuddyAndAnUnreadableOneFallsBackToIt(Path java) throws Exception {
+        for (boolean unreadable : new boolean[] {false, true}) {
+            Path dir = Files.createTempDirectory("events");
+            Path tallyFile = dir.resolve("tally.properties");
+            Path classLog = dir.resolve("classes.log");
+            WorkerProcess.Builder builder = WorkerProcess.builder(java)
+                    .onLoopback()
+                    .jvmArg("-Xlog:class+load:file=" + classLog)
+                    .property("agentmon.events.task_split", F + "#split")
+                    .property("agentmon.events.task_split.value", "arg1")
+                    .property("agentmon.events.duplicate_removed", F + "#removeDuplicates")
+                    .property("agentmon.events.duplicate_removed.value", "return");
+            if (unreadable) {
+                builder.property("agentmon.events.described", F + "#describe").property("agentmon.events.described.value", "arg0");
+            }
+            try (WorkerProcess fixture = builder.fixture(EventsFixture.class, Collections.emptyList(), tallyFile.toString()).start()) {
+                int port = fixture.agentPort();
+                Properties tally = fixture.awaitProperties(tallyFile, 60);
+                Scrape scrape = WorkerProcess.Http.scrape(port);
+                assertEvent(scrape, "task_split", count(tally, "split.calls"), count(tally, "split.calls"), count(tally, "split.parts"));
+                assertEvent(scrape, "duplicate_removed", count(tally, "dedup.calls"), count(tally, "dedup.calls"),
+                        count(tally, "dedup.removed"));
+                assertEquals(55, count(tally, "split.parts"));
+                assertEquals(30, count(tally, "dedup.removed"));
+                boolean built = Files.readString(classLog).contains(WeaverChoiceTest.BYTE_BUDDY_BUILT);
+                if (unreadable) {
+                    assertTrue(built, "a String value is Byte Buddy's to refuse");
+                    assertEquals(count(tally, "describe.calls"), scrape.value("agentmon_events_total", "event", "described"));
+                    assertTrue(scrape.find("agentmon_event_value_count", "event", "described").isEmpty(), "a String is no value");
+                    assertTrue(fixture.stderr().contains("agentmon.events.described.value") && fixture.stderr().contains("not a number"),
+                            "the bad value spec is reported: " + fixture.stderr());
+                } else {
+                    assertFalse(built, "Byte Buddy was built for events whose values are an argument and a return");
+                }
+            }
         }
     }
 

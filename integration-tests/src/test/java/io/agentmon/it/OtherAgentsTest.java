@@ -85,9 +85,10 @@ class OtherAgentsTest {
                 out.write(Files.readAllBytes(WorkerProcess.FIXTURE_CLASSES.resolve(entry)));
             }
         }
-        // An event on the worker's main class: Byte Buddy weaves it, once both agents are there.
+        // A timeout matcher by annotation, which only Byte Buddy decides: it reads the worker's main class, once both
+        // agents are there. (Names, supertypes and plain events are agentmon's own weavers', which read no JDK class file.)
         String stderr = runBeside(java, "-javaagent:" + WorkerProcess.AGENT_JAR.toAbsolutePath(), "-javaagent:" + jar,
-                Map.of("agentmon.events.beside", WORKER + "#main"));
+                Map.of("agentmon.timeouts", "@java.lang.Deprecated"));
         assertTrue(stderr.contains("reader agent: started"), stderr);
         assertFalse(stderr.contains("reader agent: java.lang"), "the reader agent's own reads work too:\n" + stderr);
     }

@@ -22,9 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Which weaver takes a task, seen in a real JVM: a worker whose tasks are named {@code Class#method}
- * has them woven by agentmon's own weaver, and its main thread never builds Byte Buddy (that
- * building is most of what the agent used to add to a short worker's start); a {@code Type+#method}
- * matcher needs class files read, so there the main thread does build it. Either way the counts
+ * or {@code Type+#method} has them woven by agentmon's own weaver (for the second, with the
+ * supertypes read from class files), and its main thread never builds Byte Buddy (that building
+ * is most of what the agent used to add to a short worker's start); an {@code @Annotation}
+ * matcher is still Byte Buddy's, so there the main thread does build it. Either way the counts
  * equal the worker's own. Every case runs on both JDKs; the JVM's class-load log, with thread
  * ids, says which thread loaded what.
  */
@@ -54,11 +55,20 @@ class WeaverChoiceTest {
         assertFalse(mainThread.contains("java.math.BigInteger"), "BigInteger loaded on the main thread");
     }
 
+    /** Job+#run: the Doubler two levels below Job is timed, its supertypes read from class files. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
-    void aSupertypeMatcherHasTheMainThreadBuildByteBuddy(Path java) throws Exception {
-        // The control: if this failed to see Byte Buddy built, the test above could pass with the gate gone.
+    void supertypeTasksAreWovenByAgentmonsWeaverToo(Path java) throws Exception {
         List<String> mainThread = run(java, FIXTURE + "#work," + FIXTURE + "$Job+#run", "NamedTaskFixture.work");
+        assertTrue(mainThread.contains(FIXTURE + "$Doubler"), "the job's class loaded on the thread examined");
+        assertFalse(mainThread.contains(BYTE_BUDDY_BUILT), "Byte Buddy was built on the main thread");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void anAnnotationMatcherHasTheMainThreadBuildByteBuddy(Path java) throws Exception {
+        // The control: if this failed to see Byte Buddy built, the tests above could pass with the gate gone.
+        List<String> mainThread = run(java, FIXTURE + "#work," + FIXTURE + "$Job+#run,@com.acme.Monitored", "NamedTaskFixture.work");
         assertTrue(mainThread.contains(BYTE_BUDDY_BUILT), "Byte Buddy not built on the main thread");
     }
 
@@ -81,6 +91,11 @@ class WeaverChoiceTest {
             assertEquals(10, Long.parseLong(tally.getProperty("failure")), "the fixture's own tally");
             assertEquals(21.0, scrape.value("agentmon_task_duration_seconds_count", "task", label, "outcome", "success"));
             assertEquals(10.0, scrape.value("agentmon_task_duration_seconds_count", "task", label, "outcome", "failure"));
+            if (tasks.contains("$Job+#run")) {
+                assertEquals(7, Long.parseLong(tally.getProperty("jobs")), "the fixture's own tally");
+                assertEquals(7.0, scrape.value("agentmon_task_duration_seconds_count",
+                        "task", "NamedTaskFixture$Doubler.run", "outcome", "success"));
+            }
             return mainThreadClasses(Files.readAllLines(classLog));
         }
     }

@@ -54,8 +54,9 @@ public final class AgentInstrumentation {
             others.add(event.matchers());
         }
         TaskRegistration registration = new TaskRegistration(config, stats);
+        CallHooks callHooks = new CallHooks(config, stats);
         // Byte Buddy's transformer is built by the first class routed to it, on that class's thread.
-        new WeavingGate(instrumentation, new WeavingRoutes(tasks, others, hooked), registration, stats,
+        new WeavingGate(instrumentation, new WeavingRoutes(tasks, others, hooked, callHooks.weavable()), registration, callHooks, stats,
                 () -> ByteBuddyInstrumentation.transformer(config, stats, registration, tasks, extensions)).install();
         // The common pool may predate the transformation of its constructor. When ForkJoinPool was
         // not loaded yet, its woven constructor registers the pool when it is made; touching it here

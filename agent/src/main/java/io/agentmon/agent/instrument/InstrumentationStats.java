@@ -13,8 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 
 /** Counts of what instrumentation did, for {@code /health/ready} and the start-up line. */
 public final class InstrumentationStats {
@@ -80,9 +78,9 @@ public final class InstrumentationStats {
         return unmatched;
     }
 
-    void refused(TypeDescription type, MethodDescription method) {
+    void refused(String typeName, String methodName) {
         if (refusedMethods.getAndIncrement() == 0) {
-            AgentLog.warn("too many distinct event names; " + type.getName() + "#" + method.getName()
+            AgentLog.warn("too many distinct event names; " + typeName + "#" + methodName
                     + " and any further ones are not recorded");
         }
     }

@@ -2,8 +2,10 @@ package io.agentmon.agent.instrument;
 
 import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.matching.ByName;
+import io.agentmon.agent.matching.Lineage;
 import io.agentmon.agent.matching.MethodMatcher;
 import io.agentmon.agent.matching.MethodMatchers;
+import io.agentmon.agent.matching.Supertypes;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -12,11 +14,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import net.bytebuddy.jar.asm.ClassReader;
 
 /**
  * The one class file transformer agentmon registers. Each loading class is routed by name
  * ({@link WeavingRoutes}): most are left alone at the cost of a few string tests, task classes
- * named by {@code Class#method} are woven by {@link TaskWeaver}, the JDK's pools and futures by
+ * named by {@code Class#method}, or below a {@code Type+#method} matcher's type as their class files
+ * say, are woven by {@link TaskWeaver}, the methods the other lists name by {@link CallHooks} (when
+ * each value is an argument or the return value), the JDK's pools and futures by
  * {@link JdkHookWeaver}, and the rest go to Byte Buddy's
  * transformer, built the first time a class needs it. Building it loads over a thousand classes
  * and takes most of a second, which a worker that never needs it (a hello world with one task,
@@ -27,7 +32,10 @@ final class WeavingGate implements ClassFileTransformer {
     private final Instrumentation instrumentation;
     private final WeavingRoutes routes;
     private final TaskRegistration registration;
+    private final CallHooks callHooks;
     private final InstrumentationStats stats;
+    /** What {@code Type+} matchers learn of the worker's class hierarchies, kept for the classes still to load. */
+    private final Supertypes supertypes = new Supertypes();
     private final Supplier<ClassFileTransformer> byteBuddyFactory;
     private volatile ClassFileTransformer byteBuddy;
     private volatile boolean byteBuddyFailed;
@@ -36,8 +44,9 @@ final class WeavingGate implements ClassFileTransformer {
     /** Classes for Byte Buddy that loaded on the building thread while it built: retransformed once it is there. */
     private final Set<String> loadedWhileBuilding = ConcurrentHashMap.newKeySet();
 
-    WeavingGate(Instrumentation instrumentation, WeavingRoutes routes, TaskRegistration registration, InstrumentationStats stats,
-            Supplier<ClassFileTransformer> byteBuddyFactory) {
+    WeavingGate(Instrumentation instrumentation, WeavingRoutes routes, TaskRegistration registration, CallHooks callHooks,
+            InstrumentationStats stats, Supplier<ClassFileTransformer> byteBuddyFactory) {
+        this.callHooks = callHooks;
         this.instrumentation = instrumentation;
         this.routes = routes;
         this.registration = registration;
@@ -70,11 +79,12 @@ final class WeavingGate implements ClassFileTransformer {
             if (route == WeavingRoutes.Route.JDK_HOOKS) {
                 return weaveJdkHooks(name, classFile);
             }
-            if (route == WeavingRoutes.Route.TASKS) {
+            if (route == WeavingRoutes.Route.OWN_WEAVERS) {
                 try {
-                    return weaveTasks(name, loader, classFile);
+                    return weaveOwn(name, loader, classFile);
                 } catch (RuntimeException e) {
-                    // A class file this ASM cannot read (a newer version, say): Byte Buddy's reader may.
+                    // A class file this ASM cannot read (a newer version, say), or a value only Byte Buddy's reader
+                    // can resolve (CallHooks.NeedsByteBuddy): Byte Buddy weaves the whole class, tasks included.
                     route = WeavingRoutes.Route.BYTE_BUDDY;
                 }
             }
@@ -102,17 +112,28 @@ final class WeavingGate implements ClassFileTransformer {
         return woven;
     }
 
-    private byte[] weaveTasks(String className, ClassLoader loader, byte[] classFile) {
+    /** The tasks by {@link TaskWeaver}, then the other lists' calls by {@link CallHooks}, on what it wove. */
+    private byte[] weaveOwn(String className, ClassLoader loader, byte[] classFile) {
+        ClassReader reader = new ClassReader(classFile);
+        Lineage lineage = new Lineage(supertypes, reader.getClassName(), reader.getSuperName(), reader.getInterfaces(), loader);
+        // Most classes of a worker with a Type+ matcher are neither: only their supertypes were read.
+        byte[] tasks = routes.tasks().mayName(className, loader, lineage) ? weaveTasks(className, loader, reader, lineage) : null;
+        byte[] calls = routes.othersName(className, loader)
+                ? callHooks.weave(className, lineage, tasks != null ? tasks : classFile) : null;
+        return calls != null ? calls : tasks;
+    }
+
+    private byte[] weaveTasks(String className, ClassLoader loader, ClassReader reader, Lineage lineage) {
         ByName tasks = routes.tasks();
-        return TaskWeaver.weave(classFile, new TaskWeaver.Selector() {
+        return TaskWeaver.weave(reader, new TaskWeaver.Selector() {
             @Override
             public boolean selects(String methodName, int access) {
-                return tasks.select(className, methodName, access) != null;
+                return tasks.select(className, lineage, methodName, access) != null;
             }
 
             @Override
             public int[] register(String methodName, int access, String descriptor) {
-                MethodMatcher matcher = tasks.select(className, methodName, access);
+                MethodMatcher matcher = tasks.select(className, lineage, methodName, access);
                 return registration.register(className, methodName, descriptor, loader, matcher,
                         MethodMatchers.label(matcher, className, methodName));
             }

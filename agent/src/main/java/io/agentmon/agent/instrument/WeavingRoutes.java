@@ -9,17 +9,21 @@ import java.util.Set;
 
 /**
  * Where each loading class goes, decided from its name and loader alone: nowhere (almost every
- * class), to {@link TaskWeaver} (a class named by a task matcher such as {@code com.acme.Job#run},
- * and by nothing else), to {@link JdkHookWeaver} (the JDK's thread pools and timed futures), or
- * to Byte Buddy (a hooked framework class or tracing's CompletableFuture tasks, a class a timeout,
- * event or container matcher names, the classes of a loader that sees a framework a built-in
- * matcher is gated on). Byte Buddy is loaded on the first class routed to it: a worker that
- * never routes one never loads it. When a matcher tried everywhere needs supertypes or
- * annotations ({@code Task+#run}, {@code @Monitored}), every class of the worker's is Byte Buddy's.
+ * class), to agentmon's own weavers ({@link TaskWeaver} for a class a task matcher may select, such
+ * as {@code com.acme.Job#run} by name or, for {@code com.acme.Job+#run}, any class of the
+ * worker's, whose supertypes the gate then reads from class files; {@link CallHooks} for a class
+ * a timeout, event or container matcher names, when each value is read straight from an argument
+ * or the return value), to {@link JdkHookWeaver} (the JDK's thread pools and timed futures), or to
+ * Byte Buddy (a hooked framework class or tracing's CompletableFuture tasks, a class the other
+ * lists name when a value needs a getter, the classes of a loader that sees a framework a
+ * built-in matcher is gated on). Byte Buddy is loaded on the first
+ * class routed to it: a worker that never routes one never loads it. When a matcher tried
+ * everywhere needs annotations ({@code @Monitored}), or another list needs supertypes, every
+ * class of the worker's is Byte Buddy's.
  */
 final class WeavingRoutes {
 
-    enum Route { NONE, TASKS, JDK_HOOKS, BYTE_BUDDY }
+    enum Route { NONE, OWN_WEAVERS, JDK_HOOKS, BYTE_BUDDY }
 
     /** Never woven, whatever the lists say: agentmon's own classes, Byte Buddy's, the JDK's reflection stubs. */
     static final List<String> IGNORED = List.of(
@@ -31,23 +35,37 @@ final class WeavingRoutes {
     private final List<ByName> others = new ArrayList<>();
     /** The classes the frameworks' own hooks and tracing weave with Byte Buddy, by name. */
     private final Set<String> hooked;
-    private final boolean byName;
+    private final boolean ownWeaversDecide;
+    /** Whether {@link CallHooks} can weave what the other lists name, else Byte Buddy does. */
+    private final boolean othersOwnWeavable;
 
-    WeavingRoutes(List<MethodMatcher> taskMatchers, List<List<MethodMatcher>> otherLists, Set<String> hookedTypes) {
+    WeavingRoutes(List<MethodMatcher> taskMatchers, List<List<MethodMatcher>> otherLists, Set<String> hookedTypes,
+            boolean othersOwnWeavable) {
+        this.othersOwnWeavable = othersOwnWeavable;
         this.tasks = new ByName(taskMatchers);
-        boolean decided = tasks.decidesByName();
+        boolean decided = tasks.decidesWithSupertypes();
         for (List<MethodMatcher> list : otherLists) {
             ByName other = new ByName(list);
             others.add(other);
             decided &= other.decidesByName();
         }
-        this.byName = decided;
+        this.ownWeaversDecide = decided;
         this.hooked = new HashSet<>(hookedTypes);
     }
 
-    /** Whether names decide every list, so that {@link Route#TASKS} is ever given. */
-    boolean byName() {
-        return byName;
+    /** Whether names (and, for the tasks, supertypes) decide every list, so that {@link Route#TASKS} is ever given. */
+    boolean ownWeaversDecide() {
+        return ownWeaversDecide;
+    }
+
+    /** Whether one of the other lists names this class: {@link CallHooks}'s to weave. */
+    boolean othersName(String className, ClassLoader loader) {
+        for (ByName other : others) {
+            if (other.names(className, loader)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The task matchers, for {@link TaskWeaver}'s choice of methods. */
@@ -67,7 +85,7 @@ final class WeavingRoutes {
         if (hooked.contains(className)) {
             return Route.BYTE_BUDDY;
         }
-        if (!byName) {
+        if (!ownWeaversDecide) {
             // As before there was a choice: every class of the worker's is Byte Buddy's to match.
             return ByName.mayWeave(className, loader) ? Route.BYTE_BUDDY : Route.NONE;
         }
@@ -75,10 +93,17 @@ final class WeavingRoutes {
             return Route.BYTE_BUDDY;
         }
         for (ByName other : others) {
-            if (other.names(className, loader) || other.frameworkVisible(loader)) {
+            if (other.frameworkVisible(loader)) {
                 return Route.BYTE_BUDDY;
             }
+            if (other.names(className, loader)) {
+                return othersOwnWeavable ? Route.OWN_WEAVERS : Route.BYTE_BUDDY;
+            }
         }
-        return tasks.names(className, loader) ? Route.TASKS : Route.NONE;
+        if (tasks.names(className, loader)) {
+            return Route.OWN_WEAVERS;
+        }
+        // A Type+ matcher: the class file's supertypes decide, in the gate.
+        return tasks.needsSupertypes() && ByName.mayWeave(className, loader) ? Route.OWN_WEAVERS : Route.NONE;
     }
 }

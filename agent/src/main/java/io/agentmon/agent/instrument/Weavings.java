@@ -81,7 +81,7 @@ final class Weavings {
         int eventId = EventRecorders.register(name);
         return (builder, type, loader, method, matcher, label) -> {
             if (eventId < 0) {
-                stats.refused(type, method);
+                stats.refused(type.getName(), method.getName());
                 return builder;
             }
             stats.woven();

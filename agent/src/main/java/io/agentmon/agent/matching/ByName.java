@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a matcher list selects as far as a class's name and loader decide it, with no class file
- * read: {@code com.acme.Worker#run} and {@code com.acme.*Job#run} say it all by name, where
- * {@code Task+#run} and {@code @Monitored} need the class's supertypes or annotations, and a
- * built-in framework's matcher ({@link MethodMatcher#onlyWhereVisible}) applies only where its
- * loader sees the framework. This is what lets a class be woven, or left alone, before Byte
- * Buddy is loaded at all ({@code instrument.WeavingRoutes}).
+ * What a matcher list selects as far as a class's name, loader and supertypes decide it:
+ * {@code com.acme.Worker#run} and {@code com.acme.*Job#run} say it all by name, {@code Task+#run}
+ * needs the class's supertypes ({@link Lineage}, read from class files), where {@code @Monitored}
+ * needs its methods' annotations, and a built-in framework's matcher
+ * ({@link MethodMatcher#onlyWhereVisible}) applies only where its loader sees the framework. This
+ * is what lets a class be woven, or left alone, before Byte Buddy is loaded at all
+ * ({@code instrument.WeavingRoutes}).
  */
 public final class ByName {
 
@@ -38,6 +39,29 @@ public final class ByName {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether names and supertypes decide everything the matchers tried everywhere select: none
+     * of them needs annotations or its methods' parameter types.
+     */
+    public boolean decidesWithSupertypes() {
+        for (MethodMatcher matcher : matchers) {
+            if (matcher.visibleType() == null && (matcher.kind() == MethodMatcher.Kind.ANNOTATION || matcher.restrictsParameters())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether some matcher tried everywhere selects by supertype, so that a class's name alone cannot rule it out. */
+    public boolean needsSupertypes() {
+        for (int i = 0; i < matchers.size(); i++) {
+            if (gates.get(i) == null && matchers.get(i).kind() == MethodMatcher.Kind.SUBTYPE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a matcher list may weave this class at all: one of the worker's ({@link WorkerClasses}). */
@@ -76,18 +100,38 @@ public final class ByName {
     }
 
     /**
-     * The first matcher selecting this method of a class {@link #names} accepted, in a loader that
-     * sees none of the gated frameworks; null for none. As {@link MethodMatchers#select}: never
-     * a constructor, an abstract, native, bridge or compiler-made method.
+     * Whether some matcher tried everywhere may select methods of this class of the worker's: by
+     * its name, or by its supertypes (read only if no name decides).
      */
-    public MethodMatcher select(String className, String methodName, int access) {
+    public boolean mayName(String className, ClassLoader loader, Lineage lineage) {
+        if (names(className, loader)) {
+            return true;
+        }
+        for (int i = 0; i < matchers.size(); i++) {
+            MethodMatcher matcher = matchers.get(i);
+            if (triedEverywhereBySupertype(i) && !matcher.excludesType(className) && lineage.extendsMatch(matcher)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The first matcher selecting this method of a class {@link #mayName} accepted, in a loader
+     * that sees none of the gated frameworks; null for none. As {@link MethodMatchers#select}:
+     * never a constructor, an abstract, native, bridge or compiler-made method.
+     */
+    public MethodMatcher select(String className, Lineage lineage, String methodName, int access) {
         if ((access & NEVER_SELECTED) != 0 || methodName.startsWith("<")) {
             return null;
         }
         for (int i = 0; i < matchers.size(); i++) {
             MethodMatcher matcher = matchers.get(i);
-            if (triedEverywhereByName(i) && matcher.methodNameMatches(methodName) && matcher.typeNameMatches(className)
-                    && !matcher.excludesType(className)) {
+            if (!matcher.methodNameMatches(methodName) || matcher.excludesType(className)) {
+                continue;
+            }
+            if (triedEverywhereByName(i) ? matcher.typeNameMatches(className)
+                    : triedEverywhereBySupertype(i) && lineage.extendsMatch(matcher)) {
                 return matcher;
             }
         }
@@ -96,5 +140,9 @@ public final class ByName {
 
     private boolean triedEverywhereByName(int i) {
         return gates.get(i) == null && matchers.get(i).kind() == MethodMatcher.Kind.METHOD;
+    }
+
+    private boolean triedEverywhereBySupertype(int i) {
+        return gates.get(i) == null && matchers.get(i).kind() == MethodMatcher.Kind.SUBTYPE;
     }
 }

@@ -23,7 +23,12 @@ class WeavingRoutesTest {
     private static final String KAFKA_CONSUMER = "org.apache.kafka.clients.consumer.KafkaConsumer";
 
     private static WeavingRoutes routes(String tasks, String timeouts) {
-        return new WeavingRoutes(MethodMatcher.parseList(tasks), List.of(MethodMatcher.parseList(timeouts)), Set.of());
+        return routes(tasks, timeouts, false);
+    }
+
+    private static WeavingRoutes routes(String tasks, String timeouts, boolean othersOwnWeavable) {
+        return new WeavingRoutes(MethodMatcher.parseList(tasks), List.of(MethodMatcher.parseList(timeouts)), Set.of(),
+                othersOwnWeavable);
     }
 
     @Test
@@ -43,9 +48,9 @@ class WeavingRoutesTest {
     @Test
     void aClassNamedOnlyByTaskMatchersIsWovenWithoutByteBuddy() {
         WeavingRoutes routes = routes("com.acme.Worker#run,com.acme.jobs.*Job#execute", "");
-        assertTrue(routes.byName());
-        assertEquals(Route.TASKS, routes.route("com.acme.Worker", WORKER));
-        assertEquals(Route.TASKS, routes.route("com.acme.jobs.IngestJob", WORKER));
+        assertTrue(routes.ownWeaversDecide());
+        assertEquals(Route.OWN_WEAVERS, routes.route("com.acme.Worker", WORKER));
+        assertEquals(Route.OWN_WEAVERS, routes.route("com.acme.jobs.IngestJob", WORKER));
         assertEquals(Route.NONE, routes.route("com.acme.Other", WORKER));
         assertEquals(Route.NONE, routes.route("com.acme.Worker", null), "the bootstrap loader is never the worker's");
         assertEquals(Route.NONE, routes.route("com.acme.Worker", PLATFORM));
@@ -59,28 +64,49 @@ class WeavingRoutesTest {
             assertEquals(Route.NONE, routes.route(own, WORKER), own);
         }
         // The agent's packages only: the test fixtures live beside them (AttachTest's LateWorker).
-        assertEquals(Route.BYTE_BUDDY, routes.route("io.agentmon.it.fixtures.attach.LateWorker", WORKER));
+        assertEquals(Route.OWN_WEAVERS, routes.route("io.agentmon.it.fixtures.attach.LateWorker", WORKER));
     }
 
     @Test
-    void aClassAnotherListNamesIsByteBuddys() {
+    void aClassAnotherListNamesIsByteBuddysWhenAValueNeedsIt() {
         WeavingRoutes routes = routes("com.acme.Worker#run", "com.acme.Worker#onTimeout,com.acme.Handler#handle");
         assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Worker", WORKER), "a task and a timeout handler: one weaver for both");
         assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Handler", WORKER));
     }
 
     @Test
-    void aMatcherThatNeedsClassFilesTriedEverywhereSendsEveryWorkerClassToByteBuddy() {
-        for (String tasks : List.of("com.acme.Task+#run", "@com.acme.Monitored")) {
-            WeavingRoutes routes = routes("com.acme.Worker#run," + tasks, "");
-            assertFalse(routes.byName(), tasks);
-            assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Anything", WORKER), tasks);
-            assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Worker", WORKER), tasks);
-            assertEquals(Route.NONE, routes.route("java.lang.String", null), tasks);
-            assertEquals(Route.JDK_HOOKS, routes.route("java.util.concurrent.ThreadPoolExecutor", null), tasks);
-        }
+    void aClassAnotherListNamesIsAgentmonsWhenItsValuesAreArgumentsOrReturns() {
+        WeavingRoutes routes = routes("com.acme.Worker#run", "com.acme.Worker#onTimeout,com.acme.Handler#handle", true);
+        assertTrue(routes.ownWeaversDecide());
+        assertEquals(Route.OWN_WEAVERS, routes.route("com.acme.Worker", WORKER), "a task and a timeout handler: one pass each");
+        assertEquals(Route.OWN_WEAVERS, routes.route("com.acme.Handler", WORKER));
+        assertTrue(routes.othersName("com.acme.Handler", WORKER));
+        assertFalse(routes.othersName("com.acme.Other", WORKER));
+        assertEquals(Route.NONE, routes.route("com.acme.Other", WORKER));
+    }
+
+    @Test
+    void aSupertypeTaskMatcherSendsEveryWorkerClassToAgentmonsWeaverWhichReadsItsSupertypes() {
+        WeavingRoutes routes = routes("com.acme.Worker#run,com.acme.Task+#run", "");
+        assertTrue(routes.ownWeaversDecide());
+        assertEquals(Route.OWN_WEAVERS, routes.route("com.acme.Anything", WORKER));
+        assertEquals(Route.OWN_WEAVERS, routes.route("com.acme.Worker", WORKER));
+        assertEquals(Route.NONE, routes.route("com.acme.Anything", PLATFORM), "never the JDK's loaders");
+        assertEquals(Route.NONE, routes.route("java.lang.String", null));
+        assertEquals(Route.JDK_HOOKS, routes.route("java.util.concurrent.ThreadPoolExecutor", null));
+    }
+
+    @Test
+    void aMatcherThatNeedsMoreThanNamesAndSupertypesSendsEveryWorkerClassToByteBuddy() {
+        WeavingRoutes routes = routes("com.acme.Worker#run,@com.acme.Monitored", "");
+        assertFalse(routes.ownWeaversDecide());
+        assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Anything", WORKER));
+        assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Worker", WORKER));
+        assertEquals(Route.NONE, routes.route("java.lang.String", null));
+        assertEquals(Route.JDK_HOOKS, routes.route("java.util.concurrent.ThreadPoolExecutor", null));
+        // Another list's supertype matcher is still Byte Buddy's to decide.
         WeavingRoutes timeouts = routes("com.acme.Worker#run", "com.acme.Handler+#handle");
-        assertFalse(timeouts.byName());
+        assertFalse(timeouts.ownWeaversDecide());
         assertEquals(Route.BYTE_BUDDY, timeouts.route("com.acme.Worker", WORKER));
     }
 
@@ -88,12 +114,12 @@ class WeavingRoutesTest {
     void aFrameworksMatcherSendsTheClassesOfTheLoadersThatSeeItToByteBuddy() {
         List<MethodMatcher> tasks = List.of(MethodMatcher.parse("com.acme.Worker#run"),
                 MethodMatcher.parse("@" + FRAMEWORK_TYPE).onlyWhereVisible(FRAMEWORK_TYPE));
-        WeavingRoutes routes = new WeavingRoutes(tasks, List.of(), Set.of(KAFKA_CONSUMER));
-        assertTrue(routes.byName(), "a gated matcher is tried only where its framework is");
+        WeavingRoutes routes = new WeavingRoutes(tasks, List.of(), Set.of(KAFKA_CONSUMER), true);
+        assertTrue(routes.ownWeaversDecide(), "a gated matcher is tried only where its framework is");
         assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Anything", WITH_FRAMEWORK));
         assertEquals(Route.BYTE_BUDDY, routes.route("com.acme.Worker", WITH_FRAMEWORK));
         assertEquals(Route.NONE, routes.route("com.acme.Anything", WORKER));
-        assertEquals(Route.TASKS, routes.route("com.acme.Worker", WORKER));
+        assertEquals(Route.OWN_WEAVERS, routes.route("com.acme.Worker", WORKER));
         // A framework's own hook, by name, wherever it loads.
         assertEquals(Route.BYTE_BUDDY, routes.route(KAFKA_CONSUMER, WORKER));
     }
