@@ -56,18 +56,20 @@ public final class AgentInstrumentation {
         TaskRegistration registration = new TaskRegistration(config, stats);
         CallHooks callHooks = new CallHooks(config, stats);
         // Byte Buddy's transformer is built by the first class routed to it, on that class's thread.
-        new WeavingGate(instrumentation, new WeavingRoutes(tasks, others, hooked, callHooks.weavable()), registration, callHooks, stats,
+        List<Class<?>> woven = new WeavingGate(instrumentation, new WeavingRoutes(tasks, others, hooked, callHooks.weavable()),
+                registration, callHooks, stats,
                 () -> ByteBuddyInstrumentation.transformer(config, stats, registration, tasks, extensions)).install();
         // The common pool may predate the transformation of its constructor. When ForkJoinPool was
         // not loaded yet, its woven constructor registers the pool when it is made; touching it here
-        // would load and weave it on the worker's start path for nothing.
-        if (isLoaded(instrumentation, "java.util.concurrent.ForkJoinPool")) { // a string: a class literal would load it
+        // would load and weave it on the worker's start path for nothing. A hooked class, so it is
+        // among the classes the install retransformed if it was loaded.
+        if (bootstrapClassNamed(woven, "java.util.concurrent.ForkJoinPool")) { // a string: a class literal would load it
             ExecutorProbes.created(ForkJoinPool.commonPool());
         }
     }
 
-    private static boolean isLoaded(Instrumentation instrumentation, String name) {
-        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+    private static boolean bootstrapClassNamed(List<Class<?>> types, String name) {
+        for (Class<?> type : types) {
             if (type.getClassLoader() == null && type.getName().equals(name)) {
                 return true;
             }

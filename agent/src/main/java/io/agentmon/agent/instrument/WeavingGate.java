@@ -54,8 +54,12 @@ final class WeavingGate implements ClassFileTransformer {
         this.byteBuddyFactory = byteBuddyFactory;
     }
 
-    /** Registers the gate and weaves what was loaded before it and is to be woven. */
-    void install() {
+    /**
+     * Registers the gate and weaves what was loaded before it and is to be woven; returns those
+     * classes, so that the caller need not walk every loaded class again (on a small worker that
+     * walk is a good part of premain).
+     */
+    List<Class<?>> install() {
         instrumentation.addTransformer(this, true);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
@@ -65,6 +69,7 @@ final class WeavingGate implements ClassFileTransformer {
             }
         }
         retransform(loaded);
+        return loaded;
     }
 
     @Override
