@@ -56,8 +56,7 @@ final class WeavingGate implements ClassFileTransformer {
 
     /**
      * Registers the gate and weaves what was loaded before it and is to be woven; returns those
-     * classes, so that the caller need not walk every loaded class again (on a small worker that
-     * walk is a good part of premain).
+     * classes, so that the caller need not walk every loaded class again.
      */
     List<Class<?>> install() {
         instrumentation.addTransformer(this, true);
