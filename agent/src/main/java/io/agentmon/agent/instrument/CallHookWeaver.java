@@ -1,13 +1,9 @@
 package io.agentmon.agent.instrument;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -162,8 +158,6 @@ final class CallHookWeaver {
     private static final String THROWABLE = "java/lang/Throwable";
     private static final String OBJECT = "Ljava/lang/Object;";
     private static final String FINISHED = "(J" + OBJECT + "Ljava/lang/Throwable;)V";
-    /** Class files from Java 6 on carry stack map frames. */
-    private static final int FRAMES_SINCE = 50;
     /** The reference types whose values are numbers: the probes read them with {@link Number#doubleValue()}. */
     private static final Set<String> NUMBERS = Set.of("java/lang/Number", "java/lang/Byte", "java/lang/Short",
             "java/lang/Integer", "java/lang/Long", "java/lang/Float", "java/lang/Double", "java/math/BigInteger",
@@ -185,25 +179,27 @@ final class CallHookWeaver {
 
     /** The same, for a class file already opened. */
     static byte[] weave(ClassReader reader, Selector selector) {
-        if ((reader.getAccess() & Opcodes.ACC_SYNTHETIC) != 0) {
-            return null;
-        }
-        Plans plans = new Plans(selector);
-        reader.accept(plans, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        if (plans.byMethod.isEmpty()) {
-            return null;
-        }
-        ClassWriter writer = new ClassWriter(reader, 0);
-        boolean frames = (plans.version & 0xFFFF) >= FRAMES_SINCE;
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        return TwoPasses.weave(reader, new TwoPasses.Weaving<Plan>() {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-                Planned planned = plans.byMethod.get(name + descriptor);
-                return planned == null ? next : new HookedMethod(next, access, descriptor, planned, frames);
+            public Plan choose(int access, String name, String descriptor) {
+                // Abstract and native methods have no code to weave: the selector is not asked.
+                if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+                    return null;
+                }
+                Plan plan = selector.plan(name, access, descriptor);
+                if (plan == null || plan.entries.isEmpty()) {
+                    return null;
+                }
+                plan.check(name, descriptor);
+                return plan;
             }
-        }, ClassReader.EXPAND_FRAMES);
-        return writer.toByteArray();
+
+            @Override
+            public MethodVisitor weave(MethodVisitor next, int access, String name, String descriptor, Plan plan,
+                    int firstFree, boolean frames) {
+                return new HookedMethod(next, access, descriptor, plan, firstFree, frames);
+            }
+        });
     }
 
     /**
@@ -241,54 +237,6 @@ final class CallHookWeaver {
         }
     }
 
-    /** A method's plan and its {@code max_locals}, where our locals start. */
-    private static final class Planned {
-        final Plan plan;
-        int firstFree;
-
-        Planned(Plan plan) {
-            this.plan = plan;
-        }
-    }
-
-    /** First pass: asks the selector once per method with code, and reads the planned ones' {@code max_locals}. */
-    private static final class Plans extends ClassVisitor {
-        private final Selector selector;
-        final Map<String, Planned> byMethod = new HashMap<>();
-        int version;
-
-        Plans(Selector selector) {
-            super(Opcodes.ASM9);
-            this.selector = selector;
-        }
-
-        @Override
-        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-            this.version = version;
-        }
-
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-            // Never a constructor: a handler around super() would hold an uninitialized this.
-            if (name.startsWith("<") || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
-                return null;
-            }
-            Plan plan = selector.plan(name, access, descriptor);
-            if (plan == null || plan.entries.isEmpty()) {
-                return null;
-            }
-            plan.check(name, descriptor);
-            Planned planned = new Planned(plan);
-            byMethod.put(name + descriptor, planned);
-            return new MethodVisitor(Opcodes.ASM9) {
-                @Override
-                public void visitMaxs(int maxStack, int maxLocals) {
-                    planned.firstFree = maxLocals;
-                }
-            };
-        }
-    }
-
     /** Second pass, on one planned method. */
     private static final class HookedMethod extends MethodVisitor {
         private final List<Plan.Entry> entries;
@@ -308,24 +256,24 @@ final class CallHookWeaver {
         private final Label body = new Label();
         private final Label handler = new Label();
 
-        HookedMethod(MethodVisitor next, int access, String descriptor, Planned planned, boolean frames) {
+        HookedMethod(MethodVisitor next, int access, String descriptor, Plan plan, int firstFree, boolean frames) {
             super(Opcodes.ASM9, next);
-            this.entries = planned.plan.entries;
+            this.entries = plan.entries;
             this.arguments = Type.getArgumentTypes(descriptor);
             this.returned = Type.getReturnType(descriptor);
             this.firstArgument = (access & Opcodes.ACC_STATIC) != 0 ? 0 : 1;
-            this.firstFree = planned.firstFree;
+            this.firstFree = firstFree;
             this.frames = frames;
             List<Object> types = new ArrayList<>();
             int slot = firstFree;
-            if (planned.plan.allocation) {
+            if (plan.allocation) {
                 startLocal = slot;
                 slot += 2;
                 types.add(Opcodes.LONG);
             } else {
                 startLocal = -1;
             }
-            if (planned.plan.release) {
+            if (plan.release) {
                 releaseLocal = slot;
                 slot += arguments[0].getSize();
                 types.add(frameType(arguments[0]));

@@ -1,10 +1,6 @@
 package io.agentmon.agent.instrument;
 
-import java.util.HashMap;
-import java.util.Map;
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -43,8 +39,6 @@ final class TaskWeaver {
 
     private static final String PROBES = "io/agentmon/bootstrap/TaskProbes";
     private static final String THROWABLE = "java/lang/Throwable";
-    /** Class files from Java 6 on carry stack map frames. */
-    private static final int FRAMES_SINCE = 50;
 
     private TaskWeaver() {
     }
@@ -56,60 +50,19 @@ final class TaskWeaver {
 
     /** The same, for a class file already opened (its header read to choose it). */
     static byte[] weave(ClassReader reader, Selector selector) {
-        if ((reader.getAccess() & Opcodes.ACC_SYNTHETIC) != 0) {
-            return null;
-        }
-        MaxLocals maxLocals = new MaxLocals(selector);
-        reader.accept(maxLocals, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        if (maxLocals.byMethod.isEmpty()) {
-            return null;
-        }
-        ClassWriter writer = new ClassWriter(reader, 0);
-        boolean frames = (maxLocals.version & 0xFFFF) >= FRAMES_SINCE;
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+        return TwoPasses.weave(reader, new TwoPasses.Weaving<Boolean>() {
             @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-                Integer firstFree = maxLocals.byMethod.get(name + descriptor);
-                if (firstFree == null) {
-                    return next;
-                }
+            public Boolean choose(int access, String name, String descriptor) {
+                return selector.selects(name, access) ? Boolean.TRUE : null;
+            }
+
+            @Override
+            public MethodVisitor weave(MethodVisitor next, int access, String name, String descriptor, Boolean chosen,
+                    int firstFree, boolean frames) {
                 int[] ids = selector.register(name, access, descriptor);
                 return new TaskMethod(next, ids[0], ids[1], firstFree, frames);
             }
-        }, ClassReader.EXPAND_FRAMES);
-        return writer.toByteArray();
-    }
-
-    /** First pass: {@code max_locals} of each selected method with code, by name and descriptor. */
-    private static final class MaxLocals extends ClassVisitor {
-        private final Selector selector;
-        final Map<String, Integer> byMethod = new HashMap<>();
-        int version;
-
-        MaxLocals(Selector selector) {
-            super(Opcodes.ASM9);
-            this.selector = selector;
-        }
-
-        @Override
-        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-            this.version = version;
-        }
-
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-            // Never a constructor, whatever the selector says: a handler around super() would hold an uninitialized this.
-            if (name.startsWith("<") || !selector.selects(name, access)) {
-                return null;
-            }
-            return new MethodVisitor(Opcodes.ASM9) {
-                @Override
-                public void visitMaxs(int maxStack, int maxLocals) {
-                    byMethod.put(name + descriptor, maxLocals);
-                }
-            };
-        }
+        });
     }
 
     /** Second pass, on one selected method. */
