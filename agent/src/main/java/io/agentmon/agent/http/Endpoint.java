@@ -32,7 +32,7 @@ public final class Endpoint {
      * Reads the protection settings, binds and serves. Throws if the port cannot be bound or the
      * protection cannot be set up (the message names the key); nothing is served then.
      */
-    public static Endpoint start(String host, int port, HttpConfig config, PrometheusRegistry registry,
+    public static Endpoint start(String host, int port, HttpConfig config, Supplier<PrometheusRegistry> registry,
             HistogramKinds histograms, Supplier<String> readiness, boolean taskStacks, Supplier<String> summary)
             throws IOException {
         Protection protection = Protection.from(config);
@@ -63,6 +63,11 @@ public final class Endpoint {
             throw new IOException("cannot serve metrics on " + host + ":" + port + " (agentmon.host, agentmon.port): "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Closes the port and every connection; their threads end. */
+    public void stop() {
+        server.stop();
     }
 
     public InetSocketAddress address() {

@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -30,12 +31,6 @@ import java.util.zip.GZIPOutputStream;
 final class MetricsHandler implements Handler {
 
     private static final String PROTOBUF = "application/vnd.google.protobuf";
-    /**
-     * client_java loads its protobuf writer by name. Named here, it is a root for the shade
-     * plugin's minimizeJar, which then keeps the classes it reaches and drops the rest of the
-     * protobuf runtime bundled with it: 184 classes, 0.49 MB of the jar (issue 12).
-     */
-    static final Class<?> PROTOBUF_WRITER = PrometheusProtobufWriterImpl.class;
     private static final String OPEN_METRICS = "application/openmetrics-text";
     /** The first scrape's buffer, before any size is known. */
     static final int FIRST_BUFFER = 16 * 1024;
@@ -43,26 +38,36 @@ final class MetricsHandler implements Handler {
     private static final int SLACK_SHIFT = 4;
     private static final int MIN_BUFFER = 1024;
 
-    private final PrometheusRegistry registry;
+    /** The registry as a scrape reads it (with the JVM's metrics, bound by the first scrape that comes before the agent did). */
+    private final Supplier<PrometheusRegistry> registry;
     private final HistogramKinds histograms;
-    private final ExpositionFormats formats = ExpositionFormats.init();
+    /**
+     * The writers, made by the first scrape: making them reads client_java's properties and loads
+     * its writers, tens of milliseconds that the endpoint's start need not spend beside the worker's.
+     */
+    private volatile ExpositionFormats formats;
     /** The last body's length per format (text, OpenMetrics, protobuf) and encoding (plain, gzip). */
     private final AtomicIntegerArray lastLength = new AtomicIntegerArray(6);
 
-    MetricsHandler(PrometheusRegistry registry, HistogramKinds histograms) {
+    MetricsHandler(Supplier<PrometheusRegistry> registry, HistogramKinds histograms) {
         this.registry = registry;
         this.histograms = histograms;
     }
 
+    MetricsHandler(PrometheusRegistry registry, HistogramKinds histograms) {
+        this(() -> registry, histograms);
+    }
+
     @Override
     public Response handle(Request request) throws IOException {
-        ExpositionFormatWriter writer = formats.findWriter(request.header("Accept"));
+        ExpositionFormatWriter writer = formats().findWriter(request.header("Accept"));
         boolean gzip = acceptsGzip(request.header("Accept-Encoding"));
         boolean protobuf = writer.getContentType().startsWith(PROTOBUF);
         int kind = (protobuf ? 2 : writer.getContentType().startsWith(OPEN_METRICS) ? 1 : 0) + (gzip ? 3 : 0);
         Body body = new Body(bufferFor(lastLength.get(kind)));
         try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
-            MetricSnapshots snapshots = protobuf ? registry.scrape() : ScrapeFormat.asText(registry::scrape);
+            PrometheusRegistry scraped = registry.get();
+            MetricSnapshots snapshots = protobuf ? scraped.scrape() : ScrapeFormat.asText(scraped::scrape);
             if (!histograms.classicInProtobuf() && protobuf) {
                 snapshots = HistogramPoints.withoutClassic(snapshots);
             }
@@ -73,6 +78,15 @@ final class MetricsHandler implements Handler {
         return gzip ? response.header("Content-Encoding", "gzip") : response;
     }
 
+    private ExpositionFormats formats() {
+        ExpositionFormats made = formats;
+        if (made == null) {
+            made = ExpositionFormats.init(); // two first scrapes at once may both make them: harmless
+            formats = made;
+        }
+        return made;
+    }
+
     /** A buffer for a body that last time took {@code last} bytes (0: none yet). */
     static int bufferFor(int last) {
         if (last <= 0) {
@@ -80,6 +94,19 @@ final class MetricsHandler implements Handler {
         }
         long size = (long) last + (last >>> SLACK_SHIFT) + MIN_BUFFER;
         return (int) Math.min(size, Integer.MAX_VALUE - 16);
+    }
+
+    /**
+     * client_java loads its protobuf writer by name. Named here, it is a root for the shade
+     * plugin's minimizeJar, which then keeps the classes it reaches and drops the rest of the
+     * protobuf runtime bundled with it: 184 classes, 0.49 MB of the jar (issue 12). In a class of
+     * its own, which nothing loads, so that naming it loads nothing either.
+     */
+    static final class MinimizeJarRoots {
+        static final Class<?> PROTOBUF_WRITER = PrometheusProtobufWriterImpl.class;
+
+        private MinimizeJarRoots() {
+        }
     }
 
     /** A body buffer whose array is handed to the response as it is. */

@@ -32,7 +32,7 @@ public final class AgentInstrumentation {
     }
 
     public static void install(Instrumentation instrumentation, AgentConfig config, InstrumentationStats stats,
-            List<Extension> extensions) {
+            ClassLoadActivity activity, List<Extension> extensions) {
         ClassFileReads.prepare(); // before another agent's transformer can make the first read circular
         SeriesBudget.useLimit(config.seriesMax());
         TaskRecorders.useBuckets(config.taskBucketsNanos());
@@ -57,7 +57,7 @@ public final class AgentInstrumentation {
         CallHooks callHooks = new CallHooks(config, stats);
         // Byte Buddy's transformer is built by the first class routed to it, on that class's thread.
         List<Class<?>> woven = new WeavingGate(instrumentation, new WeavingRoutes(tasks, others, hooked, callHooks.weavable()),
-                registration, callHooks, stats,
+                registration, callHooks, stats, activity,
                 () -> ByteBuddyInstrumentation.transformer(config, stats, registration, tasks, extensions)).install();
         // The common pool may predate the transformation of its constructor. When ForkJoinPool was
         // not loaded yet, its woven constructor registers the pool when it is made; touching it here

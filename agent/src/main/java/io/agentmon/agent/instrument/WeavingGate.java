@@ -34,6 +34,7 @@ final class WeavingGate implements ClassFileTransformer {
     private final TaskRegistration registration;
     private final CallHooks callHooks;
     private final InstrumentationStats stats;
+    private final ClassLoadActivity activity;
     /** What {@code Type+} matchers learn of the worker's class hierarchies, kept for the classes still to load. */
     private final Supertypes supertypes = new Supertypes();
     private final Supplier<ClassFileTransformer> byteBuddyFactory;
@@ -45,8 +46,9 @@ final class WeavingGate implements ClassFileTransformer {
     private final Set<String> loadedWhileBuilding = ConcurrentHashMap.newKeySet();
 
     WeavingGate(Instrumentation instrumentation, WeavingRoutes routes, TaskRegistration registration, CallHooks callHooks,
-            InstrumentationStats stats, Supplier<ClassFileTransformer> byteBuddyFactory) {
+            InstrumentationStats stats, ClassLoadActivity activity, Supplier<ClassFileTransformer> byteBuddyFactory) {
         this.callHooks = callHooks;
+        this.activity = activity;
         this.instrumentation = instrumentation;
         this.routes = routes;
         this.registration = registration;
@@ -78,6 +80,7 @@ final class WeavingGate implements ClassFileTransformer {
             return null;
         }
         String name = internalName.replace('/', '.');
+        activity.loaded(name);
         try {
             WeavingRoutes.Route route = routes.route(name, loader);
             if (route == WeavingRoutes.Route.JDK_HOOKS) {

@@ -1,58 +1,82 @@
 package io.agentmon.agent.metrics;
 
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.File;
+import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.AgentConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * The one registry the endpoint serves: Micrometer's JVM, process and system binders, and
- * agentmon's own task metrics, every series labelled with {@code service}.
+ * The one registry the endpoint serves: agentmon's own task metrics and Micrometer's JVM,
+ * process and system binders, every series labelled with {@code service}.
+ *
+ * <p>agentmon's collectors are registered when it is created. Micrometer's binders are bound
+ * later, by {@link #bindJvmMetrics()}: creating Micrometer's registry and binding them loads
+ * some 700 classes and takes 0.3-0.6 s of a core at a JVM's start, which would compete with the
+ * worker's own start-up. The agent binds them once that start-up has settled, and any scrape or
+ * push before that binds them first ({@link #withJvmMetrics()}), so that no read ever lacks them.
  */
 public final class AgentMeterRegistry {
 
-    private AgentMeterRegistry() {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final String service;
+    private final Object binding = new Object();
+    private volatile boolean jvmMetricsBound;
+
+    private AgentMeterRegistry(String service) {
+        this.service = service;
     }
 
     /**
-     * Builds the registry; call on an agent thread, never in premain (binders are slow to start).
+     * The registry with agentmon's own collectors; call on an agent thread, never in premain.
      * {@code exemplars} and {@code exporters} are what the exporters keep that the scrape shows.
      */
-    public static PrometheusRegistry create(String service, String version, AgentConfig config, SpanExemplars exemplars,
+    public static AgentMeterRegistry create(String service, String version, AgentConfig config, SpanExemplars exemplars,
             ExporterCounts exporters) {
-        MicrometerLogging.install();
-        PrometheusMeterRegistry micrometer = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        micrometer.config().commonTags("service", service);
-        new ClassLoaderMetrics().bindTo(micrometer);
-        new JvmMemoryMetrics().bindTo(micrometer);
-        new JvmGcMetrics().bindTo(micrometer);
-        new JvmHeapPressureMetrics().bindTo(micrometer);
-        new JvmThreadMetrics().bindTo(micrometer);
-        new JvmInfoMetrics().bindTo(micrometer);
-        new JvmCompilationMetrics().bindTo(micrometer);
-        new ProcessorMetrics().bindTo(micrometer);
-        new UptimeMetrics().bindTo(micrometer);
-        new FileDescriptorMetrics().bindTo(micrometer);
-        new DiskSpaceMetrics(new File(".").getAbsoluteFile()).bindTo(micrometer);
-        PrometheusRegistry registry = micrometer.getPrometheusRegistry();
+        AgentMeterRegistry metrics = new AgentMeterRegistry(service);
         InFlightSnapshot.useStuckAfter(config.stuckAfterNanos());
-        registry.register(new TaskMetricsCollector(service, config.histograms(), exemplars));
-        registry.register(new ExecutorMetricsCollector(service, config.executorNames(), config.histograms()));
-        registry.register(new EventMetricsCollector(service));
-        registry.register(new ContainerMetricsCollector(service, !config.docker().isEmpty(), config.histograms()));
-        registry.register(new AgentSelfCollector(service, version, exporters));
+        metrics.registry.register(new TaskMetricsCollector(service, config.histograms(), exemplars));
+        metrics.registry.register(new ExecutorMetricsCollector(service, config.executorNames(), config.histograms()));
+        metrics.registry.register(new EventMetricsCollector(service));
+        metrics.registry.register(new ContainerMetricsCollector(service, !config.docker().isEmpty(), config.histograms()));
+        metrics.registry.register(new AgentSelfCollector(service, version, exporters));
+        return metrics;
+    }
+
+    /** The registry, for collectors that others add; it may not hold the JVM's metrics yet. */
+    public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /** The registry as a scrape or a push must read it: with the JVM's metrics, bound now if they were not. */
+    public PrometheusRegistry withJvmMetrics() {
+        bindJvmMetrics();
+        return registry;
+    }
+
+    public boolean jvmMetricsBound() {
+        return jvmMetricsBound;
+    }
+
+    /**
+     * Binds Micrometer's binders into the registry, once; a second call, or one while another
+     * thread binds, returns when they are bound. A binder that fails is one warning, and what is
+     * bound by then, with agentmon's own series, is still served: it is not tried again.
+     */
+    public void bindJvmMetrics() {
+        if (jvmMetricsBound) {
+            return;
+        }
+        synchronized (binding) {
+            if (jvmMetricsBound) {
+                return;
+            }
+            try {
+                MicrometerBinders.bind(registry, service);
+            } catch (Throwable e) {
+                AgentLog.warn("the JVM's metrics (Micrometer's binders) could not all be bound: " + e
+                        + "; agentmon's own series are served without them");
+            } finally {
+                jvmMetricsBound = true;
+            }
+        }
     }
 }

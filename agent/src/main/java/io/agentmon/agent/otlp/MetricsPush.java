@@ -26,7 +26,7 @@ public final class MetricsPush implements Runnable {
 
     private final OtelConfig.Export export;
     private final long intervalNanos;
-    private final PrometheusRegistry registry;
+    private final Supplier<PrometheusRegistry> registry;
     private final Supplier<Resource> resource;
     private final InstrumentationScopeInfo scope;
     private final long startEpochNanos;
@@ -35,7 +35,7 @@ public final class MetricsPush implements Runnable {
     private final ExportLog log;
     private boolean toldSkipped;
 
-    private MetricsPush(OtelConfig.Export export, long intervalMillis, PrometheusRegistry registry,
+    private MetricsPush(OtelConfig.Export export, long intervalMillis, Supplier<PrometheusRegistry> registry,
             Supplier<Resource> resource, String version, long startEpochNanos) {
         this.export = export;
         this.log = new ExportLog("metrics push to " + export);
@@ -47,7 +47,7 @@ public final class MetricsPush implements Runnable {
     }
 
     /** Starts the push thread; the first push is one interval from now. */
-    static void start(OtelConfig otel, PrometheusRegistry registry, Supplier<Resource> resource, String version,
+    static void start(OtelConfig otel, Supplier<PrometheusRegistry> registry, Supplier<Resource> resource, String version,
             long startEpochNanos) {
         Thread thread = new Thread(new MetricsPush(otel.metrics(), otel.metricIntervalMillis(), registry, resource,
                 version, startEpochNanos), "agentmon-metrics-push");
@@ -86,7 +86,7 @@ public final class MetricsPush implements Runnable {
         if (converter == null) { // on the first push, not at start: the SDK's Resource brings java.util.logging up
             converter = new PrometheusToOtlp(resource.get(), scope, startEpochNanos);
         }
-        List<MetricData> metrics = converter.convert(registry.scrape(), epochNanos(), skipped);
+        List<MetricData> metrics = converter.convert(registry.get().scrape(), epochNanos(), skipped);
         if (!skipped.isEmpty() && !toldSkipped) {
             toldSkipped = true;
             AgentLog.warn("metrics push leaves out what it cannot convert: " + skipped);

@@ -6,6 +6,7 @@ import io.agentmon.agent.metrics.SpanExemplars;
 import io.agentmon.bootstrap.Traces;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Switches tracing on when {@code otel.traces.exporter} (or an OTLP endpoint) asks for it: the
@@ -47,10 +48,10 @@ public final class OtlpSetup {
 
     /**
      * Once the registry exists: push it over OTLP every {@code otel.metric.export.interval}, if
-     * {@code otel.metrics.exporter=otlp} asks for it. Cumulative totals start at
-     * {@code startEpochMillis}, when the agent started counting.
+     * {@code otel.metrics.exporter=otlp} asks for it, each push reading it as {@code registry}
+     * gives it then. Cumulative totals start at {@code startEpochMillis}, when the agent started counting.
      */
-    public static void startMetricsPush(OtelConfig otel, PrometheusRegistry registry, String service, String version,
+    public static void startMetricsPush(OtelConfig otel, Supplier<PrometheusRegistry> registry, String service, String version,
             long startEpochMillis) {
         if (otel == null || otel.metrics() == null) {
             return;

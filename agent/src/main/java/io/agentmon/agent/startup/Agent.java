@@ -11,6 +11,7 @@ import io.agentmon.agent.frameworks.Frameworks;
 import io.agentmon.agent.http.Endpoint;
 import io.agentmon.agent.instrument.InstrumentationStats;
 import io.agentmon.agent.instrument.AgentInstrumentation;
+import io.agentmon.agent.instrument.ClassLoadActivity;
 import io.agentmon.agent.live.FeedFanout;
 import io.agentmon.agent.metrics.AgentMeterRegistry;
 import io.agentmon.agent.metrics.ExporterCounts;
@@ -21,7 +22,6 @@ import io.agentmon.agent.otlp.SpanCounts;
 import io.agentmon.agent.summary.Summary;
 import io.agentmon.bootstrap.TaskRecorders;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -41,6 +41,7 @@ final class Agent {
     private final AgentConfig config;
     private final OtelConfig otel;
     private final InstrumentationStats stats;
+    private final ClassLoadActivity classLoads;
     private final int matcherCount;
     /** When the agent began counting: the start of every cumulative total it pushes. */
     private final long startEpochMillis;
@@ -48,11 +49,12 @@ final class Agent {
     private volatile Throwable startFailure;
     private volatile boolean serving;
 
-    private Agent(AgentConfig config, OtelConfig otel, InstrumentationStats stats, int matcherCount,
-            long startEpochMillis) {
+    private Agent(AgentConfig config, OtelConfig otel, InstrumentationStats stats, ClassLoadActivity classLoads,
+            int matcherCount, long startEpochMillis) {
         this.config = config;
         this.otel = otel;
         this.stats = stats;
+        this.classLoads = classLoads;
         this.matcherCount = matcherCount;
         this.startEpochMillis = startEpochMillis;
     }
@@ -63,8 +65,9 @@ final class Agent {
         BootstrapJar.appendTo(instrumentation);
         OtlpSetup.enableProbes(otel); // before weaving: woven code reads the switch
         InstrumentationStats stats = new InstrumentationStats();
-        AgentInstrumentation.install(instrumentation, config, stats, Frameworks.extensions(config));
-        return new Agent(config, otel, stats, config.tasks().size(), startEpochMillis);
+        ClassLoadActivity classLoads = new ClassLoadActivity();
+        AgentInstrumentation.install(instrumentation, config, stats, classLoads, Frameworks.extensions(config));
+        return new Agent(config, otel, stats, classLoads, config.tasks().size(), startEpochMillis);
     }
 
     void startInBackground() {
@@ -97,28 +100,30 @@ final class Agent {
             AgentLog.warn("tracing could not start: " + e + "; metrics are recorded, spans are dropped");
         }
         boolean pushing = false;
+        AgentMeterRegistry metrics = null;
+        Summary summary = null;
         try {
             // Built before binding, so that a worker that pushes its metrics still does when the
-            // port is taken; binding later costs the endpoint the binders' start-up time, nothing else.
-            // The exporters' own counts, read at each scrape: startup is the one package that knows them all.
+            // port is taken. The exporters' own counts, read at each scrape: startup is the one
+            // package that knows them all.
             ExporterCounts exporters = new ExporterCounts(FeedFanout::dropped, SpanCounts::dropped, SpanCounts::exported,
                     PushCounts::failed);
-            PrometheusRegistry registry = AgentMeterRegistry.create(service, version(), config, exemplars, exporters);
+            metrics = AgentMeterRegistry.create(service, version(), config, exemplars, exporters);
             for (MultiCollector collector : Frameworks.collectors(config, service)) {
-                registry.register(collector);
+                metrics.registry().register(collector);
             }
             try {
-                OtlpSetup.startMetricsPush(otel, registry, service, version(), startEpochMillis);
+                OtlpSetup.startMetricsPush(otel, metrics::withJvmMetrics, service, version(), startEpochMillis);
                 pushing = otel != null && otel.metrics() != null;
             } catch (Throwable e) {
                 AgentLog.warn("metrics push could not start: " + e + "; metrics are still served");
             }
-            Summary summary = new Summary(service, version(), config.executorNames(), !config.docker().isEmpty());
+            summary = new Summary(service, version(), config.executorNames(), !config.docker().isEmpty());
             // Throws, naming the key, when the port is taken or the protection cannot be set up.
-            Endpoint endpoint = Endpoint.start(config.host(), config.port(), config.http(), registry, config.histograms(),
-                    this::readiness, config.taskStacks(), summary::json);
+            Endpoint endpoint = Endpoint.start(config.host(), config.port(), config.http(), metrics::withJvmMetrics,
+                    config.histograms(), this::readiness, config.taskStacks(), summary::json);
             serving = true;
-            summary.start(); // one daemon thread sampling what /metrics/summary and the page chart
+            EndpointAtExit.register(endpoint);
             // For `java -jar agentmon.jar attach`, which reads it through the Attach API.
             String url = (endpoint.isTls() ? "https://" : "http://") + StartLine.openableHost(endpoint.address(), config.host())
                     + ":" + endpoint.address().getPort() + "/metrics";
@@ -138,6 +143,19 @@ final class Agent {
         }
         if (serving) {
             checkTaskMatchersLater();
+        }
+        if (serving || pushing) {
+            // Micrometer's binders and the page's history last, once the worker's start-up has
+            // settled. A scrape or push that comes first binds the binders itself, so none reads the
+            // registry without them; the history only begins later.
+            AgentMeterRegistry registry = metrics;
+            if (SettledStartup.await(classLoads::quietNanos, registry::jvmMetricsBound, SettledStartup.QUIET_NANOS,
+                    SettledStartup.AT_MOST_NANOS)) {
+                registry.bindJvmMetrics();
+            }
+            if (serving) {
+                summary.start(); // one daemon thread sampling what /metrics/summary and the page chart
+            }
         }
     }
 

@@ -25,11 +25,11 @@ final class SummaryJson {
                 .append(",\"intervalSeconds\":").append(History.INTERVAL_SECONDS)
                 .append(",\"worker\":{\"service\":").append(JsonText.string(worker.service))
                 .append(",\"host\":").append(JsonText.string(worker.host()))
-                .append(",\"pid\":").append(worker.pid)
+                .append(",\"pid\":").append(worker.pid())
                 .append(",\"version\":").append(JsonText.string(worker.version))
                 .append(",\"javaVersion\":").append(JsonText.string(worker.javaVersion))
-                .append(",\"startTime\":").append(worker.startMillis)
-                .append(",\"uptimeSeconds\":").append(number(Math.max(0, reading.timeMillis - worker.startMillis) / 1000.0))
+                .append(",\"startTime\":").append(worker.startMillis())
+                .append(",\"uptimeSeconds\":").append(number(Math.max(0, reading.timeMillis - worker.startMillis()) / 1000.0))
                 .append('}')
                 .append(",\"tasks\":[");
         boolean first = true;

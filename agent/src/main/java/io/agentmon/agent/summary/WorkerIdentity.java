@@ -7,20 +7,41 @@ import java.net.InetAddress;
  * Which worker a summary is about: its service, host, process id, the agent's version, the JVM's
  * version and when the JVM started (the start time {@code process_start_time_seconds} reports).
  * The host name is looked up once, on the first request that needs it (an agent thread), not at
- * start-up: the lookup may ask a name server.
+ * start-up: the lookup may ask a name server. The process id and the start time likewise: the
+ * first use of {@code ProcessHandle} or of the JVM's management beans costs tens of milliseconds
+ * of class loading each, which the endpoint's start need not spend beside the worker's.
  */
 final class WorkerIdentity {
 
     final String service;
     final String version;
     final String javaVersion = System.getProperty("java.version", "");
-    final long pid = ProcessHandle.current().pid();
-    final long startMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
     private volatile String host;
+    private volatile long startMillis;
+    private volatile long pid;
 
     WorkerIdentity(String service, String version) {
         this.service = service;
         this.version = version;
+    }
+
+    long pid() {
+        long known = pid;
+        if (known == 0) {
+            known = ProcessHandle.current().pid();
+            pid = known;
+        }
+        return known;
+    }
+
+    /** When the JVM started, in milliseconds since the epoch. */
+    long startMillis() {
+        long known = startMillis;
+        if (known == 0) {
+            known = ManagementFactory.getRuntimeMXBean().getStartTime();
+            startMillis = known;
+        }
+        return known;
     }
 
     /** The host's name as the JVM resolves it ({@code InetAddress.getLocalHost()}), else its address, else "unknown". */

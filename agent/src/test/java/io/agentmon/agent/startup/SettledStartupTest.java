@@ -1,0 +1,46 @@
+package io.agentmon.agent.startup;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The wait for the worker's start-up to settle ends by each of its three ways, and on an interrupt. */
+class SettledStartupTest {
+
+    private static final long QUIET = TimeUnit.MILLISECONDS.toNanos(300);
+    private static final long NEVER = TimeUnit.DAYS.toNanos(1);
+
+    @Test
+    void endsOnceClassLoadingHasPaused() {
+        AtomicInteger polls = new AtomicInteger();
+        // quiet for 0, 100, 200 then 300 ms: the fourth poll sees the pause
+        assertTrue(SettledStartup.await(() -> TimeUnit.MILLISECONDS.toNanos(100L * polls.getAndIncrement()), () -> false,
+                QUIET, NEVER));
+        assertTrue(polls.get() == 4, "polled until the pause: " + polls.get());
+    }
+
+    @Test
+    void endsAtTheBoundWhenClassesNeverStopLoading() {
+        assertTrue(SettledStartup.await(() -> 0, () -> false, QUIET, TimeUnit.MILLISECONDS.toNanos(200)));
+    }
+
+    @Test
+    void endsWhenTheWaitIsNoLongerNeeded() {
+        AtomicInteger polls = new AtomicInteger();
+        assertTrue(SettledStartup.await(() -> 0, () -> polls.incrementAndGet() > 2, QUIET, NEVER));
+    }
+
+    @Test
+    void anInterruptEndsItAndIsKept() {
+        Thread.currentThread().interrupt();
+        try {
+            assertFalse(SettledStartup.await(() -> 0, () -> false, QUIET, NEVER));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+}
