@@ -19,15 +19,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What the agent does around the worker's start and exit, so as not to slow either: Micrometer's
- * binders are bound once the worker's class loading pauses, yet every scrape has the JVM's
- * metrics; and at exit the endpoint closes once no task is in flight (so that the JVM does not
- * wait for its sockets' threads), but stays open while a draining worker's last runs finish.
+ * What the agent does around the worker's start and exit, so as not to slow either: the port and
+ * Micrometer's binders wait until the worker's class loading pauses (5 s at most), and every
+ * scrape has the JVM's metrics; at exit the endpoint closes once no task is in flight (so that the
+ * JVM does not wait for its sockets' threads), but stays open while a draining worker's last runs
+ * finish.
  */
 class StartAndExitTest {
 
     /** A class of Micrometer's registry, relocated: it loads when the binders are bound. */
     private static final String MICROMETER_REGISTRY = "io.agentmon.shaded.micrometer.prometheusmetrics.PrometheusMeterRegistry ";
+    /** agentmon's HTTP server: it loads when the port is bound. */
+    private static final String HTTP_SERVER = "io.agentmon.agent.http.server.HttpServer ";
     private static final String TICK = "io.agentmon.it.fixtures.startup.Tick ";
 
     @TempDir
@@ -38,13 +41,14 @@ class StartAndExitTest {
     }
 
     /**
-     * A worker still loading a class every 10 ms, so the agent has not bound the binders yet (it
-     * waits for a 0.3 s pause, or 5 s): the first scrape, made as soon as the agent serves, binds
-     * them itself and has the JVM's metrics beside the tasks'.
+     * A worker that never stops loading classes (one every 10 ms for a minute) still gets its
+     * endpoint, once the 5 s bound is reached, and the first scrape, made as soon as the agent
+     * serves, has the JVM's metrics beside the tasks' (binding them itself if the agent's own
+     * binding, which follows the port's, has not finished).
      */
     @ParameterizedTest
     @MethodSource("jdks")
-    void theFirstScrapeHasTheJvmMetricsWhileTheWorkerStillStarts(Path java) throws IOException {
+    void aWorkerThatNeverSettlesIsServedAndItsFirstScrapeHasTheJvmMetrics(Path java) throws IOException {
         try (WorkerProcess worker = WorkerProcess.builder(java)
                 .onLoopback()
                 .property("agentmon.tasks", ClassLoadingWorker.class.getName() + "#tick")
@@ -59,13 +63,13 @@ class StartAndExitTest {
     }
 
     /**
-     * With no scrape at all, the binders are bound after the worker's class loading pauses (the
-     * class-load log has the last of the worker's 2 s of loads before Micrometer's registry), and
-     * a scrape then has the JVM's metrics.
+     * The port and the binders wait for the worker's class loading to pause: in the class-load
+     * log, the last of the worker's 2 s of loads comes before agentmon's HTTP server and
+     * Micrometer's registry; a scrape then has the JVM's metrics.
      */
     @ParameterizedTest
     @MethodSource("jdks")
-    void withoutAScrapeTheBindersAreBoundOnceClassLoadingPauses(Path java) throws IOException {
+    void thePortAndTheBindersWaitForClassLoadingToPause(Path java) throws IOException {
         Path log = dir.resolve("class-load.log");
         try (WorkerProcess worker = WorkerProcess.builder(java)
                 .onLoopback()
@@ -74,13 +78,12 @@ class StartAndExitTest {
                 .fixture(ClassLoadingWorker.class, List.of(), "2", "60")
                 .start()) {
             int port = worker.agentPort();
-            worker.waitFor(60, "Micrometer's registry in the class-load log, with no scrape made",
-                    () -> read(log).contains(MICROMETER_REGISTRY));
+            worker.waitFor(60, "Micrometer's registry in the class-load log", () -> read(log).contains(MICROMETER_REGISTRY));
             String loads = read(log);
             int lastTick = loads.lastIndexOf(TICK);
             assertTrue(lastTick > 0, "the worker's own loads are in the log");
-            assertTrue(lastTick < loads.indexOf(MICROMETER_REGISTRY),
-                    "the binders wait for the worker's class loading to pause: its last load comes first");
+            assertTrue(lastTick < loads.indexOf(HTTP_SERVER), "the port waits for the worker's class loading to pause");
+            assertTrue(lastTick < loads.indexOf(MICROMETER_REGISTRY), "the binders wait for it too");
             assertTrue(worker.stdout().contains("loaded "), "the worker had finished loading:\n" + worker.stdout());
             Scrape scrape = WorkerProcess.Http.scrape(port);
             assertFalse(scrape.find("jvm_memory_used_bytes").isEmpty(), "JVM memory served");

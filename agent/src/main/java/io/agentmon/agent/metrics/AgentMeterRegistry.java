@@ -9,10 +9,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * process and system binders, every series labelled with {@code service}.
  *
  * <p>agentmon's collectors are registered when it is created. Micrometer's binders are bound
- * later, by {@link #bindJvmMetrics()}: creating Micrometer's registry and binding them loads
- * some 700 classes and takes 0.3-0.6 s of a core at a JVM's start, which would compete with the
- * worker's own start-up. The agent binds them once that start-up has settled, and any scrape or
- * push before that binds them first ({@link #withJvmMetrics()}), so that no read ever lacks them.
+ * by {@link #bindJvmMetrics()}: creating Micrometer's registry and binding them loads some 700
+ * classes and takes 0.3-0.6 s of a core at a JVM's start. The agent binds them right after the
+ * port (both once the worker's start-up has settled), and a scrape or push that comes first binds
+ * them itself ({@link #withJvmMetrics()}), so that no read ever lacks them.
  */
 public final class AgentMeterRegistry {
 

@@ -99,6 +99,15 @@ final class Agent {
         } catch (Throwable e) {
             AgentLog.warn("tracing could not start: " + e + "; metrics are recorded, spans are dropped");
         }
+        // The rest waits for the worker's start-up to settle, so as not to compete with it for the
+        // cores (binding the port and Micrometer's binders cost 0.1-0.6 s of a core at a JVM's
+        // start); spans are exported from the start, since their buffer is bounded. In strict mode
+        // premain waits for the port, and the worker with it, so there is nothing to wait for.
+        if (!config.strict() && !SettledStartup.await(classLoads::quietNanos, SettledStartup.QUIET_NANOS,
+                SettledStartup.AT_MOST_NANOS)) {
+            started.countDown();
+            return; // interrupted: the JVM is going away
+        }
         boolean pushing = false;
         AgentMeterRegistry metrics = null;
         Summary summary = null;
@@ -145,14 +154,9 @@ final class Agent {
             checkTaskMatchersLater();
         }
         if (serving || pushing) {
-            // Micrometer's binders and the page's history last, once the worker's start-up has
-            // settled. A scrape or push that comes first binds the binders itself, so none reads the
-            // registry without them; the history only begins later.
-            AgentMeterRegistry registry = metrics;
-            if (SettledStartup.await(classLoads::quietNanos, registry::jvmMetricsBound, SettledStartup.QUIET_NANOS,
-                    SettledStartup.AT_MOST_NANOS)) {
-                registry.bindJvmMetrics();
-            }
+            // A scrape or push that comes before this binds the binders itself, so none reads the
+            // registry without them.
+            metrics.bindJvmMetrics();
             if (serving) {
                 summary.start(); // one daemon thread sampling what /metrics/summary and the page chart
             }

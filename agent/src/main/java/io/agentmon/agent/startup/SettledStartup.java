@@ -1,14 +1,13 @@
 package io.agentmon.agent.startup;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
  * Waits, on an agent thread, until the worker's start-up has settled: no class loaded for
- * {@link #QUIET_NANOS}, or {@link #AT_MOST_NANOS} after the wait began, whichever comes first,
- * or until something else made the wait pointless. What the agent does next (binding
- * Micrometer's binders) then no longer competes with the worker's own start for the cores.
+ * {@link #QUIET_NANOS}, or {@link #AT_MOST_NANOS} after the wait began, whichever comes first.
+ * What the agent does next (binding the port, Micrometer's binders) then no longer competes with
+ * the worker's own start for the cores.
  */
 final class SettledStartup {
 
@@ -21,13 +20,10 @@ final class SettledStartup {
     private SettledStartup() {
     }
 
-    /**
-     * Returns once {@code quietNanos} reports at least {@code quiet}, {@code atMost} has passed, or
-     * {@code done} is true; false if interrupted.
-     */
-    static boolean await(LongSupplier quietNanos, BooleanSupplier done, long quiet, long atMost) {
+    /** Returns once {@code quietNanos} reports at least {@code quiet} or {@code atMost} has passed; false if interrupted. */
+    static boolean await(LongSupplier quietNanos, long quiet, long atMost) {
         long deadline = System.nanoTime() + atMost;
-        while (!done.getAsBoolean() && quietNanos.getAsLong() < quiet && System.nanoTime() - deadline < 0) {
+        while (quietNanos.getAsLong() < quiet && System.nanoTime() - deadline < 0) {
             try {
                 Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {

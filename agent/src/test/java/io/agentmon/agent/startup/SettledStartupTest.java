@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The wait for the worker's start-up to settle ends by each of its three ways, and on an interrupt. */
+/** The wait for the worker's start-up to settle ends by each of its two ways, and on an interrupt. */
 class SettledStartupTest {
 
     private static final long QUIET = TimeUnit.MILLISECONDS.toNanos(300);
@@ -17,27 +17,20 @@ class SettledStartupTest {
     void endsOnceClassLoadingHasPaused() {
         AtomicInteger polls = new AtomicInteger();
         // quiet for 0, 100, 200 then 300 ms: the fourth poll sees the pause
-        assertTrue(SettledStartup.await(() -> TimeUnit.MILLISECONDS.toNanos(100L * polls.getAndIncrement()), () -> false,
-                QUIET, NEVER));
+        assertTrue(SettledStartup.await(() -> TimeUnit.MILLISECONDS.toNanos(100L * polls.getAndIncrement()), QUIET, NEVER));
         assertTrue(polls.get() == 4, "polled until the pause: " + polls.get());
     }
 
     @Test
     void endsAtTheBoundWhenClassesNeverStopLoading() {
-        assertTrue(SettledStartup.await(() -> 0, () -> false, QUIET, TimeUnit.MILLISECONDS.toNanos(200)));
-    }
-
-    @Test
-    void endsWhenTheWaitIsNoLongerNeeded() {
-        AtomicInteger polls = new AtomicInteger();
-        assertTrue(SettledStartup.await(() -> 0, () -> polls.incrementAndGet() > 2, QUIET, NEVER));
+        assertTrue(SettledStartup.await(() -> 0, QUIET, TimeUnit.MILLISECONDS.toNanos(200)));
     }
 
     @Test
     void anInterruptEndsItAndIsKept() {
         Thread.currentThread().interrupt();
         try {
-            assertFalse(SettledStartup.await(() -> 0, () -> false, QUIET, NEVER));
+            assertFalse(SettledStartup.await(() -> 0, QUIET, NEVER));
             assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
         } finally {
             Thread.interrupted();
