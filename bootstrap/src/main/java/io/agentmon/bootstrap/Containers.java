@@ -58,7 +58,7 @@ public final class Containers {
 
     /** Sets the allocation-duration buckets; call before any allocation is recorded. */
     private static HistogramLayout layout(long[] boundsNanos) {
-        return new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
+        return HistogramLayout.of(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
     }
 
     public static void useBuckets(long[] boundsNanos) {

@@ -18,20 +18,20 @@ public final class ExecutorRegistry {
 
     private static final AtomicReferenceArray<ExecutorRecorder> RECORDERS = new AtomicReferenceArray<>(SLOTS);
     private static final LongAdder REFUSED = new LongAdder();
-    private static volatile HistogramLayout queueWaitLayout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
-    private static volatile HistogramLayout runTimeLayout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
+    private static volatile HistogramLayout queueWaitLayout = HistogramLayout.of(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
+    private static volatile HistogramLayout runTimeLayout = HistogramLayout.of(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
 
     private ExecutorRegistry() {
     }
 
     /** Sets the queue-wait histogram's bucket bounds for pools registered from now on. */
     public static void useQueueWaitBuckets(long[] boundsNanos) {
-        queueWaitLayout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
+        queueWaitLayout = HistogramLayout.of(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
     }
 
     /** Sets the run-time histogram's bucket bounds for pools registered from now on. */
     public static void useRunTimeBuckets(long[] boundsNanos) {
-        runTimeLayout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
+        runTimeLayout = HistogramLayout.of(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
     }
 
     /** The recorder of {@code pool}, registering it on first sight; null when the table has no room. */

@@ -1,7 +1,6 @@
 package io.agentmon.bootstrap;
 
 import java.util.Arrays;
-import java.util.TreeSet;
 
 /**
  * Where a duration lands: the bucket layout of Prometheus native histograms (and OpenTelemetry's
@@ -75,16 +74,8 @@ public final class HistogramLayout {
 
         long[] nativeUppers = nativeUppers(schema);
         int firstIndex = firstNativeIndex();
-        TreeSet<Long> thresholds = new TreeSet<>();
-        thresholds.add(ZERO_THRESHOLD_NANOS);
-        for (long upper : nativeUppers) {
-            thresholds.add(upper);
-        }
-        thresholds.add(Long.MAX_VALUE);
-        for (long bound : classicBoundsNanos) {
-            thresholds.add(bound);
-        }
-        int slots = thresholds.size();
+        long[] thresholds = thresholds(nativeUppers, this.classicBoundsNanos);
+        int slots = thresholds.length;
         slotUpperNanos = new long[slots];
         slotNativeIndex = new int[slots];
         slotClassicBucket = new int[slots];
@@ -116,6 +107,48 @@ public final class HistogramLayout {
             }
             cellFirstSlot[cell] = first;
         }
+    }
+
+    /**
+     * The layout of {@code schema} with {@code classicBoundsNanos}, made once: the agent's
+     * histograms of tasks, pools and containers mostly share their bounds, and each layout made
+     * anew cost 2-5 ms of an interpreted premain.
+     */
+    public static synchronized HistogramLayout of(int schema, long[] classicBoundsNanos) {
+        for (HistogramLayout known : MADE) {
+            if (known != null && known.schema == schema && Arrays.equals(known.classicBoundsNanos, classicBoundsNanos)) {
+                return known;
+            }
+        }
+        HistogramLayout made = new HistogramLayout(schema, classicBoundsNanos);
+        MADE[madeNext] = made;
+        madeNext = (madeNext + 1) % MADE.length;
+        return made;
+    }
+
+    /** The last few layouts {@link #of} made (a configuration has three kinds of bounds, and the empty ones). */
+    private static final HistogramLayout[] MADE = new HistogramLayout[8];
+    private static int madeNext;
+
+    /**
+     * The slots' upper bounds: the zero bucket's threshold, the finite native bounds, the classic
+     * bounds and {@code Long.MAX_VALUE}, sorted, each once (a primitive sort: a set of boxed longs
+     * cost an interpreted premain a few milliseconds per layout).
+     */
+    private static long[] thresholds(long[] nativeUppers, long[] classicBounds) {
+        long[] all = new long[nativeUppers.length + classicBounds.length + 2];
+        System.arraycopy(nativeUppers, 0, all, 0, nativeUppers.length);
+        System.arraycopy(classicBounds, 0, all, nativeUppers.length, classicBounds.length);
+        all[all.length - 2] = ZERO_THRESHOLD_NANOS;
+        all[all.length - 1] = Long.MAX_VALUE;
+        Arrays.sort(all);
+        int count = 0;
+        for (long value : all) {
+            if (count == 0 || value != all[count - 1]) {
+                all[count++] = value;
+            }
+        }
+        return Arrays.copyOf(all, count);
     }
 
     /** The slot that counts a duration of {@code nanos} (negative durations count as 0). */

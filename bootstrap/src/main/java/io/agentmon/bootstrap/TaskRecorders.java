@@ -27,7 +27,7 @@ public final class TaskRecorders {
 
     private static final AtomicReferenceArray<TaskRecorder> RECORDERS = new AtomicReferenceArray<>(CAPACITY);
     private static final Map<String, Integer> IDS = new HashMap<>(); // guarded by itself
-    private static volatile HistogramLayout layout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
+    private static volatile HistogramLayout layout = HistogramLayout.of(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
     private static volatile int size;
     private static int configured; // labels counted against MAX_TASKS; guarded by IDS
     private static int other = -1; // guarded by IDS
@@ -41,7 +41,7 @@ public final class TaskRecorders {
 
     /** Sets the histogram bucket bounds for recorders created from now on. */
     public static void useBuckets(long[] boundsNanos) {
-        layout = new HistogramLayout(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
+        layout = HistogramLayout.of(HistogramLayout.DEFAULT_SCHEMA, boundsNanos);
     }
 
     /**

@@ -234,4 +234,25 @@ class HistogramLayoutTest {
         }
         assertEquals(Double.POSITIVE_INFINITY, seconds[CLASSIC.length]);
     }
+
+    /** One layout per schema and bounds, shared; and the same slots as one made anew, bounds under the zero threshold included. */
+    @Test
+    void layoutsOfTheSameBoundsAreOneAndEqualToANewOne() {
+        long[] bounds = {100, 953, 5_000, 1_000_000, 2_000_000_000L};
+        HistogramLayout shared = HistogramLayout.of(3, bounds);
+        assertTrue(shared == HistogramLayout.of(3, bounds.clone()), "the same bounds give the same layout");
+        assertTrue(shared != HistogramLayout.of(3, new long[] {5_000}), "other bounds, another layout");
+        assertTrue(shared != HistogramLayout.of(4, bounds), "another schema, another layout");
+        HistogramLayout fresh = new HistogramLayout(3, bounds);
+        assertEquals(fresh.slots(), shared.slots());
+        for (int slot = 0; slot < fresh.slots(); slot++) {
+            assertEquals(fresh.slotUpperNanos(slot), shared.slotUpperNanos(slot), "slot " + slot);
+            if (slot > 0) {
+                assertTrue(shared.slotUpperNanos(slot) > shared.slotUpperNanos(slot - 1), "increasing at slot " + slot);
+            }
+        }
+        assertEquals(100, shared.slotUpperNanos(0), "a classic bound below the zero threshold is the first slot's");
+        assertEquals(HistogramLayout.ZERO_THRESHOLD_NANOS, shared.slotUpperNanos(1), "then the zero threshold, once");
+        assertEquals(Long.MAX_VALUE, shared.slotUpperNanos(shared.slots() - 1));
+    }
 }

@@ -74,13 +74,18 @@ final class WeavingRoutes {
     }
 
     Route route(String className, ClassLoader loader) {
+        if (!ByName.isWorkerLoader(loader)) {
+            // The JDK's own loaders, which load most of a JVM's classes (the install routes the
+            // thousand loaded before it): only the JDK hooks and the hooked types are woven there.
+            if (loader == null && InstrumentationStats.JDK_HOOKS.containsKey(className)) {
+                return Route.JDK_HOOKS;
+            }
+            return hooked.contains(className) ? Route.BYTE_BUDDY : Route.NONE;
+        }
         for (String prefix : IGNORED) {
             if (className.startsWith(prefix)) {
                 return Route.NONE;
             }
-        }
-        if (loader == null && InstrumentationStats.JDK_HOOKS.containsKey(className)) {
-            return Route.JDK_HOOKS;
         }
         if (hooked.contains(className)) {
             return Route.BYTE_BUDDY;
