@@ -19,7 +19,11 @@ final class EndpointAtExit {
     }
 
     static void register(Endpoint endpoint) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeWhenIdle(endpoint), "agentmon-endpoint-exit"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeWhenIdle(endpoint), "agentmon-endpoint-exit"));
+        } catch (IllegalStateException shuttingDown) {
+            closeWhenIdle(endpoint); // the port was bound as the JVM began to exit
+        }
     }
 
     /**
