@@ -52,7 +52,8 @@ public final class AgentMeterRegistry {
         return registry;
     }
 
-    public boolean jvmMetricsBound() {
+    /** Whether the binders are bound (or failed, once): for the tests. */
+    boolean jvmMetricsBound() {
         return jvmMetricsBound;
     }
 

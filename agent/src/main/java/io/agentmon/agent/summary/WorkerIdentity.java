@@ -17,8 +17,6 @@ final class WorkerIdentity {
     final String version;
     final String javaVersion = System.getProperty("java.version", "");
     private volatile String host;
-    private volatile long startMillis;
-    private volatile long pid;
 
     WorkerIdentity(String service, String version) {
         this.service = service;
@@ -26,22 +24,12 @@ final class WorkerIdentity {
     }
 
     long pid() {
-        long known = pid;
-        if (known == 0) {
-            known = ProcessHandle.current().pid();
-            pid = known;
-        }
-        return known;
+        return ThisProcess.PID;
     }
 
     /** When the JVM started, in milliseconds since the epoch. */
     long startMillis() {
-        long known = startMillis;
-        if (known == 0) {
-            known = ManagementFactory.getRuntimeMXBean().getStartTime();
-            startMillis = known;
-        }
-        return known;
+        return ThisProcess.START_MILLIS;
     }
 
     /** The host's name as the JVM resolves it ({@code InetAddress.getLocalHost()}), else its address, else "unknown". */
@@ -56,5 +44,14 @@ final class WorkerIdentity {
             host = known;
         }
         return known;
+    }
+
+    /** Read when first asked for: the JVM initialises a class on its first use, once, for every thread. */
+    private static final class ThisProcess {
+        static final long PID = ProcessHandle.current().pid();
+        static final long START_MILLIS = ManagementFactory.getRuntimeMXBean().getStartTime();
+
+        private ThisProcess() {
+        }
     }
 }
