@@ -90,7 +90,7 @@ class StartAndExitTest {
         }
     }
 
-    /** A worker exiting with nothing in flight: the endpoint is closed while the worker's own shutdown hook still runs. */
+    /** A worker exiting with nothing in flight: the port is closed while the worker's own shutdown hook still runs. */
     @ParameterizedTest
     @MethodSource("jdks")
     void atExitWithNoTaskInFlightTheEndpointCloses(Path java) throws IOException {
@@ -104,7 +104,10 @@ class StartAndExitTest {
         }
     }
 
-    /** A worker draining at exit: its endpoint still serves, with the run in flight, until the run ends. */
+    /**
+     * A worker draining at exit: once the agent's exit hook has run (and left its watcher), the
+     * endpoint still serves, with the run in flight; the worker then exits when the run ends.
+     */
     @ParameterizedTest
     @MethodSource("jdks")
     void atExitADrainingWorkerIsStillScraped(Path java) throws IOException {
@@ -115,8 +118,9 @@ class StartAndExitTest {
                 .fixture(ExitingWorker.class, List.of(), "draining", done.toString())
                 .start()) {
             int port = worker.agentPort();
-            worker.waitFor(60, "the worker's 'exiting' line", () -> worker.stdout().contains("exiting"));
-            WorkerProcess.Http.pause(300); // the agent's shutdown hook has run by now
+            worker.waitFor(60, "the worker's shutdown hook's first line", () -> worker.stdout().contains("agent waits for the drain: "));
+            assertTrue(worker.stdout().contains("agent waits for the drain: true"),
+                    "the agent's exit hook has run and left its watcher:\n" + worker.stdout() + worker.stderr());
             Scrape scrape = WorkerProcess.Http.scrape(port);
             assertEquals(1.0, scrape.sum("agentmon_tasks_active"), "the draining run in flight:\n" + scrape.text());
             Files.createFile(done);
