@@ -1,6 +1,7 @@
 package io.agentmon.agent.instrument;
 
 import io.agentmon.agent.matching.ByName;
+import io.agentmon.agent.matching.WorkerClasses;
 import io.agentmon.agent.matching.MethodMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,7 +75,7 @@ final class WeavingRoutes {
     }
 
     Route route(String className, ClassLoader loader) {
-        if (!ByName.isWorkerLoader(loader)) {
+        if (!WorkerClasses.isWorkerLoader(loader)) {
             // The JDK's own loaders, which load most of a JVM's classes (the install routes the
             // thousand loaded before it): only the JDK hooks and the hooked types are woven there.
             if (loader == null && InstrumentationStats.JDK_HOOKS.containsKey(className)) {

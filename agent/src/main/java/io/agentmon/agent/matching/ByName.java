@@ -65,11 +65,6 @@ public final class ByName {
     }
 
     /** Whether a matcher list may weave this class at all: one of the worker's ({@link WorkerClasses}). */
-    /** Whether a class of this loader may be the worker's: not the bootstrap or the platform loader's. */
-    public static boolean isWorkerLoader(ClassLoader loader) {
-        return WorkerClasses.isWorkerLoader(loader);
-    }
-
     public static boolean mayWeave(String className, ClassLoader loader) {
         return WorkerClasses.isWorkerLoader(loader) && !WorkerClasses.excludedName(className);
     }

@@ -70,7 +70,7 @@ public final class WorkerClasses {
     }
 
     /** {@link #loaders()} as a plain test, for what is decided before Byte Buddy is asked. */
-    static boolean isWorkerLoader(ClassLoader loader) {
+    public static boolean isWorkerLoader(ClassLoader loader) {
         return loader != null && loader != PLATFORM;
     }
 
