@@ -135,7 +135,9 @@ class OtlpMetricsPushTest {
             assertFalse(push.metrics("jvm_memory_used_bytes").isEmpty(), "Micrometer's JVM meters are pushed too");
 
             // Cumulative from one start: every push after the first carries the same start time, and
-            // the same kind of histogram.
+            // the same kind of histogram. The push starts once the worker's start-up has settled, so
+            // the wanted push may be the first: wait for the next (one interval, 0.5 s).
+            worker.waitFor(30, "a second metrics push", () -> receiver.metricExports().size() >= 2);
             List<ReceivedMetrics> pushes = receiver.metricExports();
             assertTrue(pushes.size() >= 2, "pushed every interval: " + pushes.size());
             long start = startTimes(histogram).get(0);
