@@ -1,12 +1,12 @@
 package io.agentmon.agent.http;
 
 import io.agentmon.agent.config.HistogramKinds;
+import io.agentmon.agent.http.exposition.PrometheusProtobuf;
 import io.agentmon.agent.http.server.Handler;
 import io.agentmon.agent.http.server.Request;
 import io.agentmon.agent.http.server.Response;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
-import io.prometheus.metrics.expositionformats.internal.PrometheusProtobufWriterImpl;
 import io.agentmon.agent.metrics.HistogramPoints;
 import io.agentmon.agent.metrics.ScrapeFormat;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -30,7 +30,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class MetricsHandler implements Handler {
 
-    private static final String PROTOBUF = "application/vnd.google.protobuf";
+    private static final PrometheusProtobuf PROTOBUF_WRITER = new PrometheusProtobuf();
     private static final String OPEN_METRICS = "application/openmetrics-text";
     /** The first scrape's buffer, before any size is known. */
     static final int FIRST_BUFFER = 16 * 1024;
@@ -42,8 +42,9 @@ final class MetricsHandler implements Handler {
     private final Supplier<PrometheusRegistry> registry;
     private final HistogramKinds histograms;
     /**
-     * The writers, made by the first scrape: making them reads client_java's properties and loads
-     * its writers, tens of milliseconds that the endpoint's start need not spend beside the worker's.
+     * The text writers, made by the first text scrape: making them reads client_java's properties
+     * and loads its writers, tens of milliseconds that the endpoint's start need not spend beside
+     * the worker's. Protobuf is agentmon's own writer (no protobuf runtime in the jar).
      */
     private volatile ExpositionFormats formats;
     /** The last body's length per format (text, OpenMetrics, protobuf) and encoding (plain, gzip). */
@@ -60,9 +61,10 @@ final class MetricsHandler implements Handler {
 
     @Override
     public Response handle(Request request) throws IOException {
-        ExpositionFormatWriter writer = formats().findWriter(request.header("Accept"));
+        String accept = request.header("Accept");
+        boolean protobuf = PROTOBUF_WRITER.accepts(accept);
+        ExpositionFormatWriter writer = protobuf ? PROTOBUF_WRITER : formats().findWriter(accept);
         boolean gzip = acceptsGzip(request.header("Accept-Encoding"));
-        boolean protobuf = writer.getContentType().startsWith(PROTOBUF);
         int kind = (protobuf ? 2 : writer.getContentType().startsWith(OPEN_METRICS) ? 1 : 0) + (gzip ? 3 : 0);
         Body body = new Body(bufferFor(lastLength.get(kind)));
         try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
@@ -94,19 +96,6 @@ final class MetricsHandler implements Handler {
         }
         long size = (long) last + (last >>> SLACK_SHIFT) + MIN_BUFFER;
         return (int) Math.min(size, Integer.MAX_VALUE - 16);
-    }
-
-    /**
-     * client_java loads its protobuf writer by name. Named here, it is a root for the shade
-     * plugin's minimizeJar, which then keeps the classes it reaches and drops the rest of the
-     * protobuf runtime bundled with it: 184 classes, 0.49 MB of the jar (issue 12). In a class of
-     * its own, which nothing loads, so that naming it loads nothing either.
-     */
-    static final class MinimizeJarRoots {
-        static final Class<?> PROTOBUF_WRITER = PrometheusProtobufWriterImpl.class;
-
-        private MinimizeJarRoots() {
-        }
     }
 
     /** A body buffer whose array is handed to the response as it is. */
