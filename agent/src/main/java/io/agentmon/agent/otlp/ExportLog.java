@@ -1,6 +1,9 @@
 package io.agentmon.agent.otlp;
 
 import io.agentmon.agent.AgentLog;
+import io.opentelemetry.exporter.internal.FailedExportException;
+import io.opentelemetry.exporter.internal.grpc.GrpcResponse;
+import io.opentelemetry.exporter.internal.http.HttpSender;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.util.concurrent.TimeUnit;
 
@@ -39,8 +42,35 @@ final class ExportLog {
         }
     }
 
+    /**
+     * Why the export behind a failed {@code result} failed, in words that say what to fix (the
+     * collector's gRPC or HTTP status, or the I/O failure: a refused connection, an untrusted
+     * certificate), or null when the exporter gave no reason. The SDK's own log, which would
+     * say it, is silenced.
+     */
+    static String why(CompletableResultCode result) {
+        if (!result.isDone()) {
+            return "no answer in time";
+        }
+        Throwable failure = result.getFailureThrowable();
+        if (failure instanceof FailedExportException.GrpcExportException) {
+            GrpcResponse response = ((FailedExportException.GrpcExportException) failure).getResponse();
+            if (response != null) {
+                String description = response.grpcStatusDescription();
+                return "gRPC status " + response.grpcStatusValue() + (description == null ? "" : ": " + description);
+            }
+        } else if (failure instanceof FailedExportException.HttpExportException) {
+            HttpSender.Response response = ((FailedExportException.HttpExportException) failure).getResponse();
+            if (response != null) {
+                return "HTTP status " + response.statusCode() + " " + response.statusMessage();
+            }
+        }
+        Throwable cause = failure != null && failure.getCause() != null ? failure.getCause() : failure;
+        return cause == null ? null : cause.toString();
+    }
+
     /** An export failed ({@code why} may be null); {@code counted} says where the loss is counted. */
-    void failed(Throwable why, String counted) {
+    void failed(String why, String counted) {
         failing = true;
         long now = System.nanoTime();
         if (lastWarning == 0 || now - lastWarning > WARN_EVERY_NANOS) {

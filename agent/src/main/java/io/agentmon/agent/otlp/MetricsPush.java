@@ -2,6 +2,7 @@ package io.agentmon.agent.otlp;
 
 import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.config.OtelConfig;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
@@ -71,7 +72,7 @@ public final class MetricsPush implements Runnable {
                 return;
             } catch (Throwable e) { // never let the thread die: pushing would stop for good
                 PushCounts.FAILED.incrementAndGet();
-                log.failed(e, failedSoFar());
+                log.failed(e.toString(), failedSoFar());
             }
         }
     }
@@ -91,11 +92,12 @@ public final class MetricsPush implements Runnable {
             toldSkipped = true;
             AgentLog.warn("metrics push leaves out what it cannot convert: " + skipped);
         }
-        if (ExportLog.succeeded(exporter.export(metrics), export.timeoutMillis)) {
+        CompletableResultCode result = exporter.export(metrics);
+        if (ExportLog.succeeded(result, export.timeoutMillis)) {
             log.worked();
         } else {
             PushCounts.FAILED.incrementAndGet();
-            log.failed(null, failedSoFar());
+            log.failed(ExportLog.why(result), failedSoFar());
         }
     }
 

@@ -141,7 +141,7 @@ public final class SpanExport implements Runnable {
             } catch (Throwable e) { // never let the thread die: spans would pile up and drop forever
                 SpanCounts.FAILED.addAndGet(batch.size());
                 batch = new ArrayList<>(BATCH);
-                log.failed(e, dropped());
+                log.failed(e.toString(), dropped());
             }
         }
     }
@@ -152,26 +152,29 @@ public final class SpanExport implements Runnable {
             // that installs its own LogManager in main should get the chance to first.
             exporter = OtlpExporters.spans(export);
         }
-        if (export(exporter::export, batch, export.timeoutMillis, exemplars)) {
+        CompletableResultCode result = export(exporter::export, batch, export.timeoutMillis, exemplars);
+        if (result.isSuccess()) {
             log.worked();
         } else {
-            log.failed(null, dropped());
+            log.failed(ExportLog.why(result), dropped());
         }
     }
 
     /**
      * Hands {@code batch} to {@code exporter} and waits for its answer. Accepted, its task spans
      * become their buckets' exemplars and then count as exported; else they count as dropped.
+     * Returns the exporter's result, done unless the exporter never answered.
      */
-    static boolean export(Function<List<SpanData>, CompletableResultCode> exporter, List<SpanData> batch, long timeoutMillis,
-            TaskExemplars exemplars) {
-        if (ExportLog.succeeded(exporter.apply(Collections.unmodifiableList(batch)), timeoutMillis)) {
+    static CompletableResultCode export(Function<List<SpanData>, CompletableResultCode> exporter, List<SpanData> batch,
+            long timeoutMillis, TaskExemplars exemplars) {
+        CompletableResultCode result = exporter.apply(Collections.unmodifiableList(batch));
+        if (ExportLog.succeeded(result, timeoutMillis)) {
             offerExemplars(batch, exemplars); // before the count: a reader that sees the count sees the exemplars
             SpanCounts.EXPORTED.addAndGet(batch.size());
-            return true;
+        } else {
+            SpanCounts.FAILED.addAndGet(batch.size());
         }
-        SpanCounts.FAILED.addAndGet(batch.size());
-        return false;
+        return result;
     }
 
     private static void offerExemplars(List<SpanData> batch, TaskExemplars exemplars) {

@@ -71,12 +71,12 @@ class TaskExemplarsTest {
         long exported = SpanCounts.exported();
         long dropped = SpanCounts.dropped();
 
-        assertFalse(SpanExport.export(spans -> CompletableResultCode.ofFailure(), batch, 1000, exemplars));
+        assertFalse(SpanExport.export(spans -> CompletableResultCode.ofFailure(), batch, 1000, exemplars).isSuccess());
         assertEquals(0, exemplars.of(probe, Outcome.TIMEOUT, 3).size(), "refused: no exemplar points at it");
         assertEquals(dropped + 2, SpanCounts.dropped());
         assertEquals(exported, SpanCounts.exported());
 
-        assertTrue(SpanExport.export(spans -> CompletableResultCode.ofSuccess(), batch, 1000, exemplars));
+        assertTrue(SpanExport.export(spans -> CompletableResultCode.ofSuccess(), batch, 1000, exemplars).isSuccess());
         Exemplars timeouts = exemplars.of(probe, Outcome.TIMEOUT, 3);
         assertEquals(1, timeouts.size(), "the task span, not the container's");
         assertEquals(span(7), timeouts.get(0).getLabels().get("span_id"));
