@@ -69,7 +69,9 @@ class AgentJarTest {
     void theJarStaysShrunk() throws IOException {
         long bytes = Files.size(WorkerProcess.AGENT_JAR);
         System.out.println("agentmon.jar: " + bytes + " bytes");
-        // 13.2 MB unshrunk; a bound, not a target: it fails when the shrinking is lost.
-        assertTrue(bytes < 9_500_000L, "agentmon.jar is " + bytes + " bytes");
+        // 6.24 MB (issue 12 asks for at most 8 MB): shrunk by minimizeJar, with agentmon's own
+        // protobuf writer and gRPC sender in place of protobuf-java and OkHttp. A bound, not a
+        // target: it fails when the shrinking is lost or one of those comes back.
+        assertTrue(bytes < 7_000_000L, "agentmon.jar is " + bytes + " bytes");
     }
 }

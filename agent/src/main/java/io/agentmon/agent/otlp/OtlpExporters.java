@@ -72,7 +72,7 @@ final class OtlpExporters {
 
     private static synchronized void silenceSdkLogging() {
         if (sdkLoggers == null) {
-            // The parent of every relocated SDK and OkHttp logger.
+            // The parent of every relocated SDK logger.
             sdkLoggers = Logger.getLogger(OtlpExporters.class.getPackage().getName().replace("agent.otlp", "shaded"));
             sdkLoggers.setLevel(Level.OFF);
             sdkLoggers.setUseParentHandlers(false);

@@ -2,9 +2,15 @@ package io.agentmon.it.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
@@ -26,6 +32,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -38,6 +47,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * A real OTLP trace and metrics receiver in the test JVM, on 127.0.0.1 with free ports: OTLP/gRPC
@@ -76,8 +86,15 @@ public final class OtlpReceiver implements AutoCloseable {
     private int httpPort;
     private Server grpc;
     private HttpServer http;
+    /** The gRPC server's key when it speaks TLS (ALPN h2), else null. */
+    private final KeyManagerFactory tlsKey;
 
     private OtlpReceiver() {
+        this(null);
+    }
+
+    private OtlpReceiver(KeyManagerFactory tlsKey) {
+        this.tlsKey = tlsKey;
         for (Protocol protocol : Protocol.values()) {
             accepted.put(protocol, new AtomicInteger());
             refused.put(protocol, new AtomicInteger());
@@ -88,7 +105,25 @@ public final class OtlpReceiver implements AutoCloseable {
 
     /** Starts both servers on free loopback ports. */
     public static OtlpReceiver start() throws IOException {
-        OtlpReceiver receiver = new OtlpReceiver();
+        return start(new OtlpReceiver());
+    }
+
+    /** Like {@link #start()}, with the gRPC server on TLS under the test certificates' server key. */
+    public static OtlpReceiver startTls(TestCertificates certificates) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(certificates.serverKeystore)) {
+                store.load(in, TestCertificates.PASSWORD.toCharArray());
+            }
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, TestCertificates.PASSWORD.toCharArray());
+            return start(new OtlpReceiver(keys));
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static OtlpReceiver start(OtlpReceiver receiver) throws IOException {
         try {
             receiver.bind();
         } catch (IOException | RuntimeException e) {
@@ -100,7 +135,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>} of the gRPC server, as exporters take it. */
     public String grpcEndpoint() {
-        return "http://127.0.0.1:" + grpcPort;
+        return (tlsKey != null ? "https" : "http") + "://127.0.0.1:" + grpcPort;
     }
 
     /**
@@ -244,10 +279,14 @@ public final class OtlpReceiver implements AutoCloseable {
     }
 
     private synchronized void bind() throws IOException {
-        grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", grpcPort))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", grpcPort))
                 .addService(new TraceService())
                 .addService(new MetricsService())
-                .build();
+                .intercept(new GzipCounter());
+        if (tlsKey != null) {
+            builder.sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(tlsKey)).build());
+        }
+        grpc = builder.build();
         grpc.start();
         grpcPort = grpc.getPort();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 16);
@@ -268,6 +307,19 @@ public final class OtlpReceiver implements AutoCloseable {
             }
         }
         accepted.get(protocol).incrementAndGet();
+    }
+
+    /** Counts the gRPC requests that came gzipped (grpc-java inflates them before the service sees them). */
+    private final class GzipCounter implements ServerInterceptor {
+        private final Metadata.Key<String> encoding = Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
+
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+            if ("gzip".equals(headers.get(encoding))) {
+                gzipped.incrementAndGet();
+            }
+            return next.startCall(call, headers);
+        }
     }
 
     /** The generated service base: the method name and marshalling come from the official definitions. */
