@@ -54,6 +54,7 @@ final class Http2Connection implements Closeable {
     private static final int SETTINGS_MAX_FRAME_SIZE = 0x5;
 
     private static final int REFUSED_STREAM = 0x7;
+    private static final int CANCEL = 0x8;
     /** Every window starts at this (RFC 9113, 6.9.2), and a frame may carry this much until the server says more. */
     private static final int DEFAULT_WINDOW = 65_535;
     private static final int DEFAULT_MAX_FRAME = 16_384;
@@ -177,6 +178,13 @@ final class Http2Connection implements Closeable {
                 sent += chunk;
                 connectionWindow -= chunk;
                 streamWindow -= chunk;
+            }
+            if (sent < body.length) {
+                // Answered before the whole request was sent (an error, as a rule): close the
+                // stream from this side too, or the server keeps it open for a body not coming.
+                byte[] code = new byte[4];
+                putInt(code, 0, CANCEL);
+                writeFrame(RST_STREAM, 0, stream, code, 0, 4);
             }
             out.flush();
             while (!answer.ended) {

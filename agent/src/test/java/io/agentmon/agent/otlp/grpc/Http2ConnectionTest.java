@@ -119,6 +119,28 @@ class Http2ConnectionTest {
     }
 
     @Test
+    void anAnswerBeforeTheWholeBodyStopsTheBodyAndClosesTheStreamFromThisSideToo() throws Exception {
+        try (Http2Peer peer = new Http2Peer()) {
+            Future<Http2Connection.Answer> call = client.submit(() -> {
+                try (Http2Connection connection = Http2Connection.open("127.0.0.1", peer.port(), null, 5000)) {
+                    return connection.exchange(REQUEST, new byte[100_000], System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
+                }
+            });
+            peer.accept(setting(4, 1000));
+            Http2Peer.Frame headers = peer.until(HEADERS);
+            assertEquals(1000, peer.until(DATA).payload.length, "the window's worth");
+            peer.write(HEADERS, 0x4 | 0x1, headers.stream, block(":status", "200", "content-type", "application/grpc",
+                    "grpc-status", "8", "grpc-message", "too large"));
+            peer.write(WINDOW_UPDATE, 0, headers.stream, intBytes(50_000)); // room the client must not use now
+            Http2Connection.Answer answer = call.get(20, TimeUnit.SECONDS);
+            assertEquals("8", answer.header("grpc-status"));
+            Http2Peer.Frame reset = peer.until(RST_STREAM);
+            assertEquals(headers.stream, reset.stream);
+            assertArrayEquals(intBytes(8), reset.payload, "CANCEL");
+        }
+    }
+
+    @Test
     void aGoAwayBeforeTheAnswerMeansNotProcessedAndTheConnectionIsDone() throws Exception {
         try (Http2Peer peer = new Http2Peer()) {
             Future<Boolean> call = client.submit(() -> {
