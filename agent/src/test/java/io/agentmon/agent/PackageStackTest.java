@@ -52,12 +52,12 @@ class PackageStackTest {
         allow("config", "", "matching", BOOTSTRAP); // sizes bounded by the bootstrap's tables
         allow("http.server", "");
         allow("http.exposition", ""); // snapshots -> the protobuf exposition
-        allow("otlp.grpc", ""); // the SDK's exporters -> a gRPC call over HTTP/2
+        allow("otlp.transport", ""); // the SDK's exporters -> OTLP over HTTP/2 or HTTP/1.1
         allow("metrics", "", "config", BOOTSTRAP); // recorders -> snapshots
         allow("instrument", "", "config", "matching", BOOTSTRAP); // weaving: woven code calls the bootstrap
         allow("frameworks", "", "config", "matching", "instrument", "metrics", BOOTSTRAP); // built-in hooks and collectors
         allow("live", "", BOOTSTRAP); // drains the live feed's ring
-        allow("otlp", "", "config", "metrics", BOOTSTRAP); // drains the span ring, pushes the registry (otlp.grpc is found by ServiceLoader)
+        allow("otlp", "", "config", "metrics", BOOTSTRAP); // drains the span ring, pushes the registry (otlp.transport is found by ServiceLoader)
         allow("summary", "", "metrics", OUTCOME); // snapshots only
         allow("http", "", "config", "http.server", "http.exposition", "metrics", "live", OUTCOME); // snapshots only
         allow("cli", "http"); // java -jar agentmon.jar: attach, list, hash-password

@@ -1,4 +1,4 @@
-package io.agentmon.agent.otlp.grpc;
+package io.agentmon.agent.otlp.transport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,22 +1,18 @@
-package io.agentmon.agent.otlp.grpc;
+package io.agentmon.agent.otlp.transport;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -29,7 +25,7 @@ import javax.net.ssl.SSLSocketFactory;
  * stream ends. Between requests nobody reads; what the server sent meanwhile (settings, pings,
  * a GOAWAY) is handled before the next answer, in order. No thread of its own.
  */
-final class Http2Connection implements Closeable {
+final class Http2Connection implements Collector.Connection {
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -100,13 +96,9 @@ final class Http2Connection implements Closeable {
      */
     static Http2Connection open(String host, int port, SSLSocketFactory tls, int connectTimeoutMillis) throws IOException {
         long deadline = System.nanoTime() + Math.max(1, connectTimeoutMillis) * 1_000_000L;
-        Socket socket = new Socket();
+        // gRPC needs HTTP/2, so over TLS the server must agree to h2.
+        Socket socket = Sockets.connect(host, port, tls, "h2", connectTimeoutMillis);
         try {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), Math.max(1, connectTimeoutMillis));
-            if (tls != null) {
-                socket = handshake(socket, host, port, tls, connectTimeoutMillis);
-            }
             Http2Connection connection = new Http2Connection(socket, host + ":" + port);
             connection.out.write(PREFACE);
             byte[] settings = new byte[6];
@@ -118,28 +110,14 @@ final class Http2Connection implements Closeable {
             }
             return connection;
         } catch (IOException | RuntimeException e) {
-            closeQuietly(socket);
+            Sockets.closeQuietly(socket);
             throw e;
         }
     }
 
-    private static Socket handshake(Socket plain, String host, int port, SSLSocketFactory tls, int timeoutMillis)
-            throws IOException {
-        SSLSocket socket = (SSLSocket) tls.createSocket(plain, host, port, true);
-        SSLParameters parameters = socket.getSSLParameters();
-        parameters.setApplicationProtocols(new String[] {"h2"});
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        socket.setSSLParameters(parameters);
-        socket.setSoTimeout(Math.max(1, timeoutMillis));
-        socket.startHandshake();
-        if (!"h2".equals(socket.getApplicationProtocol())) {
-            throw new IOException("the server at " + host + ":" + port + " did not agree to HTTP/2 by ALPN, which gRPC needs");
-        }
-        return socket;
-    }
-
     /** False once the server said it will take no new stream, or closed. */
-    boolean usable() {
+    @Override
+    public boolean usable() {
         return goAwayLastStream < 0 && !socket.isClosed();
     }
 
@@ -408,15 +386,7 @@ final class Http2Connection implements Closeable {
 
     @Override
     public void close() {
-        closeQuietly(socket);
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing is all that is left to do
-        }
+        Sockets.closeQuietly(socket);
     }
 
     /** The server's answer to one request: the first header block, the trailers and the body. */

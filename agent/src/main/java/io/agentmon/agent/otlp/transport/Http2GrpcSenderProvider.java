@@ -1,4 +1,4 @@
-package io.agentmon.agent.otlp.grpc;
+package io.agentmon.agent.otlp.transport;
 
 import io.opentelemetry.exporter.internal.grpc.GrpcSender;
 import io.opentelemetry.exporter.internal.grpc.GrpcSenderConfig;

@@ -1,9 +1,9 @@
-package io.agentmon.agent.otlp.grpc;
+package io.agentmon.agent.otlp.transport;
 
-import static io.agentmon.agent.otlp.grpc.Http2Peer.DATA;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.GOAWAY;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.HEADERS;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.block;
+import static io.agentmon.agent.otlp.transport.Http2Peer.DATA;
+import static io.agentmon.agent.otlp.transport.Http2Peer.GOAWAY;
+import static io.agentmon.agent.otlp.transport.Http2Peer.HEADERS;
+import static io.agentmon.agent.otlp.transport.Http2Peer.block;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,6 +113,25 @@ class Http2GrpcSenderTest {
         exporter.shutdown();
     }
 
+    @Test
+    void aServerThatOpensItsWindowsAndStopsReadingIsCutOffAtTheTimeout() throws Exception {
+        try (Http2Peer peer = new Http2Peer()) {
+            OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + peer.port())
+                    .setTimeout(Duration.ofSeconds(1)).setRetryPolicy(null).build();
+            Future<CompletableResultCode> export = client.submit(() -> exporter.export(List.of(span("x".repeat(40 << 20))))
+                    .join(30, TimeUnit.SECONDS));
+            peer.accept(Http2Peer.setting(4, Integer.MAX_VALUE)); // a stream may send 2 GiB...
+            peer.write(Http2Peer.WINDOW_UPDATE, 0, 0, Http2Peer.intBytes(Integer.MAX_VALUE - 65_535)); // ...and so may the connection
+            // ... and then nothing of it is read
+            CompletableResultCode result = export.get(30, TimeUnit.SECONDS);
+            assertTrue(result.isDone(), "the export ended: the write did not hold the exporting thread");
+            assertFalse(result.isSuccess());
+            String why = ExportLogAccess.why(result);
+            assertTrue(why.contains("SocketTimeoutException") && why.contains("cut off at its deadline"), why);
+            exporter.shutdown();
+        }
+    }
+
     private static OtlpGrpcSpanExporter exporter(int port, int attempts) {
         return OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + port).setTimeout(Duration.ofSeconds(10))
                 .setRetryPolicy(RetryPolicy.builder().setMaxAttempts(attempts).setInitialBackoff(Duration.ofMillis(20))
@@ -121,8 +140,12 @@ class Http2GrpcSenderTest {
     }
 
     private static SpanData span() {
+        return span("job");
+    }
+
+    private static SpanData span(String name) {
         SdkTracerProvider provider = SdkTracerProvider.builder().build();
-        Span span = provider.get("test").spanBuilder("job").startSpan();
+        Span span = provider.get("test").spanBuilder(name).startSpan();
         span.end();
         return ((ReadableSpan) span).toSpanData();
     }

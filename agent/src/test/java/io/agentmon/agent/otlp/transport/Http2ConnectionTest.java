@@ -1,16 +1,16 @@
-package io.agentmon.agent.otlp.grpc;
+package io.agentmon.agent.otlp.transport;
 
-import static io.agentmon.agent.otlp.grpc.Http2Peer.CONTINUATION;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.DATA;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.GOAWAY;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.HEADERS;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.PING;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.RST_STREAM;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.SETTINGS;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.WINDOW_UPDATE;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.block;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.intBytes;
-import static io.agentmon.agent.otlp.grpc.Http2Peer.setting;
+import static io.agentmon.agent.otlp.transport.Http2Peer.CONTINUATION;
+import static io.agentmon.agent.otlp.transport.Http2Peer.DATA;
+import static io.agentmon.agent.otlp.transport.Http2Peer.GOAWAY;
+import static io.agentmon.agent.otlp.transport.Http2Peer.HEADERS;
+import static io.agentmon.agent.otlp.transport.Http2Peer.PING;
+import static io.agentmon.agent.otlp.transport.Http2Peer.RST_STREAM;
+import static io.agentmon.agent.otlp.transport.Http2Peer.SETTINGS;
+import static io.agentmon.agent.otlp.transport.Http2Peer.WINDOW_UPDATE;
+import static io.agentmon.agent.otlp.transport.Http2Peer.block;
+import static io.agentmon.agent.otlp.transport.Http2Peer.intBytes;
+import static io.agentmon.agent.otlp.transport.Http2Peer.setting;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.agentmon.agent.otlp.grpc;
+package io.agentmon.agent.otlp.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
