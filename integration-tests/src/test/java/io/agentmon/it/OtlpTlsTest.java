@@ -10,15 +10,18 @@ import io.agentmon.it.support.TestCertificates;
 import io.agentmon.it.support.WorkerProcess;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * OTLP/gRPC to a collector on TLS ({@code https://} endpoint): agentmon's HTTP/2 client agrees
- * on h2 by ALPN with grpc-java's server and checks its certificate against the JVM's trust
- * store, as the SDK's OkHttp sender did, and gzips each message when asked. A worker that does not trust the collector loses its
+ * OTLP to a collector on TLS ({@code https://} endpoints): agentmon's HTTP/2 client agrees on h2
+ * by ALPN with grpc-java's server, its HTTP/1.1 client talks to the JDK's HTTPS server, both
+ * check the certificate against the JVM's trust store, as the SDK's OkHttp sender did, and
+ * gzip each request when asked. A worker that does not trust the collector loses its
  * spans, says why, and keeps every count.
  */
 class OtlpTlsTest {
@@ -28,24 +31,26 @@ class OtlpTlsTest {
     @TempDir
     Path dir;
 
-    static java.util.stream.Stream<Path> jdks() {
-        return Jdks.all().stream();
+    /** Each JDK, over gRPC (HTTP/2, ALPN h2) and over HTTP/protobuf (HTTP/1.1). */
+    static Stream<Arguments> cases() {
+        return Jdks.all().stream().flatMap(jdk -> Stream.of(Arguments.of(jdk, "grpc"), Arguments.of(jdk, "http/protobuf")));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    void spansReachACollectorOnTlsGzipped(Path java) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void spansReachACollectorOnTlsGzipped(Path java, String protocol) throws Exception {
         TestCertificates certificates = TestCertificates.create();
         Path tallyFile = dir.resolve("tally.properties");
         try (OtlpReceiver receiver = OtlpReceiver.startTls(certificates);
-                WorkerProcess worker = TracingTest.tracedWorker(java, receiver, "grpc")
+                WorkerProcess worker = TracingTest.tracedWorker(java, receiver, protocol)
                         .jvmArg("-Djavax.net.ssl.trustStore=" + certificates.serverTruststore)
                         .jvmArg("-Djavax.net.ssl.trustStorePassword=" + TestCertificates.PASSWORD)
                         .property("otel.exporter.otlp.compression", "gzip")
                         .sampleWorker("--jobs", String.valueOf(JOBS), "--threads", "2", "--tally", tallyFile.toString(),
                                 "--hold-seconds", "60")
                         .start()) {
-            assertTrue(receiver.grpcEndpoint().startsWith("https://"), receiver.grpcEndpoint());
+            assertTrue(receiver.grpcEndpoint().startsWith("https://") && receiver.httpEndpoint().startsWith("https://"));
+            OtlpReceiver.Protocol used = protocol.equals("grpc") ? OtlpReceiver.Protocol.GRPC : OtlpReceiver.Protocol.HTTP;
             int port = worker.agentPort();
             Properties tally = worker.awaitProperties(tallyFile, 120);
             long runs = runs(tally);
@@ -56,8 +61,8 @@ class OtlpTlsTest {
             });
             Scrape scrape = scrape(port);
             assertEquals(0, scrape.value("agentmon_dropped_total", "what", "spans"));
-            assertTrue(receiver.requests(OtlpReceiver.Protocol.GRPC) > 0);
-            assertEquals(receiver.requests(OtlpReceiver.Protocol.GRPC), receiver.gzippedRequests(), "every request gzipped");
+            assertTrue(receiver.requests(used) > 0);
+            assertEquals(receiver.requests(used), receiver.gzippedRequests(), "every request gzipped");
         }
     }
 

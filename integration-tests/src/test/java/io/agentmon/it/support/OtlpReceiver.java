@@ -2,6 +2,8 @@ package io.agentmon.it.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -48,6 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real OTLP trace and metrics receiver in the test JVM, on 127.0.0.1 with free ports: OTLP/gRPC
@@ -108,7 +111,7 @@ public final class OtlpReceiver implements AutoCloseable {
         return start(new OtlpReceiver());
     }
 
-    /** Like {@link #start()}, with the gRPC server on TLS under the test certificates' server key. */
+    /** Like {@link #start()}, with both servers on TLS under the test certificates' server key (gRPC with ALPN h2). */
     public static OtlpReceiver startTls(TestCertificates certificates) throws IOException {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -143,7 +146,7 @@ public final class OtlpReceiver implements AutoCloseable {
      * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}-style), to which {@code /v1/traces} is appended.
      */
     public String httpEndpoint() {
-        return "http://127.0.0.1:" + httpPort;
+        return (tlsKey != null ? "https" : "http") + "://127.0.0.1:" + httpPort;
     }
 
     /** The full traces URL, for exporters configured with a signal-specific endpoint (the SDK's builder). */
@@ -289,7 +292,19 @@ public final class OtlpReceiver implements AutoCloseable {
         grpc = builder.build();
         grpc.start();
         grpcPort = grpc.getPort();
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 16);
+        if (tlsKey != null) {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", httpPort), 16);
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(tlsKey.getKeyManagers(), null, null);
+                https.setHttpsConfigurator(new HttpsConfigurator(context));
+            } catch (GeneralSecurityException e) {
+                throw new IOException(e);
+            }
+            http = https;
+        } else {
+            http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 16);
+        }
         HttpSignal traces = traceSignal();
         HttpSignal metrics = metricsSignal();
         http.createContext("/v1/traces", exchange -> handleHttp(exchange, traces));
