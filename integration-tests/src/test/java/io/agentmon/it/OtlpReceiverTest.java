@@ -16,6 +16,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.internal.grpc.GrpcSenderProvider;
+import io.opentelemetry.exporter.internal.http.HttpSenderProvider;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -33,9 +35,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,6 +52,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  * connections and comes back on the same endpoint.
  */
 class OtlpReceiverTest {
+
+    /** The exporters here must be the SDK's own, over its own senders: agentmon's senders are what the receiver checks. */
+    @Test
+    void theSdksOwnSendersCarryTheseExports() {
+        for (Class<?> spi : List.of(GrpcSenderProvider.class, HttpSenderProvider.class)) {
+            List<String> providers = new java.util.ArrayList<>();
+            ServiceLoader.load(spi).forEach(provider -> providers.add(provider.getClass().getName()));
+            assertFalse(providers.isEmpty(), spi.getSimpleName());
+            assertTrue(providers.stream().allMatch(name -> name.startsWith("io.opentelemetry.")), spi.getSimpleName() + ": " + providers);
+        }
+    }
 
     private static final String SERVICE = "otlp-receiver-test";
     private static final int ATTEMPTS = 3;
