@@ -10,9 +10,9 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Where a sender sends (host, port, TLS or not) and the one connection it keeps there: opened
- * when a call needs one, dropped when a call spoiled it or the server is done with it, and
- * closed by a shutdown without waiting for the call that may be using it. Calls are one at a
- * time (the sender's lock); only shutdown comes from elsewhere.
+ * when an exchange needs one, dropped when an exchange spoiled it or the server is done with it,
+ * and closed by a shutdown without waiting for the exchange that may be using it. Exchanges are
+ * one at a time (the sender's lock); only shutdown comes from elsewhere.
  */
 final class Collector<C extends Collector.Connection> {
 
@@ -25,14 +25,19 @@ final class Collector<C extends Collector.Connection> {
         void close();
     }
 
+    /** One request and its answer on a connection. */
+    interface Exchange<C, A> {
+        A run(C connection) throws IOException;
+    }
+
     /** Opens a connection within {@code timeoutMillis}. */
     interface Opener<C> {
         C open(String host, int port, SSLSocketFactory tls, int timeoutMillis) throws IOException;
     }
 
     final String scheme;
-    final String host;
-    final int port;
+    private final String host;
+    private final int port;
     final String authority;
     private final SSLSocketFactory tls;
     private final long connectTimeoutNanos;
@@ -53,14 +58,38 @@ final class Collector<C extends Collector.Connection> {
         this.opener = opener;
     }
 
-    /** Whether a kept connection would take the next request (else one is opened for it). */
-    boolean keeps() {
-        C kept = connection;
-        return kept != null && kept.usable();
+    /**
+     * Runs {@code exchange} on the kept connection, or a new one, by {@code deadlineNanos}: cut
+     * off there if still going ({@link Deadlines}), sent once more on a new connection when the
+     * server did not take it ({@link Unprocessed}). A connection an exchange failed on is
+     * dropped (it may be mid-request), and so is one the server is done with.
+     */
+    <A> A exchange(long deadlineNanos, Exchange<C, A> exchange) throws IOException {
+        try {
+            try {
+                return once(deadlineNanos, exchange);
+            } catch (Unprocessed e) {
+                drop();
+                return once(deadlineNanos, exchange);
+            }
+        } catch (IOException | RuntimeException e) {
+            drop();
+            throw e;
+        } finally {
+            C kept = connection;
+            if (kept != null && !kept.usable()) {
+                drop();
+            }
+        }
+    }
+
+    private <A> A once(long deadlineNanos, Exchange<C, A> exchange) throws IOException {
+        C connection = connection(deadlineNanos);
+        return Deadlines.guarded(connection, deadlineNanos, () -> exchange.run(connection));
     }
 
     /** The kept connection, or a new one opened by {@code deadlineNanos} at the latest. */
-    C connection(long deadlineNanos) throws IOException {
+    private C connection(long deadlineNanos) throws IOException {
         if (shutdown) {
             throw new IOException("the sender to " + authority + " is shut down");
         }
@@ -78,19 +107,11 @@ final class Collector<C extends Collector.Connection> {
         return opened;
     }
 
-    void drop() {
+    private void drop() {
         C kept = connection;
         if (kept != null) {
             kept.close();
             connection = null;
-        }
-    }
-
-    /** Drops the kept connection if the last call left it unable to take another. */
-    void dropIfDone() {
-        C kept = connection;
-        if (kept != null && !kept.usable()) {
-            drop();
         }
     }
 

@@ -31,7 +31,9 @@ final class Http1Connection implements Collector.Connection {
     private final OutputStream out;
     private final String peer;
     private boolean reusable = true;
-    /** Whether any byte of the last request's answer came: if none did, the server never took it. */
+    /** Answers read to their end on this connection: after one, it is a kept-alive connection. */
+    private int answered;
+    /** Whether any byte of the current request's answer came: if none did, the server never took it. */
     private boolean heard;
 
     private Http1Connection(Socket socket, String peer) throws IOException {
@@ -51,17 +53,27 @@ final class Http1Connection implements Collector.Connection {
         return reusable && !socket.isClosed();
     }
 
-    /** Whether the last exchange read anything of an answer before it failed. */
-    boolean heard() {
-        return heard;
-    }
-
     /**
      * Sends {@code head} (the request line and headers, each line ending in CRLF, without the
      * blank line) and {@code body}, and reads the answer, all by {@code deadlineNanos}.
      */
     Answer exchange(String head, byte[] body, long deadlineNanos) throws IOException {
         heard = false;
+        try {
+            Answer answer = send(head, body, deadlineNanos);
+            answered++;
+            return answer;
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            if (answered > 0 && !heard) {
+                throw new Unprocessed("the kept-alive connection to " + peer + " failed before any answer", e);
+            }
+            throw e;
+        }
+    }
+
+    private Answer send(String head, byte[] body, long deadlineNanos) throws IOException {
         arm(deadlineNanos);
         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
         out.write('\r');

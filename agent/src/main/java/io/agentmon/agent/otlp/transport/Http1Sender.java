@@ -7,7 +7,6 @@ import io.opentelemetry.exporter.internal.http.HttpSenderConfig;
 import io.opentelemetry.exporter.internal.marshal.Marshaler;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +39,6 @@ final class Http1Sender implements HttpSender {
     private final boolean json;
     private final String contentType;
     private final Compressor compressor;
-    private final long timeoutNanos;
     private final Supplier<Map<String, List<String>>> headers;
     private final Retrying retrying;
 
@@ -52,9 +50,8 @@ final class Http1Sender implements HttpSender {
         this.json = config.getExportAsJson();
         this.contentType = config.getContentType();
         this.compressor = config.getCompressor();
-        this.timeoutNanos = config.getTimeoutNanos();
         this.headers = config.getHeadersSupplier();
-        this.retrying = new Retrying(config.getRetryPolicy());
+        this.retrying = new Retrying(config.getRetryPolicy(), config.getTimeoutNanos());
     }
 
     @Override
@@ -66,7 +63,7 @@ final class Http1Sender implements HttpSender {
             }
             byte[] body = Bodies.serialized(marshaler, compressor, 0);
             String head = head(body.length);
-            answer = retrying.call(timeoutNanos, deadline -> call(head, body, deadline),
+            answer = retrying.call(deadline -> call(head, body, deadline),
                     sent -> RetryUtil.retryableHttpResponseCodes().contains(sent.status));
         } catch (IOException | RuntimeException e) {
             onError.accept(e);
@@ -131,27 +128,9 @@ final class Http1Sender implements HttpSender {
         return true;
     }
 
-    /** One attempt; a request a closed kept-alive connection never took is sent once more, on a new one. */
+    /** One attempt, one request at a time on the one connection. */
     private synchronized Http1Connection.Answer call(String head, byte[] body, long deadline) throws IOException {
-        boolean reused = collector.keeps();
-        try {
-            Http1Connection connection = collector.connection(deadline);
-            try {
-                return Deadlines.guarded(connection, deadline, () -> connection.exchange(head, body, deadline));
-            } catch (IOException e) {
-                if (!reused || connection.heard() || e instanceof SocketTimeoutException) {
-                    throw e;
-                }
-                collector.drop();
-                Http1Connection fresh = collector.connection(deadline);
-                return Deadlines.guarded(fresh, deadline, () -> fresh.exchange(head, body, deadline));
-            }
-        } catch (IOException | RuntimeException e) {
-            collector.drop(); // an exchange cut short leaves the connection mid-answer: never reused
-            throw e;
-        } finally {
-            collector.dropIfDone();
-        }
+        return collector.exchange(deadline, connection -> connection.exchange(head, body, deadline));
     }
 
     @Override

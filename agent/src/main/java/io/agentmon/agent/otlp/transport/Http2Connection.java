@@ -432,13 +432,4 @@ final class Http2Connection implements Collector.Connection {
             return body.toByteArray();
         }
     }
-
-    /** The request was certainly not processed: sending it again elsewhere duplicates nothing. */
-    static final class Unprocessed extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        Unprocessed(String message) {
-            super(message);
-        }
-    }
 }

@@ -42,7 +42,6 @@ final class Http2GrpcSender<T extends Marshaler> implements GrpcSender<T> {
     private final Collector<Http2Connection> collector;
     private final String path;
     private final Compressor compressor;
-    private final long timeoutNanos;
     private final Supplier<Map<String, List<String>>> headers;
     private final Retrying retrying;
 
@@ -51,9 +50,8 @@ final class Http2GrpcSender<T extends Marshaler> implements GrpcSender<T> {
         this.collector = new Collector<>(target, config.getSslContext(), config.getConnectTimeoutNanos(), Http2Connection::open);
         this.path = target.getRawPath();
         this.compressor = config.getCompressor();
-        this.timeoutNanos = config.getTimeoutNanos();
         this.headers = config.getHeadersSupplier();
-        this.retrying = new Retrying(config.getRetryPolicy());
+        this.retrying = new Retrying(config.getRetryPolicy(), config.getTimeoutNanos());
     }
 
     @Override
@@ -61,7 +59,7 @@ final class Http2GrpcSender<T extends Marshaler> implements GrpcSender<T> {
         GrpcResponse response;
         try {
             byte[] message = message(request);
-            response = retrying.call(timeoutNanos, deadline -> call(message, deadline),
+            response = retrying.call(deadline -> call(message, deadline),
                     answer -> RetryUtil.retryableGrpcStatusCodes().contains(Integer.toString(answer.grpcStatusValue())));
         } catch (IOException | RuntimeException e) {
             onError.accept(e);
@@ -86,27 +84,10 @@ final class Http2GrpcSender<T extends Marshaler> implements GrpcSender<T> {
         return bytes;
     }
 
-    /** One attempt; a request the server certainly did not process is sent once more, on a new connection. */
+    /** One attempt, one call at a time on the one connection. */
     private synchronized GrpcResponse call(byte[] message, long deadline) throws IOException {
         List<String[]> request = requestHeaders(deadline);
-        try {
-            try {
-                return answer(exchange(request, message, deadline));
-            } catch (Http2Connection.Unprocessed e) {
-                collector.drop();
-                return answer(exchange(request, message, deadline));
-            }
-        } catch (IOException | RuntimeException e) {
-            collector.drop(); // a call cut short leaves its stream half done: never reused
-            throw e;
-        } finally {
-            collector.dropIfDone();
-        }
-    }
-
-    private Http2Connection.Answer exchange(List<String[]> request, byte[] message, long deadline) throws IOException {
-        Http2Connection connection = collector.connection(deadline);
-        return Deadlines.guarded(connection, deadline, () -> connection.exchange(request, message, deadline));
+        return answer(collector.exchange(deadline, connection -> connection.exchange(request, message, deadline)));
     }
 
     private List<String[]> requestHeaders(long deadline) {

@@ -7,6 +7,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -25,14 +26,17 @@ final class Retrying {
     /** Null: one attempt only. */
     private final RetryPolicy policy;
     private final Predicate<IOException> retryableFailure;
+    /** The exporter's timeout, for the whole call. */
+    private final long timeoutNanos;
 
-    Retrying(RetryPolicy policy) {
+    Retrying(RetryPolicy policy, long timeoutNanos) {
         this.policy = policy;
+        this.timeoutNanos = timeoutNanos;
         this.retryableFailure = policy != null && policy.getRetryExceptionPredicate() != null
                 ? policy.getRetryExceptionPredicate() : Retrying::isRetryableFailure;
     }
 
-    <A> A call(long timeoutNanos, Attempt<A> attempt, Predicate<A> retryableAnswer) throws IOException, InterruptedException {
+    <A> A call(Attempt<A> attempt, Predicate<A> retryableAnswer) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         int attempts = policy == null ? 1 : Math.max(1, policy.getMaxAttempts());
         long backoff = policy == null ? 0 : policy.getInitialBackoff().toNanos();
@@ -53,7 +57,7 @@ final class Retrying {
                 }
                 return answer;
             }
-            Thread.sleep(pause / 1_000_000L, (int) (pause % 1_000_000L));
+            TimeUnit.NANOSECONDS.sleep(pause); // the backoff the policy asks for, bounded by the deadline above
             backoff = (long) (current * policy.getBackoffMultiplier());
         }
     }

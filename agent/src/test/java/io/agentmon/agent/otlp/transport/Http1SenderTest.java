@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -166,11 +167,13 @@ class Http1SenderTest {
         try (ServerSocket peer = new ServerSocket(0, 2, InetAddress.getByName("127.0.0.1"))) {
             peer.setSoTimeout(10_000);
             AtomicInteger requests = new AtomicInteger();
+            CountDownLatch firstClosed = new CountDownLatch(1);
             Future<Integer> connections = peerThread.submit(() -> {
                 // first connection: one request answered, then closed without a word
                 try (Socket first = peer.accept()) {
                     answer(first, requests);
                 }
+                firstClosed.countDown();
                 // the second export finds that connection closed and comes back on a new one
                 try (Socket second = peer.accept()) {
                     answer(second, requests);
@@ -179,7 +182,7 @@ class Http1SenderTest {
             });
             OtlpHttpSpanExporter exporter = exporter(peer.getLocalPort(), 2).build();
             assertTrue(exporter.export(List.of(span("a"))).join(10, TimeUnit.SECONDS).isSuccess());
-            Thread.sleep(200); // the peer has closed the first connection
+            assertTrue(firstClosed.await(10, TimeUnit.SECONDS), "the peer closed the first connection");
             assertTrue(exporter.export(List.of(span("b"))).join(10, TimeUnit.SECONDS).isSuccess(),
                     "sent again on a new connection, not counted as a failed attempt");
             exporter.shutdown();

@@ -61,11 +61,7 @@ class Http2ConnectionTest {
             body[i] = (byte) (i * 31);
         }
         try (Http2Peer peer = new Http2Peer()) {
-            Future<Http2Connection.Answer> call = client.submit(() -> {
-                try (Http2Connection connection = Http2Connection.open("127.0.0.1", peer.port(), null, 5000)) {
-                    return connection.exchange(REQUEST, body, System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
-                }
-            });
+            Future<Http2Connection.Answer> call = exchangeLater(peer, body, 20000);
             peer.accept(setting(4, 1000)); // a stream may only send 1000 bytes until told more
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             Http2Peer.Frame headers = peer.until(HEADERS);
@@ -121,11 +117,7 @@ class Http2ConnectionTest {
     @Test
     void anAnswerBeforeTheWholeBodyStopsTheBodyAndClosesTheStreamFromThisSideToo() throws Exception {
         try (Http2Peer peer = new Http2Peer()) {
-            Future<Http2Connection.Answer> call = client.submit(() -> {
-                try (Http2Connection connection = Http2Connection.open("127.0.0.1", peer.port(), null, 5000)) {
-                    return connection.exchange(REQUEST, new byte[100_000], System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
-                }
-            });
+            Future<Http2Connection.Answer> call = exchangeLater(peer, new byte[100_000], 20000);
             peer.accept(setting(4, 1000));
             Http2Peer.Frame headers = peer.until(HEADERS);
             assertEquals(1000, peer.until(DATA).payload.length, "the window's worth");
@@ -145,7 +137,7 @@ class Http2ConnectionTest {
         try (Http2Peer peer = new Http2Peer()) {
             Future<Boolean> call = client.submit(() -> {
                 try (Http2Connection connection = Http2Connection.open("127.0.0.1", peer.port(), null, 5000)) {
-                    assertThrows(Http2Connection.Unprocessed.class,
+                    assertThrows(Unprocessed.class,
                             () -> connection.exchange(REQUEST, new byte[10], System.nanoTime() + TimeUnit.SECONDS.toNanos(20)));
                     return connection.usable();
                 }
@@ -162,16 +154,12 @@ class Http2ConnectionTest {
     void aRefusedStreamIsNotProcessedAndAnyOtherResetIsAFailure() throws Exception {
         for (int code : new int[] {7, 2}) {
             try (Http2Peer peer = new Http2Peer()) {
-                Future<Http2Connection.Answer> call = client.submit(() -> {
-                    try (Http2Connection connection = Http2Connection.open("127.0.0.1", peer.port(), null, 5000)) {
-                        return connection.exchange(REQUEST, new byte[10], System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
-                    }
-                });
+                Future<Http2Connection.Answer> call = exchangeLater(peer, new byte[10], 20000);
                 peer.accept();
                 peer.until(HEADERS);
                 peer.write(RST_STREAM, 0, 1, intBytes(code));
                 ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(20, TimeUnit.SECONDS));
-                assertEquals(code == 7, failed.getCause() instanceof Http2Connection.Unprocessed, failed.getCause().toString());
+                assertEquals(code == 7, failed.getCause() instanceof Unprocessed, failed.getCause().toString());
                 assertTrue(failed.getCause().getMessage().contains(code == 7 ? "refused" : "error code 2"), failed.getCause().getMessage());
             }
         }
@@ -180,11 +168,7 @@ class Http2ConnectionTest {
     @Test
     void aServerThatNeverAnswersIsGivenUpOnAtTheDeadline() throws Exception {
         try (Http2Peer peer = new Http2Peer()) {
-            Future<Http2Connection.Answer> call = client.submit(() -> {
-                try (Http2Connection connection = Http2Connection.open("127.0.0.1", peer.port(), null, 5000)) {
-                    return connection.exchange(REQUEST, new byte[10], System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300));
-                }
-            });
+            Future<Http2Connection.Answer> call = exchangeLater(peer, new byte[10], 300);
             peer.accept();
             peer.until(HEADERS);
             ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(20, TimeUnit.SECONDS));
@@ -202,6 +186,15 @@ class Http2ConnectionTest {
                 assertTrue(failed.getCause().getMessage().contains("did not answer as an HTTP/2 server"), failed.getCause().getMessage());
             }
         }
+    }
+
+    /** Connects to {@code peer} and sends one request with {@code body}, on the client thread, given {@code millis} to answer. */
+    private Future<Http2Connection.Answer> exchangeLater(Http2Peer peer, byte[] body, long millis) {
+        return client.submit(() -> {
+            try (Http2Connection connection = Http2Connection.open("127.0.0.1", peer.port(), null, 5000)) {
+                return connection.exchange(REQUEST, body, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis));
+            }
+        });
     }
 
     private static List<String> text(List<String[]> fields) {

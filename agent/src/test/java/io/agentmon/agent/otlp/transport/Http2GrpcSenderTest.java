@@ -45,7 +45,7 @@ class Http2GrpcSenderTest {
     void unavailableIsRetriedOnTheSameConnection() throws Exception {
         try (Http2Peer peer = new Http2Peer()) {
             OtlpGrpcSpanExporter exporter = exporter(peer.port(), 3);
-            Future<CompletableResultCode> export = client.submit(() -> exporter.export(List.of(span())).join(20, TimeUnit.SECONDS));
+            Future<CompletableResultCode> export = exportLater(exporter, span());
             peer.accept();
             Http2Peer.Frame first = peer.until(HEADERS);
             byte[] message = body(peer);
@@ -68,7 +68,7 @@ class Http2GrpcSenderTest {
     void aRefusalIsNotRetriedAndSaysWhy() throws Exception {
         try (Http2Peer peer = new Http2Peer()) {
             OtlpGrpcSpanExporter exporter = exporter(peer.port(), 5);
-            Future<CompletableResultCode> export = client.submit(() -> exporter.export(List.of(span())).join(20, TimeUnit.SECONDS));
+            Future<CompletableResultCode> export = exportLater(exporter, span());
             peer.accept();
             Http2Peer.Frame request = peer.until(HEADERS);
             body(peer);
@@ -85,7 +85,7 @@ class Http2GrpcSenderTest {
     void aRequestTheServerGoingAwayNeverProcessedGoesAgainOnANewConnection() throws Exception {
         try (Http2Peer peer = new Http2Peer()) {
             OtlpGrpcSpanExporter exporter = exporter(peer.port(), 2); // what is sent again is no retry: this I/O failure is not retried
-            Future<CompletableResultCode> export = client.submit(() -> exporter.export(List.of(span())).join(20, TimeUnit.SECONDS));
+            Future<CompletableResultCode> export = exportLater(exporter, span());
             peer.accept();
             peer.until(HEADERS);
             peer.write(GOAWAY, 0, 0, new byte[8]); // last stream 0: stream 1 was not processed
@@ -118,8 +118,7 @@ class Http2GrpcSenderTest {
         try (Http2Peer peer = new Http2Peer()) {
             OtlpGrpcSpanExporter exporter = OtlpGrpcSpanExporter.builder().setEndpoint("http://127.0.0.1:" + peer.port())
                     .setTimeout(Duration.ofSeconds(1)).setRetryPolicy(null).build();
-            Future<CompletableResultCode> export = client.submit(() -> exporter.export(List.of(span("x".repeat(40 << 20))))
-                    .join(30, TimeUnit.SECONDS));
+            Future<CompletableResultCode> export = exportLater(exporter, span("x".repeat(40 << 20)));
             peer.accept(Http2Peer.setting(4, Integer.MAX_VALUE)); // a stream may send 2 GiB...
             peer.write(Http2Peer.WINDOW_UPDATE, 0, 0, Http2Peer.intBytes(Integer.MAX_VALUE - 65_535)); // ...and so may the connection
             // ... and then nothing of it is read
@@ -130,6 +129,11 @@ class Http2GrpcSenderTest {
             assertTrue(why.contains("SocketTimeoutException") && why.contains("cut off at its deadline"), why);
             exporter.shutdown();
         }
+    }
+
+    /** Exports {@code span} on the client thread (the sender blocks there while the test plays the server). */
+    private Future<CompletableResultCode> exportLater(OtlpGrpcSpanExporter exporter, SpanData span) {
+        return client.submit(() -> exporter.export(List.of(span)).join(30, TimeUnit.SECONDS));
     }
 
     private static OtlpGrpcSpanExporter exporter(int port, int attempts) {
