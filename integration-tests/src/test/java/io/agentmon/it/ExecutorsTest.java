@@ -74,6 +74,8 @@ class ExecutorsTest {
                     "a ForkJoinPool has no maximum to report");
             assertEquals(2, saturated.value("agentmon_executor_pool_threads", "pool", "crunch"));
             assertTrue(saturated.find("agentmon_executor_queued_tasks", "pool", "ingest").isEmpty(), "renamed, not doubled");
+            assertTrue(saturated.find("agentmon_executor_pool_threads", "pool", "ForkJoinPool.commonPool").isEmpty(),
+                    "the common pool exists (ForkJoinPool is loaded) but has run nothing: it is not reported yet");
 
             fixture.writeLine("go");
             Properties tally = fixture.awaitProperties(tallyFile, 60);
@@ -87,6 +89,10 @@ class ExecutorsTest {
             assertEquals(0, done.value("agentmon_executor_queued_tasks", "pool", "ingestion"));
             assertEquals(0, done.value("agentmon_executor_active_threads", "pool", "ingestion"));
             assertEquals(0, done.value("agentmon_executor_active_threads", "pool", "crunch"));
+            assertTrue(done.value("agentmon_executor_pool_threads", "pool", "ForkJoinPool.commonPool") >= 1,
+                    "the common pool is reported from its first task on");
+            assertEquals(Long.parseLong(tally.getProperty("common.parallelism")),
+                    done.value("agentmon_executor_parallelism_threads", "pool", "ForkJoinPool.commonPool"));
             assertEquals(Long.parseLong(tally.getProperty("ingest.capacity")),
                     done.value("agentmon_executor_queue_remaining_tasks", "pool", "ingestion"));
             assertEquals(3, Long.parseLong(tally.getProperty("ingest.capacity")));

@@ -31,10 +31,18 @@ public final class PoolNames {
         this.overrides = overrides;
     }
 
-    /** The label, or null for a pool that has started no thread yet (it is not reported). */
+    /**
+     * The label, or null for a pool that has started no thread yet (it is not reported). The
+     * common pool is made by whatever first touches {@code ForkJoinPool} (on JDK 25 agentmon's own
+     * binders do: {@code Duration.dividedBy} reaches {@code BigInteger}'s parallel multiply), so
+     * it too waits for a thread of its own, or for threads it started before it was woven.
+     */
     String name(Object pool, String firstThreadName) {
         String name;
         if (pool == ForkJoinPool.commonPool()) {
+            if (firstThreadName == null && ((ForkJoinPool) pool).getPoolSize() == 0) {
+                return null;
+            }
             name = COMMON_POOL;
         } else if (firstThreadName == null) {
             return null;

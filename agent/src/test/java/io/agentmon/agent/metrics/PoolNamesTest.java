@@ -19,10 +19,25 @@ class PoolNamesTest {
             assertEquals("worker", names.name(pool, "worker-3"));
             assertEquals("ForkJoinPool-1", names.name(pool, "ForkJoinPool-1-worker-1"));
             assertEquals("billing", names.name(pool, "ingest-7"));
-            assertEquals(PoolNames.COMMON_POOL, names.name(ForkJoinPool.commonPool(), null));
+            assertEquals(PoolNames.COMMON_POOL, names.name(ForkJoinPool.commonPool(), "ForkJoinPool.commonPool-worker-1"));
             assertEquals(null, names.name(pool, null));
         }
         assertEquals(4, names.cached());
+    }
+
+    /**
+     * The common pool has its name whatever its threads are called, and is reported with no
+     * thread seen starting once it has threads (they started before it was woven). That it is
+     * not reported before it has any is shown on a real worker by {@code ExecutorsTest} in the
+     * integration tests.
+     */
+    @Test
+    void theCommonPoolIsNamedOnceItHasThreads() {
+        PoolNames names = new PoolNames(Map.of());
+        assertEquals(PoolNames.COMMON_POOL, names.name(ForkJoinPool.commonPool(), "anything-1"));
+        ForkJoinPool.commonPool().submit(() -> { }).join();
+        assertTrue(ForkJoinPool.commonPool().getPoolSize() > 0);
+        assertEquals(PoolNames.COMMON_POOL, names.name(ForkJoinPool.commonPool(), null));
     }
 
     /** Pools that come and go under new thread names fill the cache to its bound, which then starts over. */
