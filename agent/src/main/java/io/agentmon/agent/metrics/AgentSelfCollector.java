@@ -31,16 +31,8 @@ public final class AgentSelfCollector implements MultiCollector {
     public MetricSnapshots collect() {
         CounterSnapshot dropped = CounterSnapshot.builder()
                 .name("agentmon_dropped")
-                .help("What agentmon could not record because a bounded table was full, by what: series = task "
-                        + "labels and pool names beyond the series budget (agentmon.series.max), recorded under other, inflight = runs counted but not listed in /tasks, "
-                        + "executors = pools not tracked, queue_wait = queued tasks whose wait was not measured, "
-                        + "containers = allocations not tracked as alive, events = live events lost to /events clients "
-                        + "(event ring full, or a slow client's own queue full), spans = sampled task spans not exported "
-                        + "(span ring full, or the collector refused or did not answer), metric_pushes = OTLP metric pushes "
-                        + "the collector refused or did not answer (each superseded by the next: totals are cumulative), "
-                        + "trace_context = tasks handed to another thread whose parent could not be carried "
-                        + "(hand-over table full), kafka = Kafka polls and per-topic counts recorded under other "
-                        + "(consumer table or group and topic table full).")
+                // Sent with every scrape, so short: README's metrics table says what each value counts.
+                .help("What agentmon could not record because a bounded table was full, by what (agentmon README, Metric reference).")
                 .dataPoint(point(SeriesBudget.foldedLabels(), "series"))
                 .dataPoint(point(InFlight.overflows(), "inflight"))
                 .dataPoint(point(ExecutorRegistry.refused(), "executors"))
