@@ -245,7 +245,7 @@ public class ScrapeBenchmark {
         "-Dagentmon.host=127.0.0.1",
         "-Dagentmon.service=" + SERVICE,
         "-Dagentmon.series.max=" + SERIES_MAX,
-        "-Xms2g", "-Xmx2g"})
+        "-Xms2g", "-Xmx2g", PlainThreadsExecutor.JMH_EXECUTOR, PlainThreadsExecutor.JMH_EXECUTOR_CLASS})
     public long agentmonHttp(Agentmon agentmon) throws IOException {
         agentmon.operations++;
         return agentmon.client.get();
@@ -259,28 +259,28 @@ public class ScrapeBenchmark {
         "-Dagentmon.host=127.0.0.1",
         "-Dagentmon.service=" + SERVICE,
         "-Dagentmon.series.max=" + SERIES_MAX,
-        "-Xms2g", "-Xmx2g"})
+        "-Xms2g", "-Xmx2g", PlainThreadsExecutor.JMH_EXECUTOR, PlainThreadsExecutor.JMH_EXECUTOR_CLASS})
     public long agentmonHttpGzip(Agentmon agentmon) throws IOException {
         agentmon.operations++;
         return agentmon.client.get();
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", MicrometerSide.NO_DELAY})
+    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", MicrometerSide.NO_DELAY, PlainThreadsExecutor.JMH_EXECUTOR, PlainThreadsExecutor.JMH_EXECUTOR_CLASS})
     public String micrometerScrape(Micrometer micrometer) {
         micrometer.operations++;
         return micrometer.side.registry.scrape();
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", MicrometerSide.NO_DELAY})
+    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", MicrometerSide.NO_DELAY, PlainThreadsExecutor.JMH_EXECUTOR, PlainThreadsExecutor.JMH_EXECUTOR_CLASS})
     public long micrometerHttp(Micrometer micrometer) throws IOException {
         micrometer.operations++;
         return micrometer.client.get();
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", MicrometerSide.NO_DELAY})
+    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", MicrometerSide.NO_DELAY, PlainThreadsExecutor.JMH_EXECUTOR, PlainThreadsExecutor.JMH_EXECUTOR_CLASS})
     public long micrometerHttpGzip(Micrometer micrometer) throws IOException {
         micrometer.operations++;
         return micrometer.client.get();
@@ -295,6 +295,9 @@ public class ScrapeBenchmark {
         int taskSeries;
         long bytes;
         long gzipBytes;
+        /** Bytes of the scrape without agentmon's own families ({@link #withoutAgentsOwn}), plain and gzipped. */
+        long sharedBytes;
+        long sharedGzipBytes;
         byte[] body;
 
         /** Scrapes {@code /metrics} plain and gzipped, and checks both. */
@@ -317,7 +320,40 @@ public class ScrapeBenchmark {
             }
             check.gzipBytes = zipped.length;
             check.body = plain;
+            byte[] shared = withoutAgentsOwn(plain);
+            check.sharedBytes = shared.length;
+            check.sharedGzipBytes = gzip(shared).length;
             return check;
+        }
+
+        /**
+         * The scrape without the families agentmon keeps about itself (its version, its drop
+         * counters, its exported spans), which have no meter on the Micrometer side: what is left
+         * is the same meters on both. Every Micrometer family is kept, {@code _max} included.
+         */
+        static byte[] withoutAgentsOwn(byte[] body) {
+            StringBuilder kept = new StringBuilder(body.length);
+            for (String line : new String(body, StandardCharsets.UTF_8).split("\n")) {
+                String name = line.startsWith("# ") ? line.split(" ", 4)[2] : line.split("[{ ]", 2)[0];
+                if (!AGENTS_OWN.contains(name)) {
+                    kept.append(line).append('\n');
+                }
+            }
+            return kept.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        private static final Set<String> AGENTS_OWN =
+                Set.of("agentmon_info", "agentmon_dropped_total", "agentmon_spans_exported_total");
+
+        /** What the endpoint's gzip writes (the JDK's deflater at its default level), for a body of our own. */
+        static byte[] gzip(byte[] body) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream zip = new java.util.zip.GZIPOutputStream(out)) {
+                zip.write(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
         }
 
         static Check parse(byte[] body, String side, int target, int labels, int perLabel) {
@@ -380,7 +416,8 @@ public class ScrapeBenchmark {
         @Override
         public String toString() {
             return "side=" + side + " N=" + target + " labels=" + labels + " taskSeries=" + taskSeries
-                    + " series=" + series + " bytes=" + bytes + " gzipBytes=" + gzipBytes;
+                    + " series=" + series + " bytes=" + bytes + " gzipBytes=" + gzipBytes
+                    + " sharedBytes=" + sharedBytes + " sharedGzipBytes=" + sharedGzipBytes;
         }
     }
 }

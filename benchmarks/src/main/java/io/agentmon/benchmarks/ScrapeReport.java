@@ -147,8 +147,9 @@ public final class ScrapeReport {
         System.out.println("agentmon ÷ Micrometer (below 1: agentmon is faster or smaller):");
         System.out.println();
         System.out.println("| N | time, HTTP text | time, HTTP gzip | time, HTTP text ÷ `scrape()` | thread CPU, HTTP text"
-                + " | thread CPU, HTTP gzip | allocated, HTTP text | allocated, HTTP gzip | bytes, text | bytes, gzip |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                + " | thread CPU, HTTP gzip | allocated, HTTP text | allocated, HTTP gzip | bytes, text | bytes, gzip"
+                + " | bytes of the same meters, text | gzip |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Map.Entry<Integer, Map<String, Row>> byN : rows.entrySet()) {
             Map<String, Row> r = byN.getValue();
             Row at = r.get("agentmonHttp");
@@ -159,11 +160,13 @@ public final class ScrapeReport {
             if (at == null || mt == null || ag == null || mg == null || ms == null) {
                 continue;
             }
-            System.out.printf(Locale.ROOT, "| %,d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", byN.getKey(),
+            System.out.printf(Locale.ROOT, "| %,d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", byN.getKey(),
                     at.score / mt.score, ag.score / mg.score, at.score / ms.score,
                     cpu(at) / cpu(mt), cpu(ag) / cpu(mg), at.alloc / mt.alloc, ag.alloc / mg.alloc,
                     value(at.check, "bytes") / value(mt.check, "bytes"),
-                    value(ag.check, "gzipBytes") / value(mg.check, "gzipBytes"));
+                    value(ag.check, "gzipBytes") / value(mg.check, "gzipBytes"),
+                    value(at.check, "sharedBytes") / value(mt.check, "sharedBytes"),
+                    value(at.check, "sharedGzipBytes") / value(mt.check, "sharedGzipBytes"));
         }
     }
 
