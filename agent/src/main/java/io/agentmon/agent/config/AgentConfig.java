@@ -3,6 +3,7 @@ package io.agentmon.agent.config;
 import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.Echo;
 import io.agentmon.agent.matching.MethodMatcher;
+import io.agentmon.agent.matching.NameSyntax;
 import java.util.ArrayList;
 import io.agentmon.agent.matching.WorkerClasses;
 import java.util.Collections;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /** The validated configuration the agent runs with. */
 public final class AgentConfig {
@@ -45,7 +45,6 @@ public final class AgentConfig {
     public static final int MAX_BUCKETS = 64;
     /** Most {@code agentmon.events.<name>} names (the bootstrap's table size). */
     public static final int MAX_EVENTS = io.agentmon.bootstrap.EventRecorders.MAX_EVENTS;
-    private static final Pattern ASCII_NUMBER = Pattern.compile("[0-9]{1,9}");
     private final HttpConfig http;
 
     private AgentConfig(Map<String, ConfigLoader.Setting> settings, String service) throws ConfigException {
@@ -119,7 +118,6 @@ public final class AgentConfig {
         }
     }
 
-    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String VALUE_SUFFIX = ".value";
 
     private static Map<String, Event> events(Map<String, ConfigLoader.Setting> settings) throws ConfigException {
@@ -134,7 +132,7 @@ public final class AgentConfig {
             if (isValue) {
                 name = name.substring(0, name.length() - VALUE_SUFFIX.length());
             }
-            if (!EVENT_NAME.matcher(name).matches()) {
+            if (!NameSyntax.asciiName(name, "")) {
                 throw new ConfigException(setting.describe() + ": event name " + Echo.quote(name)
                         + " must start with a letter or '_' and hold only letters, digits and '_'");
             }
@@ -259,7 +257,7 @@ public final class AgentConfig {
     private static int port(Map<String, ConfigLoader.Setting> settings) throws ConfigException {
         String text = value(settings, ConfigKey.PORT);
         // ASCII digits only: Integer.parseInt would also read Arabic-Indic or fullwidth digits.
-        if (ASCII_NUMBER.matcher(text).matches() && Integer.parseInt(text) <= 65535) {
+        if (NameSyntax.asciiDigits(text, 9) && Integer.parseInt(text) <= 65535) {
             return Integer.parseInt(text);
         }
         throw invalid(settings, ConfigKey.PORT, "not a port number (0-65535 in ASCII digits; 0 picks a free port)");
@@ -269,7 +267,7 @@ public final class AgentConfig {
     private static int count(Map<String, ConfigLoader.Setting> settings, ConfigKey key, int min, int max)
             throws ConfigException {
         String text = value(settings, key);
-        if (ASCII_NUMBER.matcher(text).matches()) {
+        if (NameSyntax.asciiDigits(text, 9)) {
             int number = Integer.parseInt(text);
             if (number >= min && number <= max) {
                 return number;

@@ -1,8 +1,7 @@
 package io.agentmon.agent.config;
 
 import io.agentmon.agent.Echo;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.agentmon.agent.matching.NameSyntax;
 
 /**
  * Parses durations such as {@code 250ms}, {@code 2.5s} or {@code 5m}; a bare number is seconds.
@@ -12,9 +11,6 @@ import java.util.regex.Pattern;
  * built Byte Buddy there, before the JDK's classes had agentmon's own weaver).
  */
 public final class Durations {
-
-    /** ASCII digits only: the arithmetic below reads each digit as {@code c - '0'}. */
-    private static final Pattern AMOUNT = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]{1,9})?");
 
     private Durations() {
     }
@@ -40,15 +36,15 @@ public final class Durations {
             default: throw new IllegalArgumentException(Echo.quote(text) + " has unknown unit " + Echo.quote(unit) + " (use ns, us, ms, s, m or h)");
         }
         String number = value.substring(0, unitStart);
-        Matcher amount = AMOUNT.matcher(number);
-        if (!amount.matches()) {
+        String[] amount = amount(number);
+        if (amount == null) {
             throw new IllegalArgumentException(Echo.quote(text) + " is not a duration such as 250ms, 2.5s or 5m");
         }
         // The amount as digits times a power of ten, e.g. 2.5e3 is 25 x 10^2.
-        String mantissa = amount.group(1);
+        String mantissa = amount[0];
         int point = mantissa.indexOf('.');
         String digits = point < 0 ? mantissa : mantissa.substring(0, point) + mantissa.substring(point + 1);
-        long scale = (amount.group(3) == null ? 0 : Long.parseLong(amount.group(3).substring(1)))
+        long scale = (amount[1] == null ? 0 : Long.parseLong(amount[1]))
                 - (point < 0 ? 0 : mantissa.length() - point - 1);
         digits = withoutLeadingZeros(digits);
         if (number.startsWith("-") || digits.isEmpty()) {
@@ -85,6 +81,48 @@ public final class Durations {
 
     private static IllegalArgumentException tooLong(String text) {
         return new IllegalArgumentException(Echo.quote(text) + " is too long (at most 2562047h)");
+    }
+
+    /**
+     * {@code [-+]? (digits [. digits?] | . digits) ([eE] [-+]? 1-9 digits)?} in ASCII digits only
+     * (the arithmetic reads each digit as {@code c - '0'}): the mantissa without its sign, and the
+     * exponent with its sign or null; null when {@code number} is not of that form.
+     */
+    private static String[] amount(String number) {
+        int at = number.startsWith("-") || number.startsWith("+") ? 1 : 0;
+        int mantissaStart = at;
+        at = skipDigits(number, at);
+        int integerDigits = at - mantissaStart;
+        int fractionDigits = 0;
+        if (at < number.length() && number.charAt(at) == '.') {
+            int fractionStart = at + 1;
+            at = skipDigits(number, fractionStart);
+            fractionDigits = at - fractionStart;
+        }
+        if (integerDigits == 0 && fractionDigits == 0) {
+            return null;
+        }
+        String mantissa = number.substring(mantissaStart, at);
+        String exponent = null;
+        if (at < number.length() && (number.charAt(at) == 'e' || number.charAt(at) == 'E')) {
+            int exponentStart = at + 1;
+            int digitsStart = exponentStart < number.length() && (number.charAt(exponentStart) == '-' || number.charAt(exponentStart) == '+')
+                    ? exponentStart + 1 : exponentStart;
+            at = skipDigits(number, digitsStart);
+            if (at == digitsStart || at - digitsStart > 9) {
+                return null;
+            }
+            exponent = number.substring(exponentStart, at);
+        }
+        return at == number.length() ? new String[] {mantissa, exponent} : null;
+    }
+
+    private static int skipDigits(String text, int from) {
+        int at = from;
+        while (at < text.length() && NameSyntax.asciiDigit(text.charAt(at))) {
+            at++;
+        }
+        return at;
     }
 
     private static String withoutLeadingZeros(String digits) {

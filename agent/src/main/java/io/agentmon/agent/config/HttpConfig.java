@@ -1,5 +1,6 @@
 package io.agentmon.agent.config;
 
+import io.agentmon.agent.matching.NameSyntax;
 import java.util.Map;
 
 /**
@@ -64,7 +65,7 @@ public final class HttpConfig {
 
     private static int connections(Map<String, ConfigLoader.Setting> settings) throws ConfigException {
         String text = AgentConfig.value(settings, ConfigKey.HTTP_CONNECTIONS).trim();
-        if (!text.isEmpty() && text.length() <= 4 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (NameSyntax.asciiDigits(text, 4)) {
             int value = Integer.parseInt(text);
             if (value >= 1 && value <= MAX_CONNECTIONS) {
                 return value;

@@ -1,11 +1,11 @@
 package io.agentmon.agent.config;
 
 import io.agentmon.agent.Echo;
+import io.agentmon.agent.matching.NameSyntax;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Where a number comes from in a matched method's call: {@code arg0} (the first argument),
@@ -15,8 +15,6 @@ import java.util.regex.Pattern;
  * be a number (primitive or boxed).
  */
 public final class ValueSpec {
-
-    private static final Pattern SYNTAX = Pattern.compile("(arg[0-9]{1,3}(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*|return)");
 
     private final String text;
     private final int argument;
@@ -31,7 +29,7 @@ public final class ValueSpec {
     /** Parses a spec; throws {@link IllegalArgumentException} saying what is wrong. */
     public static ValueSpec parse(String text) {
         String spec = text.trim();
-        if (!SYNTAX.matcher(spec).matches()) {
+        if (!spec.equals("return") && !isArgumentPath(spec)) {
             throw new IllegalArgumentException(Echo.quote(text) + " is not a value: expected argN (N below 1000), argN.getter[.getter...] or return");
         }
         if (spec.equals("return")) {
@@ -40,6 +38,20 @@ public final class ValueSpec {
         List<String> parts = new ArrayList<>(Arrays.asList(spec.split("\\.")));
         int argument = Integer.parseInt(parts.remove(0).substring("arg".length()));
         return new ValueSpec(spec, argument, Collections.unmodifiableList(parts));
+    }
+
+    /** {@code argN} (one to three ASCII digits), then any number of {@code .identifier}. */
+    private static boolean isArgumentPath(String spec) {
+        String[] parts = spec.split("\\.", -1);
+        if (!parts[0].startsWith("arg") || !NameSyntax.asciiDigits(parts[0].substring("arg".length()), 3)) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            if (!NameSyntax.javaIdentifier(parts[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean isReturn() {

@@ -3,7 +3,6 @@ package io.agentmon.agent.matching;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * One parsed entry of a matcher list such as {@code agentmon.tasks}:
@@ -22,35 +21,30 @@ public final class MethodMatcher {
     /** What the type part of the matcher means. */
     public enum Kind { METHOD, SUBTYPE, ANNOTATION }
 
-    private static final Pattern LABEL = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]*");
-    private static final Pattern TYPE_NAME = Pattern.compile("[\\p{javaJavaIdentifierPart}.$*]+");
-    private static final Pattern ANNOTATION_NAME = Pattern.compile("[\\p{javaJavaIdentifierPart}.$]+");
-    private static final Pattern METHOD_NAME = Pattern.compile("[\\p{javaJavaIdentifierPart}*]+");
-
     private final String text;
     private final String label;
     private final Kind kind;
     private final String typeName;
-    private final Pattern typePattern;
+    private final Glob typeGlob;
     private final String methodName;
-    private final Pattern methodPattern;
+    private final Glob methodGlob;
     private final String visibleType;
     /** Globs of the erased parameter types, one per parameter; null for any parameters. */
-    private final List<Pattern> parameterPatterns;
+    private final List<Glob> parameterGlobs;
     /** Prefixes of the names of types never selected. */
     private final List<String> excludedTypes;
 
     private MethodMatcher(String text, String label, Kind kind, String typeName, String methodName, String visibleType,
-            List<Pattern> parameterPatterns, List<String> excludedTypes) {
+            List<Glob> parameterGlobs, List<String> excludedTypes) {
         this.text = text;
         this.label = label;
         this.kind = kind;
         this.typeName = typeName;
-        this.typePattern = glob(typeName);
+        this.typeGlob = new Glob(typeName);
         this.methodName = methodName;
-        this.methodPattern = methodName == null ? null : glob(methodName);
+        this.methodGlob = methodName == null ? null : new Glob(methodName);
         this.visibleType = visibleType;
-        this.parameterPatterns = parameterPatterns;
+        this.parameterGlobs = parameterGlobs;
         this.excludedTypes = excludedTypes;
     }
 
@@ -64,7 +58,7 @@ public final class MethodMatcher {
      * framework one resource look-up per class loader, not a walk up every class's supertypes.
      */
     public MethodMatcher onlyWhereVisible(String className) {
-        return new MethodMatcher(text, label, kind, typeName, methodName, className, parameterPatterns, excludedTypes);
+        return new MethodMatcher(text, label, kind, typeName, methodName, className, parameterGlobs, excludedTypes);
     }
 
     /**
@@ -76,15 +70,15 @@ public final class MethodMatcher {
      * call twice).
      */
     public MethodMatcher restrictedTo(List<String> parameterTypes, List<String> excludedTypePrefixes) {
-        List<Pattern> patterns = null;
+        List<Glob> globs = null;
         if (parameterTypes != null) {
-            patterns = new ArrayList<>();
+            globs = new ArrayList<>();
             for (String parameterType : parameterTypes) {
-                patterns.add(glob(parameterType));
+                globs.add(new Glob(parameterType));
             }
-            patterns = Collections.unmodifiableList(patterns);
+            globs = Collections.unmodifiableList(globs);
         }
-        return new MethodMatcher(text, label, kind, typeName, methodName, visibleType, patterns,
+        return new MethodMatcher(text, label, kind, typeName, methodName, visibleType, globs,
                 Collections.unmodifiableList(new ArrayList<>(excludedTypePrefixes)));
     }
 
@@ -100,19 +94,19 @@ public final class MethodMatcher {
 
     /** Whether {@link #restrictedTo} named the parameter types. */
     boolean restrictsParameters() {
-        return parameterPatterns != null;
+        return parameterGlobs != null;
     }
 
     /** Whether a method whose parameters' erased types have these names may be selected. */
     boolean parametersMatch(List<String> erasedParameterTypes) {
-        if (parameterPatterns == null) {
+        if (parameterGlobs == null) {
             return true;
         }
-        if (parameterPatterns.size() != erasedParameterTypes.size()) {
+        if (parameterGlobs.size() != erasedParameterTypes.size()) {
             return false;
         }
-        for (int i = 0; i < parameterPatterns.size(); i++) {
-            if (!parameterPatterns.get(i).matcher(erasedParameterTypes.get(i)).matches()) {
+        for (int i = 0; i < parameterGlobs.size(); i++) {
+            if (!parameterGlobs.get(i).matches(erasedParameterTypes.get(i))) {
                 return false;
             }
         }
@@ -143,14 +137,14 @@ public final class MethodMatcher {
         if (equals >= 0) {
             label = rest.substring(0, equals).trim();
             rest = rest.substring(equals + 1).trim();
-            if (!LABEL.matcher(label).matches()) {
+            if (!NameSyntax.asciiName(label, ".:-")) {
                 throw new IllegalArgumentException("'" + text + "': label '" + label
                         + "' must start with a letter or '_' and hold only letters, digits, '_', '.', ':' or '-'");
             }
         }
         if (rest.startsWith("@")) {
             String annotation = rest.substring(1);
-            if (!ANNOTATION_NAME.matcher(annotation).matches() || !annotation.contains(".")) {
+            if (!NameSyntax.javaNameChars(annotation, ".$") || !annotation.contains(".")) {
                 throw new IllegalArgumentException("'" + text + "': '" + rest
                         + "' is not an annotation's fully qualified name such as @com.acme.Monitored");
             }
@@ -168,21 +162,13 @@ public final class MethodMatcher {
             kind = Kind.SUBTYPE;
             type = type.substring(0, type.length() - 1);
         }
-        if (type.isEmpty() || !TYPE_NAME.matcher(type).matches()) {
+        if (!NameSyntax.javaNameChars(type, ".$*")) {
             throw new IllegalArgumentException("'" + text + "': '" + type + "' is not a class name (letters, digits, '.', '$', '*')");
         }
-        if (!METHOD_NAME.matcher(method).matches()) {
+        if (!NameSyntax.javaNameChars(method, "*")) {
             throw new IllegalArgumentException("'" + text + "': '" + method + "' is not a method name (letters, digits, '*')");
         }
         return new MethodMatcher(text, label, kind, type, method);
-    }
-
-    private static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (String part : glob.split("\\*", -1)) {
-            regex.append(regex.length() == 0 ? "" : ".*").append(Pattern.quote(part));
-        }
-        return Pattern.compile(regex.toString());
     }
 
     public Kind kind() {
@@ -195,11 +181,11 @@ public final class MethodMatcher {
     }
 
     boolean typeNameMatches(String name) {
-        return typePattern.matcher(name).matches();
+        return typeGlob.matches(name);
     }
 
     boolean methodNameMatches(String name) {
-        return methodPattern != null && methodPattern.matcher(name).matches();
+        return methodGlob != null && methodGlob.matches(name);
     }
 
     /** The label given with {@code label=}, or null for the default {@code Class.method}. */

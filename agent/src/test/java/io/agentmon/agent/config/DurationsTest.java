@@ -128,4 +128,32 @@ class DurationsTest {
     void theLongestDurationIsExact() {
         assertEquals(Long.MAX_VALUE, Durations.parseNanos(Long.MAX_VALUE + "ns"));
     }
+
+    /**
+     * The amount is read by hand, not by a regular expression (premain's cost): it accepts
+     * exactly the numbers the expression it replaced did, kept here as its specification.
+     */
+    @Test
+    void theAmountIsReadAsItsRegularExpressionDid() {
+        java.util.regex.Pattern amount = java.util.regex.Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]{1,9})?");
+        String[] pieces = {"0", "1", "7", ".", "e", "E", "+", "-", "\u0663", "12", "000000000"};
+        Random random = new Random(5);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder number = new StringBuilder();
+            for (int n = random.nextInt(6); n > 0; n--) {
+                number.append(pieces[random.nextInt(pieces.length)]);
+            }
+            if (number.length() > 0 && Character.isLetter(number.charAt(number.length() - 1))) {
+                continue; // a trailing letter would be read as part of the unit
+            }
+            boolean readAsNumber;
+            try {
+                Durations.parseNanos(number + "ms");
+                readAsNumber = true;
+            } catch (IllegalArgumentException e) {
+                readAsNumber = !e.getMessage().contains("is not a duration such as");
+            }
+            assertEquals(amount.matcher(number).matches(), readAsNumber, number.toString());
+        }
+    }
 }
