@@ -2,6 +2,7 @@ package io.agentmon.agent.http;
 
 import io.agentmon.agent.config.HistogramKinds;
 import io.agentmon.agent.http.exposition.PrometheusProtobuf;
+import io.agentmon.agent.http.exposition.PrometheusText;
 import io.agentmon.agent.http.server.Handler;
 import io.agentmon.agent.http.server.Request;
 import io.agentmon.agent.http.server.Response;
@@ -20,7 +21,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code GET /metrics}: the registry in the format the scraper's {@code Accept} header asks for
- * (Prometheus text by default, OpenMetrics or protobuf on request), gzipped when accepted. Only
+ * (Prometheus text by default, OpenMetrics or protobuf on request, as client_java's
+ * {@code ExpositionFormats} chooses), gzipped when accepted. Only
  * protobuf carries native histogram buckets; text formats get the classic buckets.
  *
  * <p>The body is rendered into a buffer sized from the previous scrape of the same format and
@@ -31,6 +33,7 @@ import java.util.zip.GZIPOutputStream;
 final class MetricsHandler implements Handler {
 
     private static final PrometheusProtobuf PROTOBUF_WRITER = new PrometheusProtobuf();
+    private static final PrometheusText TEXT_WRITER = new PrometheusText();
     private static final String OPEN_METRICS = "application/openmetrics-text";
     /** The first scrape's buffer, before any size is known. */
     static final int FIRST_BUFFER = 16 * 1024;
@@ -42,9 +45,10 @@ final class MetricsHandler implements Handler {
     private final Supplier<PrometheusRegistry> registry;
     private final HistogramKinds histograms;
     /**
-     * The text writers, made by the first text scrape: making them reads client_java's properties
-     * and loads its writers, tens of milliseconds that the endpoint's start need not spend beside
-     * the worker's. Protobuf is agentmon's own writer (no protobuf runtime in the jar).
+     * client_java's writers, for OpenMetrics, made by the first OpenMetrics scrape: making them
+     * reads client_java's properties and loads its writers, tens of milliseconds that the
+     * endpoint's start need not spend beside the worker's. Protobuf (no protobuf runtime in the
+     * jar) and the Prometheus text format are agentmon's own writers.
      */
     private volatile ExpositionFormats formats;
     /** The last body's length per format (text, OpenMetrics, protobuf) and encoding (plain, gzip). */
@@ -63,7 +67,8 @@ final class MetricsHandler implements Handler {
     public Response handle(Request request) throws IOException {
         String accept = request.header("Accept");
         boolean protobuf = PROTOBUF_WRITER.accepts(accept);
-        ExpositionFormatWriter writer = protobuf ? PROTOBUF_WRITER : formats().findWriter(accept);
+        ExpositionFormatWriter writer = protobuf ? PROTOBUF_WRITER
+                : accept != null && accept.contains(OPEN_METRICS) ? formats().findWriter(accept) : TEXT_WRITER;
         boolean gzip = acceptsGzip(request.header("Accept-Encoding"));
         int kind = (protobuf ? 2 : writer.getContentType().startsWith(OPEN_METRICS) ? 1 : 0) + (gzip ? 3 : 0);
         Body body = new Body(bufferFor(lastLength.get(kind)));

@@ -83,7 +83,7 @@ public final class PrometheusProtobuf implements ExpositionFormatWriter {
         String name;
         int type;
         if (snapshot instanceof CounterSnapshot) {
-            name = nameWithSuffix(metadata, "_total", scheme);
+            name = ExpositionNames.withSuffix(metadata, "_total", scheme);
             type = COUNTER;
         } else if (snapshot instanceof GaugeSnapshot) {
             name = SnapshotEscaper.getLegacyGaugeName(metadata, rawOriginalName, scheme);
@@ -95,7 +95,7 @@ public final class PrometheusProtobuf implements ExpositionFormatWriter {
             name = SnapshotEscaper.getMetadataName(metadata, scheme);
             type = SUMMARY;
         } else if (snapshot instanceof InfoSnapshot) {
-            name = nameWithSuffix(metadata, "_info", scheme);
+            name = ExpositionNames.withSuffix(metadata, "_info", scheme);
             type = GAUGE;
         } else if (snapshot instanceof StateSetSnapshot) {
             name = SnapshotEscaper.getMetadataName(metadata, scheme);
@@ -146,12 +146,6 @@ public final class PrometheusProtobuf implements ExpositionFormatWriter {
 
     private static boolean isEmpty(SummarySnapshot.SummaryDataPointSnapshot point) {
         return !point.hasCount() && !point.hasSum() && point.getQuantiles().size() == 0;
-    }
-
-    /** The family name with its type's suffix, unless the name has it already. */
-    private static String nameWithSuffix(MetricMetadata metadata, String suffix, EscapingScheme scheme) {
-        String base = SnapshotEscaper.getExpositionBaseMetadataName(metadata, scheme);
-        return base.endsWith(suffix) ? base : SnapshotEscaper.getMetadataName(metadata, scheme) + suffix;
     }
 
     /**
