@@ -51,7 +51,7 @@ class PackageStackTest {
         allow("matching", "");
         allow("config", "", "matching", BOOTSTRAP); // sizes bounded by the bootstrap's tables
         allow("http.server", "");
-        allow("http.exposition", ""); // snapshots -> the text and protobuf expositions
+        allow("http.exposition", ""); // snapshots -> the text, OpenMetrics and protobuf expositions
         allow("otlp.transport", ""); // the SDK's exporters -> OTLP over HTTP/2 or HTTP/1.1
         allow("metrics", "", "config", BOOTSTRAP); // recorders -> snapshots
         allow("instrument", "", "config", "matching", BOOTSTRAP); // weaving: woven code calls the bootstrap

@@ -1,13 +1,13 @@
 package io.agentmon.agent.http;
 
 import io.agentmon.agent.config.HistogramKinds;
+import io.agentmon.agent.http.exposition.OpenMetricsText;
 import io.agentmon.agent.http.exposition.PrometheusProtobuf;
 import io.agentmon.agent.http.exposition.PrometheusText;
 import io.agentmon.agent.http.server.Handler;
 import io.agentmon.agent.http.server.Request;
 import io.agentmon.agent.http.server.Response;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
-import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.agentmon.agent.metrics.HistogramPoints;
 import io.agentmon.agent.metrics.ScrapeFormat;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,8 +21,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code GET /metrics}: the registry in the format the scraper's {@code Accept} header asks for
- * (Prometheus text by default, OpenMetrics or protobuf on request, as client_java's
- * {@code ExpositionFormats} chooses), gzipped when accepted. Only
+ * (Prometheus text by default, OpenMetrics or protobuf on request), each written by agentmon's
+ * own writer from client_java's snapshots, gzipped when accepted. Only
  * protobuf carries native histogram buckets; text formats get the classic buckets.
  *
  * <p>The body is rendered into a buffer sized from the previous scrape of the same format and
@@ -33,8 +33,8 @@ import java.util.zip.GZIPOutputStream;
 final class MetricsHandler implements Handler {
 
     private static final PrometheusProtobuf PROTOBUF_WRITER = new PrometheusProtobuf();
+    private static final OpenMetricsText OPEN_METRICS_WRITER = new OpenMetricsText();
     private static final PrometheusText TEXT_WRITER = new PrometheusText();
-    private static final String OPEN_METRICS = "application/openmetrics-text";
     /** The first scrape's buffer, before any size is known. */
     static final int FIRST_BUFFER = 16 * 1024;
     /** Room over the previous size: a scrape grows by a few series between two reads. */
@@ -44,13 +44,6 @@ final class MetricsHandler implements Handler {
     /** The registry as a scrape reads it (with the JVM's metrics, bound by the first scrape that comes before the agent did). */
     private final Supplier<PrometheusRegistry> registry;
     private final HistogramKinds histograms;
-    /**
-     * client_java's writers, for OpenMetrics, made by the first OpenMetrics scrape: making them
-     * reads client_java's properties and loads its writers, tens of milliseconds that the
-     * endpoint's start need not spend beside the worker's. Protobuf (no protobuf runtime in the
-     * jar) and the Prometheus text format are agentmon's own writers.
-     */
-    private volatile ExpositionFormats formats;
     /** The last body's length per format (text, OpenMetrics, protobuf) and encoding (plain, gzip). */
     private final AtomicIntegerArray lastLength = new AtomicIntegerArray(6);
 
@@ -67,10 +60,11 @@ final class MetricsHandler implements Handler {
     public Response handle(Request request) throws IOException {
         String accept = request.header("Accept");
         boolean protobuf = PROTOBUF_WRITER.accepts(accept);
+        // As client_java's ExpositionFormats chooses: protobuf, else OpenMetrics, else the text format.
         ExpositionFormatWriter writer = protobuf ? PROTOBUF_WRITER
-                : accept != null && accept.contains(OPEN_METRICS) ? formats().findWriter(accept) : TEXT_WRITER;
+                : OPEN_METRICS_WRITER.accepts(accept) ? OPEN_METRICS_WRITER : TEXT_WRITER;
         boolean gzip = acceptsGzip(request.header("Accept-Encoding"));
-        int kind = (protobuf ? 2 : writer.getContentType().startsWith(OPEN_METRICS) ? 1 : 0) + (gzip ? 3 : 0);
+        int kind = (protobuf ? 2 : writer == OPEN_METRICS_WRITER ? 1 : 0) + (gzip ? 3 : 0);
         Body body = new Body(bufferFor(lastLength.get(kind)));
         try (OutputStream out = gzip ? new GZIPOutputStream(body) : body) {
             PrometheusRegistry scraped = registry.get();
@@ -83,15 +77,6 @@ final class MetricsHandler implements Handler {
         lastLength.set(kind, body.size());
         Response response = Response.bytes(200, writer.getContentType(), body.array(), body.size());
         return gzip ? response.header("Content-Encoding", "gzip") : response;
-    }
-
-    private ExpositionFormats formats() {
-        ExpositionFormats made = formats;
-        if (made == null) {
-            made = ExpositionFormats.init(); // two first scrapes at once may both make them: harmless
-            formats = made;
-        }
-        return made;
     }
 
     /** A buffer for a body that last time took {@code last} bytes (0: none yet). */

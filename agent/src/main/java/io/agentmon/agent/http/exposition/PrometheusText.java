@@ -9,7 +9,6 @@ import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -55,7 +54,7 @@ public final class PrometheusText implements ExpositionFormatWriter {
             }
             MetricMetadata metadata = snapshot.getMetadata();
             if (snapshot instanceof CounterSnapshot) {
-                Series series = new Series(sink, ExpositionNames.withSuffix(metadata, "_total", scheme), scheme);
+                SeriesStart series = new SeriesStart(sink, ExpositionNames.withSuffix(metadata, "_total", scheme), scheme);
                 header(sink, series.name, "counter", metadata);
                 for (CounterSnapshot.CounterDataPointSnapshot point : ((CounterSnapshot) snapshot).getDataPoints()) {
                     series.start(point.getLabels());
@@ -63,7 +62,7 @@ public final class PrometheusText implements ExpositionFormatWriter {
                     end(sink, point);
                 }
             } else if (snapshot instanceof GaugeSnapshot) {
-                Series series = new Series(sink,
+                SeriesStart series = new SeriesStart(sink,
                         SnapshotEscaper.getLegacyGaugeName(metadata, raw.getMetadata().getOriginalName(), scheme), scheme);
                 header(sink, series.name, "gauge", metadata);
                 for (GaugeSnapshot.GaugeDataPointSnapshot point : ((GaugeSnapshot) snapshot).getDataPoints()) {
@@ -76,7 +75,7 @@ public final class PrometheusText implements ExpositionFormatWriter {
             } else if (snapshot instanceof SummarySnapshot) {
                 summary(sink, (SummarySnapshot) snapshot, scheme);
             } else if (snapshot instanceof InfoSnapshot) {
-                Series series = new Series(sink, ExpositionNames.withSuffix(metadata, "_info", scheme), scheme);
+                SeriesStart series = new SeriesStart(sink, ExpositionNames.withSuffix(metadata, "_info", scheme), scheme);
                 header(sink, series.name, "gauge", metadata);
                 for (InfoSnapshot.InfoDataPointSnapshot point : ((InfoSnapshot) snapshot).getDataPoints()) {
                     series.start(point.getLabels());
@@ -86,7 +85,7 @@ public final class PrometheusText implements ExpositionFormatWriter {
             } else if (snapshot instanceof StateSetSnapshot) {
                 stateSet(sink, (StateSetSnapshot) snapshot, scheme);
             } else if (snapshot instanceof UnknownSnapshot) {
-                Series series = new Series(sink, SnapshotEscaper.getMetadataName(metadata, scheme), scheme);
+                SeriesStart series = new SeriesStart(sink, SnapshotEscaper.getMetadataName(metadata, scheme), scheme);
                 header(sink, series.name, "untyped", metadata);
                 for (UnknownSnapshot.UnknownDataPointSnapshot point : ((UnknownSnapshot) snapshot).getDataPoints()) {
                     series.start(point.getLabels());
@@ -102,9 +101,9 @@ public final class PrometheusText implements ExpositionFormatWriter {
         MetricMetadata metadata = snapshot.getMetadata();
         String name = SnapshotEscaper.getMetadataName(metadata, scheme);
         header(sink, name, "histogram", metadata);
-        Series bucket = new Series(sink, name + "_bucket", scheme);
-        Series count = new Series(sink, name + "_count", scheme);
-        Series sum = new Series(sink, name + "_sum", scheme);
+        SeriesStart bucket = new SeriesStart(sink, name + "_bucket", scheme);
+        SeriesStart count = new SeriesStart(sink, name + "_count", scheme);
+        SeriesStart sum = new SeriesStart(sink, name + "_sum", scheme);
         boolean gauge = snapshot.isGaugeHistogram();
         for (HistogramSnapshot.HistogramDataPointSnapshot point : snapshot.getDataPoints()) {
             ClassicHistogramBuckets buckets = point.getClassicBuckets().isEmpty()
@@ -130,8 +129,8 @@ public final class PrometheusText implements ExpositionFormatWriter {
         }
         if (gauge) {
             // This format has no gauge histogram count and sum: they go as two gauges.
-            Series gaugeCount = new Series(sink, name + "_gcount", scheme);
-            Series gaugeSum = new Series(sink, name + "_gsum", scheme);
+            SeriesStart gaugeCount = new SeriesStart(sink, name + "_gcount", scheme);
+            SeriesStart gaugeSum = new SeriesStart(sink, name + "_gsum", scheme);
             boolean headed = false;
             for (HistogramSnapshot.HistogramDataPointSnapshot point : snapshot.getDataPoints()) {
                 if (point.hasCount()) {
@@ -162,9 +161,9 @@ public final class PrometheusText implements ExpositionFormatWriter {
     /** A summary's points with nothing in them are left out, and the family's header with them when all are. */
     private static void summary(TextSink sink, SummarySnapshot snapshot, EscapingScheme scheme) throws IOException {
         MetricMetadata metadata = snapshot.getMetadata();
-        Series quantiles = new Series(sink, SnapshotEscaper.getMetadataName(metadata, scheme), scheme);
-        Series count = new Series(sink, quantiles.name + "_count", scheme);
-        Series sum = new Series(sink, quantiles.name + "_sum", scheme);
+        SeriesStart quantiles = new SeriesStart(sink, SnapshotEscaper.getMetadataName(metadata, scheme), scheme);
+        SeriesStart count = new SeriesStart(sink, quantiles.name + "_count", scheme);
+        SeriesStart sum = new SeriesStart(sink, quantiles.name + "_sum", scheme);
         boolean headed = false;
         for (SummarySnapshot.SummaryDataPointSnapshot point : snapshot.getDataPoints()) {
             if (point.getQuantiles().size() == 0 && !point.hasCount() && !point.hasSum()) {
@@ -200,30 +199,8 @@ public final class PrometheusText implements ExpositionFormatWriter {
         String name = SnapshotEscaper.getMetadataName(snapshot.getMetadata(), scheme);
         header(sink, name, "gauge", snapshot.getMetadata());
         for (StateSetSnapshot.StateSetDataPointSnapshot point : snapshot.getDataPoints()) {
-            Labels labels = point.getLabels();
             for (int i = 0; i < point.size(); i++) {
-                sink.text(name);
-                sink.ascii('{');
-                for (int j = 0; j < labels.size(); j++) {
-                    if (j > 0) {
-                        sink.ascii(',');
-                    }
-                    sink.text(SnapshotEscaper.getSnapshotLabelName(labels, j, scheme));
-                    sink.ascii('=');
-                    sink.ascii('"');
-                    sink.escaped(labels.getValue(j));
-                    sink.ascii('"');
-                }
-                if (!labels.isEmpty()) {
-                    sink.ascii(',');
-                }
-                sink.text(name);
-                sink.ascii('=');
-                sink.ascii('"');
-                sink.escaped(point.getName(i));
-                sink.ascii('"');
-                sink.ascii('}');
-                sink.ascii(' ');
+                SeriesStart.stateSetLine(sink, name, point.getLabels(), point.getName(i), scheme);
                 sink.ascii(point.isTrue(i) ? '1' : '0');
                 end(sink, point);
             }
@@ -236,26 +213,16 @@ public final class PrometheusText implements ExpositionFormatWriter {
         String help = metadata.getHelp();
         if (help != null && !help.isEmpty()) {
             sink.text("# HELP ");
-            name(sink, name, quoted);
+            SeriesStart.name(sink, name, quoted);
             sink.ascii(' ');
             sink.escapedHelp(help);
             sink.ascii('\n');
         }
         sink.text("# TYPE ");
-        name(sink, name, quoted);
+        SeriesStart.name(sink, name, quoted);
         sink.ascii(' ');
         sink.text(type);
         sink.ascii('\n');
-    }
-
-    private static void name(TextSink sink, String name, boolean quoted) throws IOException {
-        if (quoted) {
-            sink.ascii('"');
-            sink.escaped(name);
-            sink.ascii('"');
-        } else {
-            sink.text(name);
-        }
     }
 
     /** The series' optional scrape timestamp and its line's end. */
@@ -265,65 +232,5 @@ public final class PrometheusText implements ExpositionFormatWriter {
             sink.number(point.getScrapeTimestampMillis());
         }
         sink.ascii('\n');
-    }
-
-    /**
-     * The start of each line of one series name, up to its value: the name (inside the braces and
-     * quoted when it is not a legacy name) and the labels. Whether the name needs quoting is
-     * decided once per family, not per line.
-     */
-    private static final class Series {
-        final String name;
-        private final boolean quoted;
-        private final TextSink sink;
-        private final EscapingScheme scheme;
-
-        Series(TextSink sink, String name, EscapingScheme scheme) {
-            this.sink = sink;
-            this.name = name;
-            this.quoted = !PrometheusNaming.isValidLegacyMetricName(name);
-            this.scheme = scheme;
-        }
-
-        void start(Labels labels) throws IOException {
-            start(labels, null, 0);
-        }
-
-        void start(Labels labels, String extraName, double extraValue) throws IOException {
-            if (quoted) {
-                sink.ascii('{');
-            }
-            name(sink, name, quoted);
-            if (!labels.isEmpty() || extraName != null) {
-                if (!quoted) {
-                    sink.ascii('{');
-                }
-                for (int i = 0; i < labels.size(); i++) {
-                    if (i > 0 || quoted) {
-                        sink.ascii(',');
-                    }
-                    String label = SnapshotEscaper.getSnapshotLabelName(labels, i, scheme);
-                    name(sink, label, !PrometheusNaming.isValidLegacyLabelName(label));
-                    sink.ascii('=');
-                    sink.ascii('"');
-                    sink.escaped(labels.getValue(i));
-                    sink.ascii('"');
-                }
-                if (extraName != null) {
-                    if (!labels.isEmpty() || quoted) {
-                        sink.ascii(',');
-                    }
-                    sink.text(extraName);
-                    sink.ascii('=');
-                    sink.ascii('"');
-                    sink.number(extraValue);
-                    sink.ascii('"');
-                }
-                sink.ascii('}');
-            } else if (quoted) {
-                sink.ascii('}');
-            }
-            sink.ascii(' ');
-        }
     }
 }

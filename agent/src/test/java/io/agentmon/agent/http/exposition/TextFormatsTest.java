@@ -14,10 +14,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Exemplar;
+import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
@@ -29,6 +32,7 @@ import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,25 +44,35 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * agentmon's Prometheus text writer is held to client_java's {@code PrometheusTextFormatWriter}:
- * the same snapshots give the same bytes, under every escaping scheme, for every snapshot type,
- * for names and values that need quoting or escaping, and for thousands of random families.
+ * agentmon's text writers are held to client_java's: {@link PrometheusText} to
+ * {@code PrometheusTextFormatWriter} and {@link OpenMetricsText} to
+ * {@code OpenMetricsTextFormatWriter} (in their default form). The same snapshots give the same
+ * bytes in both formats, under every escaping scheme, for every snapshot type, with exemplars,
+ * units and timestamps, for names and values that need quoting or escaping, and for hundreds of
+ * rounds of random families.
  */
-class PrometheusTextTest {
+class TextFormatsTest {
 
     private static final Labels POD = Labels.of("pod", "worker-0", "task", "Resize");
 
+    /** Each of ours, and client_java's writer of the same format. */
+    private static final ExpositionFormatWriter[][] PAIRS = {
+        {new PrometheusText(), PrometheusTextFormatWriter.create()},
+        {new OpenMetricsText(), OpenMetricsTextFormatWriter.create()},
+    };
+
     @Test
-    void acceptsWhatClientJavasTextWriterAccepts() {
-        PrometheusText writer = new PrometheusText();
-        PrometheusTextFormatWriter theirs = PrometheusTextFormatWriter.create();
-        for (String accept : new String[] {"text/plain;version=0.0.4", "text/plain", "*/*", null,
-                "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4"}) {
-            assertEquals(theirs.accepts(accept), writer.accepts(accept), accept);
+    void acceptsWhatClientJavasWritersAccept() {
+        for (ExpositionFormatWriter[] pair : PAIRS) {
+            for (String accept : new String[] {"text/plain;version=0.0.4", "text/plain", "*/*", null,
+                    "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4"}) {
+                assertEquals(pair[1].accepts(accept), pair[0].accepts(accept), accept);
+            }
+            assertFalse(pair[0].accepts("application/json"));
+            assertEquals(pair[1].getContentType(), pair[0].getContentType());
         }
-        assertTrue(writer.accepts("text/plain; version=0.0.4"));
-        assertFalse(writer.accepts("application/json"));
-        assertEquals(theirs.getContentType(), writer.getContentType());
+        assertTrue(new PrometheusText().accepts("text/plain; version=0.0.4"));
+        assertTrue(new OpenMetricsText().accepts("application/openmetrics-text; version=1.0.0"));
     }
 
     @Test
@@ -66,10 +80,13 @@ class PrometheusTextTest {
         sameBytes(CounterSnapshot.builder().name("agentmon_tasks").help("Runs that ended, \"all\" of them\\ \n second line")
                 .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(POD).value(17).build())
                 .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("task", "b")).value(0)
-                        .exemplar(Exemplar.builder().value(0.25).traceId("abc").spanId("def").build())
+                        .exemplar(Exemplar.builder().value(0.25).traceId("abc").spanId("def").timestampMillis(1_700_000_000_123L).build())
                         .createdTimestampMillis(1_700_000_000_000L).scrapeTimestampMillis(1_700_000_001_500L).build())
-                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("task", "c")).value(Double.NaN).build())
+                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.of("task", "c")).value(Double.NaN)
+                        .exemplar(Exemplar.builder().value(-1).build()).scrapeTimestampMillis(1_250L).build())
                 .build());
+        sameBytes(CounterSnapshot.builder().name("cpu_seconds").unit(Unit.SECONDS).help("CPU time")
+                .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(1.5).scrapeTimestampMillis(7).build()).build());
         sameBytes(CounterSnapshot.builder().name("jobs_total")
                 .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(3).build()).build());
     }
@@ -108,6 +125,7 @@ class PrometheusTextTest {
                 .dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder().build()).build());
         assertEquals(0, ours(empty, EscapingScheme.DEFAULT).length);
         assertEquals(0, theirs(empty, EscapingScheme.DEFAULT).length);
+        assertSameBytes(empty, EscapingScheme.DEFAULT, "OpenMetrics: only the end marker");
     }
 
     @Test
@@ -115,9 +133,11 @@ class PrometheusTextTest {
         ClassicHistogramBuckets classic = ClassicHistogramBuckets.of(new double[] {0.005, 0.1, 1, Double.POSITIVE_INFINITY},
                 new long[] {3, 0, 5, 1});
         NativeHistogramBuckets positive = NativeHistogramBuckets.of(new int[] {-4, -3, -1, 2}, new long[] {1, 4, 2, 2});
-        sameBytes(HistogramSnapshot.builder().name("agentmon_task_duration_seconds").help("Run time")
+        Exemplars exemplars = Exemplars.of(Exemplar.builder().value(0.05).spanId("s1").timestampMillis(1_000L).build(),
+                Exemplar.builder().value(0.7).traceId("t2").build(), Exemplar.builder().value(3).labels(Labels.of("a.b", "\"")).build());
+        sameBytes(HistogramSnapshot.builder().name("agentmon_task_duration_seconds").unit(Unit.SECONDS).help("Run time")
                 .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().labels(POD).classicHistogramBuckets(classic)
-                        .sum(4.25).build())
+                        .sum(4.25).exemplars(exemplars).build())
                 .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder().labels(Labels.of("task", "native"))
                         .nativeSchema(3).nativeZeroThreshold(Math.pow(2, -128)).nativeZeroCount(2)
                         .nativeBucketsForPositiveValues(positive).sum(-1.5).scrapeTimestampMillis(123_456L).build())
@@ -152,7 +172,7 @@ class PrometheusTextTest {
                 InfoSnapshot.builder().name("build.info").dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
                         .labels(Labels.of("version", "1")).build()).build());
         for (EscapingScheme scheme : EscapingScheme.values()) {
-            assertArrayEquals(theirs(snapshots, scheme), ours(snapshots, scheme), scheme.name());
+            assertSameBytes(snapshots, scheme, "outside ASCII");
         }
     }
 
@@ -163,9 +183,9 @@ class PrometheusTextTest {
                         .labels(Labels.of("pool", "a")).value(1).build()).build(),
                 GaugeSnapshot.builder().name("pool_size").dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
                         .labels(Labels.of("pool", "b")).value(2).build()).build());
-        byte[] ours = ours(snapshots, EscapingScheme.DEFAULT);
-        assertArrayEquals(theirs(snapshots, EscapingScheme.DEFAULT), ours);
-        assertEquals(1, new String(ours, StandardCharsets.UTF_8).split("# TYPE").length - 1, "one header for both");
+        assertSameBytes(snapshots, EscapingScheme.DEFAULT, "merged");
+        assertEquals(1, new String(ours(snapshots, EscapingScheme.DEFAULT), StandardCharsets.UTF_8).split("# TYPE").length - 1,
+                "one header for both");
     }
 
     /** Random families of every type, names and label values drawn from characters that need care. */
@@ -179,7 +199,7 @@ class PrometheusTextTest {
             }
             MetricSnapshots snapshots = new MetricSnapshots(families);
             for (EscapingScheme scheme : EscapingScheme.values()) {
-                assertArrayEquals(theirs(snapshots, scheme), ours(snapshots, scheme), "round " + round + ", " + scheme);
+                assertSameBytes(snapshots, scheme, "round " + round);
             }
         }
     }
@@ -199,8 +219,8 @@ class PrometheusTextTest {
                 timer.record(Duration.ofNanos(i * 37_000L));
             }
             MetricSnapshots snapshots = registry.getPrometheusRegistry().scrape();
+            assertSameBytes(snapshots, EscapingScheme.DEFAULT, "Micrometer");
             byte[] ours = ours(snapshots, EscapingScheme.DEFAULT);
-            assertArrayEquals(theirs(snapshots, EscapingScheme.DEFAULT), ours);
             assertTrue(ours.length > 8192, "more than the sink's buffer: " + ours.length);
         }
     }
@@ -216,6 +236,9 @@ class PrometheusTextTest {
                             .labels(randomLabels(random, i)).value(randomDouble(random));
                     if (random.nextBoolean()) {
                         point.scrapeTimestampMillis(random.nextLong(1L << 42));
+                    }
+                    if (random.nextBoolean()) {
+                        point.exemplar(randomExemplar(random));
                     }
                     counter.dataPoint(point.build());
                 }
@@ -247,6 +270,12 @@ class PrometheusTextTest {
                     point.classicHistogramBuckets(ClassicHistogramBuckets.of(upper, counts));
                     if (random.nextBoolean()) {
                         point.sum(random.nextDouble() * 1e4);
+                    }
+                    if (random.nextBoolean()) {
+                        point.exemplars(Exemplars.of(randomExemplar(random), randomExemplar(random)));
+                    }
+                    if (random.nextInt(4) == 0) {
+                        point.scrapeTimestampMillis(random.nextLong(0, 5_000));
                     }
                     histogram.dataPoint(point.build());
                 }
@@ -295,6 +324,17 @@ class PrometheusTextTest {
         }
     }
 
+    private static Exemplar randomExemplar(SplittableRandom random) {
+        Exemplar.Builder exemplar = Exemplar.builder().value(random.nextDouble() * 30);
+        if (random.nextBoolean()) {
+            exemplar.traceId(Long.toHexString(random.nextLong())).spanId(Long.toHexString(random.nextLong()));
+        }
+        if (random.nextBoolean()) {
+            exemplar.timestampMillis(random.nextLong(1L << 42));
+        }
+        return exemplar.build();
+    }
+
     /** Labels that differ between the points of one family (a point index label), some needing quotes. */
     private static Labels randomLabels(SplittableRandom random, int point) {
         Labels.Builder labels = Labels.builder().label("point", Integer.toString(point));
@@ -333,20 +373,31 @@ class PrometheusTextTest {
     private static void sameBytes(MetricSnapshot snapshot) throws IOException {
         MetricSnapshots snapshots = new MetricSnapshots(snapshot);
         for (EscapingScheme scheme : EscapingScheme.values()) {
-            assertArrayEquals(theirs(snapshots, scheme), ours(snapshots, scheme), snapshot.getMetadata().getName() + ", " + scheme);
+            assertSameBytes(snapshots, scheme, snapshot.getMetadata().getName());
         }
         assertTrue(ours(snapshots, EscapingScheme.DEFAULT).length > 0);
     }
 
+    /** Both formats' bytes, ours and client_java's, under {@code scheme}. */
+    private static void assertSameBytes(MetricSnapshots snapshots, EscapingScheme scheme, String what) throws IOException {
+        for (ExpositionFormatWriter[] pair : PAIRS) {
+            assertArrayEquals(write(pair[1], snapshots, scheme), write(pair[0], snapshots, scheme),
+                    what + ", " + scheme + ", " + pair[0].getClass().getSimpleName());
+        }
+    }
+
+    /** The Prometheus text format's bytes, agentmon's. */
     private static byte[] ours(MetricSnapshots snapshots, EscapingScheme scheme) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new PrometheusText().write(out, snapshots, scheme);
-        return out.toByteArray();
+        return write(PAIRS[0][0], snapshots, scheme);
     }
 
     private static byte[] theirs(MetricSnapshots snapshots, EscapingScheme scheme) throws IOException {
+        return write(PAIRS[0][1], snapshots, scheme);
+    }
+
+    private static byte[] write(ExpositionFormatWriter writer, MetricSnapshots snapshots, EscapingScheme scheme) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrometheusTextFormatWriter.create().write(out, snapshots, scheme);
+        writer.write(out, snapshots, scheme);
         return out.toByteArray();
     }
 }
