@@ -1,7 +1,7 @@
 package io.agentmon.agent.config;
 
 import io.agentmon.agent.Echo;
-import io.agentmon.agent.matching.NameSyntax;
+import io.agentmon.agent.NameSyntax;
 
 /**
  * Parses durations such as {@code 250ms}, {@code 2.5s} or {@code 5m}; a bare number is seconds.

@@ -1,6 +1,6 @@
 package io.agentmon.agent.config;
 
-import io.agentmon.agent.matching.NameSyntax;
+import io.agentmon.agent.NameSyntax;
 import java.util.Map;
 
 /**

@@ -1,6 +1,7 @@
 package io.agentmon.agent.config;
 
 import io.agentmon.agent.Echo;
+import io.agentmon.agent.NameSyntax;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.util.Collections;
@@ -239,7 +240,7 @@ public final class OtelConfig {
             return otherwise;
         }
         // ASCII digits only: Long.parseLong would also read Arabic-Indic or fullwidth digits.
-        if (value.matches("[0-9]{1,12}")) {
+        if (NameSyntax.asciiDigits(value, 12)) {
             long millis = Long.parseLong(value);
             if (millis > 0) {
                 return millis;

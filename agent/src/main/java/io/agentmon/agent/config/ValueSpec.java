@@ -1,7 +1,7 @@
 package io.agentmon.agent.config;
 
 import io.agentmon.agent.Echo;
-import io.agentmon.agent.matching.NameSyntax;
+import io.agentmon.agent.NameSyntax;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

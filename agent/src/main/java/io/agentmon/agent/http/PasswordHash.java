@@ -1,5 +1,6 @@
 package io.agentmon.agent.http;
 
+import io.agentmon.agent.NameSyntax;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -45,7 +46,7 @@ public final class PasswordHash {
             throw new IllegalArgumentException("expected " + SCHEME + ":<iterations>:<salt>:<hash>, as printed by java -jar agentmon.jar hash-password");
         }
         int iterations;
-        if (parts[1].isEmpty() || parts[1].length() > 8 || !parts[1].chars().allMatch(c -> c >= '0' && c <= '9')
+        if (!NameSyntax.asciiDigits(parts[1], 8)
                 || (iterations = Integer.parseInt(parts[1])) < 1000 || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("iterations must be a number from 1000 to " + MAX_ITERATIONS);
         }

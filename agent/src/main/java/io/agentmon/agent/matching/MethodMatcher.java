@@ -1,5 +1,6 @@
 package io.agentmon.agent.matching;
 
+import io.agentmon.agent.NameSyntax;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.agentmon.agent.http.server;
 
+import io.agentmon.agent.NameSyntax;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -97,7 +98,7 @@ public final class RequestHeadReader {
         for (String length : lengths) {
             for (String value : length.split(",", -1)) {
                 String trimmed = value.trim();
-                if (trimmed.isEmpty() || trimmed.length() > 18 || !trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                if (!NameSyntax.asciiDigits(trimmed, 18)) {
                     throw new HttpError(400, "malformed Content-Length");
                 }
                 if (Long.parseLong(trimmed) > 0) {

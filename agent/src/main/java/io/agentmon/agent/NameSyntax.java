@@ -1,10 +1,10 @@
-package io.agentmon.agent.matching;
+package io.agentmon.agent;
 
 /**
- * The character checks of the configuration's names (matchers, labels, event names, value
- * paths, numbers), written out rather than as regular expressions: they run in premain, where the
- * first regular expression with {@code \p{javaJavaIdentifierPart}} costs the worker's start
- * several milliseconds for the JDK classes and lambdas it brings.
+ * Character checks for names and numbers (matchers, labels, event names, value paths, numbers in
+ * the configuration and in requests), written out rather than as regular expressions: most run
+ * in premain, where the first regular expression with {@code \p{javaJavaIdentifierPart}} costs
+ * the worker's start several milliseconds for the JDK classes and lambdas it brings.
  */
 public final class NameSyntax {
 
