@@ -1,7 +1,6 @@
 package io.agentmon.agent.http.exposition;
 
 import io.prometheus.metrics.config.EscapingScheme;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.TextFormatUtil;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -15,7 +14,6 @@ import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
-import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.SnapshotEscaper;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
@@ -29,18 +27,12 @@ import java.io.OutputStream;
  * on counters and histogram buckets only, no {@code _created} series) from the same snapshots,
  * written through a {@link TextSink} for the reason {@link PrometheusText} gives.
  */
-public final class OpenMetricsText implements ExpositionFormatWriter {
+public final class OpenMetricsText extends TextFormat {
 
     public static final String CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-    @Override
-    public boolean accepts(String acceptHeader) {
-        return acceptHeader != null && acceptHeader.contains("application/openmetrics-text");
-    }
-
-    @Override
-    public String getContentType() {
-        return CONTENT_TYPE;
+    public OpenMetricsText() {
+        super(CONTENT_TYPE, "application/openmetrics-text");
     }
 
     @Override
@@ -81,7 +73,7 @@ public final class OpenMetricsText implements ExpositionFormatWriter {
                     end(sink, point, null, scheme);
                 }
             } else if (snapshot instanceof StateSetSnapshot) {
-                stateSet(sink, (StateSetSnapshot) snapshot, scheme);
+                stateSet(sink, (StateSetSnapshot) snapshot, "stateset", scheme);
             } else if (snapshot instanceof UnknownSnapshot) {
                 SeriesStart series = new SeriesStart(sink, SnapshotEscaper.getMetadataName(metadata, scheme), scheme);
                 header(sink, series.name, "unknown", metadata);
@@ -97,7 +89,7 @@ public final class OpenMetricsText implements ExpositionFormatWriter {
     }
 
     /** Buckets with the exemplar that fell in each; count and sum only when both are known. */
-    private static void histogram(TextSink sink, HistogramSnapshot snapshot, EscapingScheme scheme) throws IOException {
+    private void histogram(TextSink sink, HistogramSnapshot snapshot, EscapingScheme scheme) throws IOException {
         MetricMetadata metadata = snapshot.getMetadata();
         boolean gauge = snapshot.isGaugeHistogram();
         String name = SnapshotEscaper.getMetadataName(metadata, scheme);
@@ -129,54 +121,9 @@ public final class OpenMetricsText implements ExpositionFormatWriter {
         }
     }
 
-    /** As {@link PrometheusText}'s: points with nothing in them left out, the header with them when all are. */
-    private static void summary(TextSink sink, SummarySnapshot snapshot, EscapingScheme scheme) throws IOException {
-        MetricMetadata metadata = snapshot.getMetadata();
-        SeriesStart quantiles = new SeriesStart(sink, SnapshotEscaper.getMetadataName(metadata, scheme), scheme);
-        SeriesStart count = new SeriesStart(sink, quantiles.name + "_count", scheme);
-        SeriesStart sum = new SeriesStart(sink, quantiles.name + "_sum", scheme);
-        boolean headed = false;
-        for (SummarySnapshot.SummaryDataPointSnapshot point : snapshot.getDataPoints()) {
-            if (point.getQuantiles().size() == 0 && !point.hasCount() && !point.hasSum()) {
-                continue;
-            }
-            if (!headed) {
-                header(sink, quantiles.name, "summary", metadata);
-                headed = true;
-            }
-            for (Quantile quantile : point.getQuantiles()) {
-                quantiles.start(point.getLabels(), "quantile", quantile.getQuantile());
-                sink.number(quantile.getValue());
-                end(sink, point, null, scheme);
-            }
-            if (point.hasCount()) {
-                count.start(point.getLabels());
-                sink.number(point.getCount());
-                end(sink, point, null, scheme);
-            }
-            if (point.hasSum()) {
-                sum.start(point.getLabels());
-                sink.number(point.getSum());
-                end(sink, point, null, scheme);
-            }
-        }
-    }
-
-    /** One series per state, the state's name as a label named like the family; names never quoted, as client_java writes them. */
-    private static void stateSet(TextSink sink, StateSetSnapshot snapshot, EscapingScheme scheme) throws IOException {
-        String name = SnapshotEscaper.getMetadataName(snapshot.getMetadata(), scheme);
-        header(sink, name, "stateset", snapshot.getMetadata());
-        for (StateSetSnapshot.StateSetDataPointSnapshot point : snapshot.getDataPoints()) {
-            for (int i = 0; i < point.size(); i++) {
-                SeriesStart.stateSetLine(sink, name, point.getLabels(), point.getName(i), scheme);
-                sink.ascii(point.isTrue(i) ? '1' : '0');
-                end(sink, point, null, scheme);
-            }
-        }
-    }
-
     /** {@code # TYPE}, {@code # UNIT} (when there is a unit) and {@code # HELP} (when there is help), in that order. */
-    private static void header(TextSink sink, String name, String type, MetricMetadata metadata) throws IOException {
+    @Override
+    void header(TextSink sink, String name, String type, MetricMetadata metadata) throws IOException {
         boolean quoted = !PrometheusNaming.isValidLegacyMetricName(name);
         sink.text("# TYPE ");
         SeriesStart.name(sink, name, quoted);
@@ -204,8 +151,8 @@ public final class OpenMetricsText implements ExpositionFormatWriter {
         return name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name;
     }
 
-    /** The series' optional scrape timestamp and exemplar, and its line's end. */
-    private static void end(TextSink sink, DataPointSnapshot point, Exemplar exemplar, EscapingScheme scheme) throws IOException {
+    @Override
+    void end(TextSink sink, DataPointSnapshot point, Exemplar exemplar, EscapingScheme scheme) throws IOException {
         if (point.hasScrapeTimestamp()) {
             sink.ascii(' ');
             seconds(sink, point.getScrapeTimestampMillis());

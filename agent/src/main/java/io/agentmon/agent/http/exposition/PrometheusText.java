@@ -1,11 +1,11 @@
 package io.agentmon.agent.http.exposition;
 
 import io.prometheus.metrics.config.EscapingScheme;
-import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.TextFormatUtil;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
@@ -13,7 +13,6 @@ import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.PrometheusNaming;
-import io.prometheus.metrics.model.snapshots.Quantile;
 import io.prometheus.metrics.model.snapshots.SnapshotEscaper;
 import io.prometheus.metrics.model.snapshots.StateSetSnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
@@ -30,18 +29,12 @@ import java.io.OutputStream;
  * Micrometer's (issue 12). Left out, as client_java leaves them out by default: the
  * {@code _created} series, which this format has no type for.
  */
-public final class PrometheusText implements ExpositionFormatWriter {
+public final class PrometheusText extends TextFormat {
 
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    @Override
-    public boolean accepts(String acceptHeader) {
-        return acceptHeader != null && acceptHeader.contains("text/plain");
-    }
-
-    @Override
-    public String getContentType() {
-        return CONTENT_TYPE;
+    public PrometheusText() {
+        super(CONTENT_TYPE, "text/plain");
     }
 
     @Override
@@ -59,7 +52,7 @@ public final class PrometheusText implements ExpositionFormatWriter {
                 for (CounterSnapshot.CounterDataPointSnapshot point : ((CounterSnapshot) snapshot).getDataPoints()) {
                     series.start(point.getLabels());
                     sink.number(point.getValue());
-                    end(sink, point);
+                    end(sink, point, null, scheme);
                 }
             } else if (snapshot instanceof GaugeSnapshot) {
                 SeriesStart series = new SeriesStart(sink,
@@ -68,7 +61,7 @@ public final class PrometheusText implements ExpositionFormatWriter {
                 for (GaugeSnapshot.GaugeDataPointSnapshot point : ((GaugeSnapshot) snapshot).getDataPoints()) {
                     series.start(point.getLabels());
                     sink.number(point.getValue());
-                    end(sink, point);
+                    end(sink, point, null, scheme);
                 }
             } else if (snapshot instanceof HistogramSnapshot) {
                 histogram(sink, (HistogramSnapshot) snapshot, scheme);
@@ -80,24 +73,24 @@ public final class PrometheusText implements ExpositionFormatWriter {
                 for (InfoSnapshot.InfoDataPointSnapshot point : ((InfoSnapshot) snapshot).getDataPoints()) {
                     series.start(point.getLabels());
                     sink.ascii('1');
-                    end(sink, point);
+                    end(sink, point, null, scheme);
                 }
             } else if (snapshot instanceof StateSetSnapshot) {
-                stateSet(sink, (StateSetSnapshot) snapshot, scheme);
+                stateSet(sink, (StateSetSnapshot) snapshot, "gauge", scheme);
             } else if (snapshot instanceof UnknownSnapshot) {
                 SeriesStart series = new SeriesStart(sink, SnapshotEscaper.getMetadataName(metadata, scheme), scheme);
                 header(sink, series.name, "untyped", metadata);
                 for (UnknownSnapshot.UnknownDataPointSnapshot point : ((UnknownSnapshot) snapshot).getDataPoints()) {
                     series.start(point.getLabels());
                     sink.number(point.getValue());
-                    end(sink, point);
+                    end(sink, point, null, scheme);
                 }
             }
         }
         sink.flush();
     }
 
-    private static void histogram(TextSink sink, HistogramSnapshot snapshot, EscapingScheme scheme) throws IOException {
+    private void histogram(TextSink sink, HistogramSnapshot snapshot, EscapingScheme scheme) throws IOException {
         MetricMetadata metadata = snapshot.getMetadata();
         String name = SnapshotEscaper.getMetadataName(metadata, scheme);
         header(sink, name, "histogram", metadata);
@@ -114,17 +107,17 @@ public final class PrometheusText implements ExpositionFormatWriter {
                 cumulative += buckets.getCount(i);
                 bucket.start(point.getLabels(), "le", buckets.getUpperBound(i));
                 sink.number(cumulative);
-                end(sink, point);
+                end(sink, point, null, scheme);
             }
             if (!gauge && point.hasCount()) {
                 count.start(point.getLabels());
                 sink.number(point.getCount());
-                end(sink, point);
+                end(sink, point, null, scheme);
             }
             if (!gauge && point.hasSum()) {
                 sum.start(point.getLabels());
                 sink.number(point.getSum());
-                end(sink, point);
+                end(sink, point, null, scheme);
             }
         }
         if (gauge) {
@@ -140,7 +133,7 @@ public final class PrometheusText implements ExpositionFormatWriter {
                     }
                     gaugeCount.start(point.getLabels());
                     sink.number(point.getCount());
-                    end(sink, point);
+                    end(sink, point, null, scheme);
                 }
             }
             headed = false;
@@ -152,63 +145,15 @@ public final class PrometheusText implements ExpositionFormatWriter {
                     }
                     gaugeSum.start(point.getLabels());
                     sink.number(point.getSum());
-                    end(sink, point);
+                    end(sink, point, null, scheme);
                 }
             }
         }
     }
 
-    /** A summary's points with nothing in them are left out, and the family's header with them when all are. */
-    private static void summary(TextSink sink, SummarySnapshot snapshot, EscapingScheme scheme) throws IOException {
-        MetricMetadata metadata = snapshot.getMetadata();
-        SeriesStart quantiles = new SeriesStart(sink, SnapshotEscaper.getMetadataName(metadata, scheme), scheme);
-        SeriesStart count = new SeriesStart(sink, quantiles.name + "_count", scheme);
-        SeriesStart sum = new SeriesStart(sink, quantiles.name + "_sum", scheme);
-        boolean headed = false;
-        for (SummarySnapshot.SummaryDataPointSnapshot point : snapshot.getDataPoints()) {
-            if (point.getQuantiles().size() == 0 && !point.hasCount() && !point.hasSum()) {
-                continue;
-            }
-            if (!headed) {
-                header(sink, quantiles.name, "summary", metadata);
-                headed = true;
-            }
-            for (Quantile quantile : point.getQuantiles()) {
-                quantiles.start(point.getLabels(), "quantile", quantile.getQuantile());
-                sink.number(quantile.getValue());
-                end(sink, point);
-            }
-            if (point.hasCount()) {
-                count.start(point.getLabels());
-                sink.number(point.getCount());
-                end(sink, point);
-            }
-            if (point.hasSum()) {
-                sum.start(point.getLabels());
-                sink.number(point.getSum());
-                end(sink, point);
-            }
-        }
-    }
-
-    /**
-     * One gauge series per state, the state's name as a label named like the family. As
-     * client_java writes them: names as they are, never quoted, whatever the escaping.
-     */
-    private static void stateSet(TextSink sink, StateSetSnapshot snapshot, EscapingScheme scheme) throws IOException {
-        String name = SnapshotEscaper.getMetadataName(snapshot.getMetadata(), scheme);
-        header(sink, name, "gauge", snapshot.getMetadata());
-        for (StateSetSnapshot.StateSetDataPointSnapshot point : snapshot.getDataPoints()) {
-            for (int i = 0; i < point.size(); i++) {
-                SeriesStart.stateSetLine(sink, name, point.getLabels(), point.getName(i), scheme);
-                sink.ascii(point.isTrue(i) ? '1' : '0');
-                end(sink, point);
-            }
-        }
-    }
-
     /** {@code # HELP} (when there is help) and {@code # TYPE}. */
-    private static void header(TextSink sink, String name, String type, MetricMetadata metadata) throws IOException {
+    @Override
+    void header(TextSink sink, String name, String type, MetricMetadata metadata) throws IOException {
         boolean quoted = !PrometheusNaming.isValidLegacyMetricName(name);
         String help = metadata.getHelp();
         if (help != null && !help.isEmpty()) {
@@ -225,8 +170,9 @@ public final class PrometheusText implements ExpositionFormatWriter {
         sink.ascii('\n');
     }
 
-    /** The series' optional scrape timestamp and its line's end. */
-    private static void end(TextSink sink, DataPointSnapshot point) throws IOException {
+    /** The series' optional scrape timestamp and its line's end: this format has no exemplars. */
+    @Override
+    void end(TextSink sink, DataPointSnapshot point, Exemplar exemplar, EscapingScheme scheme) throws IOException {
         if (point.hasScrapeTimestamp()) {
             sink.ascii(' ');
             sink.number(point.getScrapeTimestampMillis());
