@@ -2,8 +2,8 @@ package io.agentmon.agent.config;
 
 import io.agentmon.agent.AgentLog;
 import io.agentmon.agent.Echo;
-import io.agentmon.agent.matching.MethodMatcher;
 import io.agentmon.agent.NameSyntax;
+import io.agentmon.agent.matching.MethodMatcher;
 import java.util.ArrayList;
 import io.agentmon.agent.matching.WorkerClasses;
 import java.util.Collections;

@@ -29,25 +29,24 @@ public final class ValueSpec {
     /** Parses a spec; throws {@link IllegalArgumentException} saying what is wrong. */
     public static ValueSpec parse(String text) {
         String spec = text.trim();
-        if (!spec.equals("return") && !isArgumentPath(spec)) {
-            throw new IllegalArgumentException(Echo.quote(text) + " is not a value: expected argN (N below 1000), argN.getter[.getter...] or return");
-        }
         if (spec.equals("return")) {
             return new ValueSpec(spec, -1, Collections.emptyList());
         }
-        List<String> parts = new ArrayList<>(Arrays.asList(spec.split("\\.")));
+        List<String> parts = new ArrayList<>(Arrays.asList(spec.split("\\.", -1)));
+        if (!isArgumentPath(parts)) {
+            throw new IllegalArgumentException(Echo.quote(text) + " is not a value: expected argN (N below 1000), argN.getter[.getter...] or return");
+        }
         int argument = Integer.parseInt(parts.remove(0).substring("arg".length()));
         return new ValueSpec(spec, argument, Collections.unmodifiableList(parts));
     }
 
-    /** {@code argN} (one to three ASCII digits), then any number of {@code .identifier}. */
-    private static boolean isArgumentPath(String spec) {
-        String[] parts = spec.split("\\.", -1);
-        if (!parts[0].startsWith("arg") || !NameSyntax.asciiDigits(parts[0].substring("arg".length()), 3)) {
+    /** {@code argN} (one to three ASCII digits), then any number of Java identifiers. */
+    private static boolean isArgumentPath(List<String> parts) {
+        if (!parts.get(0).startsWith("arg") || !NameSyntax.asciiDigits(parts.get(0).substring("arg".length()), 3)) {
             return false;
         }
-        for (int i = 1; i < parts.length; i++) {
-            if (!NameSyntax.javaIdentifier(parts[i])) {
+        for (String getter : parts.subList(1, parts.size())) {
+            if (!NameSyntax.javaIdentifier(getter)) {
                 return false;
             }
         }

@@ -47,4 +47,30 @@ class ValueSpecTest {
         assertEquals(Echo.quote(text) + " is not a value: expected argN (N below 1000), argN.getter[.getter...] or return",
                 assertThrows(IllegalArgumentException.class, () -> ValueSpec.parse(text)).getMessage());
     }
+
+    /**
+     * Read by hand, not by a regular expression (premain's cost): exactly what the expression it
+     * replaced accepted, kept here as its specification, on random specs.
+     */
+    @Test
+    void acceptsWhatItsRegularExpressionDid() {
+        java.util.regex.Pattern syntax = java.util.regex.Pattern.compile(
+                "(arg[0-9]{1,3}(\\.[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*)*|return)");
+        String[] pieces = {"arg", "return", "0", "12", "999", "1000", ".", "x", "_", "$", "é", "9", "\u0663", " ", "-"};
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(6); n > 0; n--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            boolean parsed;
+            try {
+                ValueSpec.parse(text.toString());
+                parsed = true;
+            } catch (IllegalArgumentException e) {
+                parsed = false;
+            }
+            assertEquals(syntax.matcher(text.toString().trim()).matches(), parsed, text.toString());
+        }
+    }
 }
