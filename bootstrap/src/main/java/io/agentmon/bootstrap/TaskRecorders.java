@@ -1,8 +1,9 @@
 package io.agentmon.bootstrap;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The table of task recorders, indexed by probe id.
@@ -25,7 +26,15 @@ public final class TaskRecorders {
     /** Ids handed out: {@link #MAX_TASKS}, the agent's own {@code unknown}, and {@code other}. */
     public static final int CAPACITY = MAX_TASKS + 2;
 
-    private static final AtomicReferenceArray<TaskRecorder> RECORDERS = new AtomicReferenceArray<>(CAPACITY);
+    /**
+     * A plain array, not an {@code AtomicReferenceArray}: the hot path's read then needs no load
+     * of the array out of a holder object and no type check of the element. Written with release
+     * (under the lock, before the id is handed out), read by {@link #get} plainly, which is safe
+     * for a {@link TaskRecorder} (its fields are final or volatile), and again with acquire if
+     * that read found nothing.
+     */
+    private static final TaskRecorder[] RECORDERS = new TaskRecorder[CAPACITY];
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(TaskRecorder[].class);
     private static final Map<String, Integer> IDS = new HashMap<>(); // guarded by itself
     private static volatile HistogramLayout layout = HistogramLayout.of(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
     private static volatile int size;
@@ -36,7 +45,8 @@ public final class TaskRecorders {
     }
 
     static TaskRecorder get(int probeId) {
-        return RECORDERS.get(probeId);
+        TaskRecorder recorder = RECORDERS[probeId];
+        return recorder != null ? recorder : recorder(probeId);
     }
 
     /** Sets the histogram bucket bounds for recorders created from now on. */
@@ -53,7 +63,7 @@ public final class TaskRecorders {
      */
     public static int registerTask(String label, long deadlineNanos) {
         int id = register(label, deadlineNanos);
-        RECORDERS.get(id).markTask();
+        recorder(id).markTask();
         return id;
     }
 
@@ -109,7 +119,7 @@ public final class TaskRecorders {
 
     private static int create(String label, long deadlineNanos) {
         int id = size;
-        RECORDERS.set(id, new TaskRecorder(label, layout, deadlineNanos));
+        SLOTS.setRelease(RECORDERS, id, new TaskRecorder(label, layout, deadlineNanos));
         IDS.put(label, id);
         size = id + 1;
         return id;
@@ -122,6 +132,6 @@ public final class TaskRecorders {
 
     /** The recorder with this id, for readers on agent threads. */
     public static TaskRecorder recorder(int probeId) {
-        return RECORDERS.get(probeId);
+        return (TaskRecorder) SLOTS.getAcquire(RECORDERS, probeId);
     }
 }
