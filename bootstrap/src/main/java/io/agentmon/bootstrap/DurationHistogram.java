@@ -9,7 +9,13 @@ import java.util.concurrent.atomic.LongAdder;
  * (exponential) buckets with the classic bounds cut in, so both views are exact sums of the same
  * counters. Written by any number of threads; read by agent threads.
  *
- * <p>Recording is one slot lookup and two {@link LongAdder} increments (the slot's, the sum's):
+ * <p>A run that holds an {@link InFlight} slot (a task's run, tracked) records into that slot's
+ * own cell of {@link SlotCells}: one slot lookup and two plain adds, no locked instruction, since
+ * only the slot's holder writes its cell. What the cells' budget has no room for, and every run
+ * on no slot (a pool's queue wait and run time, a container's start), is recorded here, in the
+ * adders; readers add both, so every view is exact either way.
+ *
+ * <p>Recording into the adders is one slot lookup and two {@link LongAdder} increments (the slot's, the sum's):
  * one CAS each when uncontended, striped cells when threads finishing the same task at once
  * land in the same slot (plain atomic longs side by side cost two threads 3x per call, measured,
  * as their cache line moves between cores). A slot's counter is created the first time a
@@ -28,7 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class DurationHistogram {
 
-    private static final int CHUNK_BITS = 4;
+    static final int CHUNK_BITS = 4;
     static final int CHUNK = 1 << CHUNK_BITS;
 
     private final HistogramLayout layout;
@@ -37,6 +43,18 @@ public final class DurationHistogram {
 
     private final LongAdder[][] chunks;
     private final LongAdder sumNanos = new LongAdder();
+    /** The counts of runs that held an in-flight slot; made by the first such run (null: none yet, or no budget). */
+    private SlotCells cells;
+    private final CellBudget budget;
+    private static final VarHandle CELLS;
+
+    static {
+        try {
+            CELLS = MethodHandles.lookup().findVarHandle(DurationHistogram.class, "cells", SlotCells.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The last {@link #empty} handed out: layouts change only when the agent configures the buckets. */
     private static volatile DurationHistogram lastEmpty;
@@ -56,12 +74,41 @@ public final class DurationHistogram {
     }
 
     DurationHistogram(HistogramLayout layout) {
+        this(layout, CellBudget.SHARED);
+    }
+
+    /** A histogram whose {@link SlotCells} draw from {@code budget} (the concurrency tests' own, not the agent's). */
+    DurationHistogram(HistogramLayout layout, CellBudget budget) {
         this.layout = layout;
+        this.budget = budget;
         this.chunks = new LongAdder[(layout.slots() + CHUNK - 1) >>> CHUNK_BITS][];
     }
 
-    void record(long nanos) {
+    /**
+     * Records a run that holds in-flight slot {@code owned} (or -1 for none) until after this
+     * returns: into that slot's {@link SlotCells} cell with plain stores, or into the adders when
+     * it holds none or the cells' budget has no room.
+     */
+    void record(long nanos, int owned) {
         int slot = layout.slot(nanos);
+        if (owned >= 0) {
+            SlotCells slotCells = cells; // a plain read: seen null, it is read again with acquire
+            if (slotCells == null) {
+                slotCells = cells();
+            }
+            if (slotCells != null && slotCells.record(owned, slot, nanos)) {
+                return;
+            }
+        }
+        recordShared(slot, nanos);
+    }
+
+    /** Records a run on no in-flight slot (a pool's wait, a container's start): into the adders. */
+    void record(long nanos) {
+        recordShared(layout.slot(nanos), nanos);
+    }
+
+    private void recordShared(int slot, long nanos) {
         LongAdder[] chunk = chunks[slot >>> CHUNK_BITS];
         if (chunk == null) {
             chunk = newChunk(slot >>> CHUNK_BITS);
@@ -72,6 +119,29 @@ public final class DurationHistogram {
         }
         counter.increment();
         sumNanos.add(nanos < 0 ? 0 : nanos);
+    }
+
+    /** The cells, made if the budget has room (a CAS; the loser's object is dropped); null if not. */
+    private SlotCells cells() {
+        SlotCells found = (SlotCells) CELLS.getAcquire(this);
+        if (found != null || budget.exhausted()) {
+            return found;
+        }
+        SlotCells created = SlotCells.make(chunks.length, budget);
+        if (created == null) {
+            return null;
+        }
+        found = (SlotCells) CELLS.compareAndExchange(this, (SlotCells) null, created);
+        if (found == null) {
+            return created;
+        }
+        budget.give(SlotCells.TABLE_BYTES);
+        return found;
+    }
+
+    /** The cells for readers, or null. */
+    private SlotCells readCells() {
+        return (SlotCells) CELLS.getAcquire(this);
     }
 
     private LongAdder[] newChunk(int index) {
@@ -126,6 +196,10 @@ public final class DurationHistogram {
                 }
             }
         }
+        SlotCells slotCells = readCells();
+        if (slotCells != null) {
+            slotCells.addCounts(into, slots);
+        }
     }
 
     /** Upper bounds of the classic buckets, in nanoseconds; do not modify. */
@@ -135,6 +209,9 @@ public final class DurationHistogram {
 
     /** Per classic bucket (not cumulative) counts; the last entry is the +Inf bucket. */
     public long[] bucketCounts() {
+        if (readCells() != null) {
+            return layout.classicCounts(slotCounts()); // the cells' counts are by slot too
+        }
         long[] counts = new long[layout.classicBoundsNanos().length + 1];
         for (int c = 0; c < chunks.length; c++) {
             LongAdder[] chunk = chunk(c);
@@ -170,10 +247,13 @@ public final class DurationHistogram {
                 }
             }
         }
-        return count;
+        SlotCells slotCells = readCells();
+        return slotCells != null ? count + slotCells.count() : count;
     }
 
+    /** The sum of all durations counted, negative ones as 0. */
     public long sumNanos() {
-        return sumNanos.sum();
+        SlotCells slotCells = readCells();
+        return slotCells != null ? sumNanos.sum() + slotCells.sumNanos() : sumNanos.sum();
     }
 }

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * stores of probe and start come before its ordered store of the thread into {@code visible},
  * which readers load first, so a reader that sees the thread sees that run's probe and start;
  * and release stores null into {@code visible}, then into {@code claims}, both ordered, so all
- * the owner read and wrote in the slot (its timeout count, {@link Traces}' arrays beside it)
+ * the owner read and wrote in the slot (its timeout count, {@link Traces}' arrays beside it, the
+ * histograms' {@link SlotCells} cells of the slot)
  * happens before the next claimer's CAS succeeds (hence the NOTE in {@link TaskProbes#exit}:
  * read the slot before releasing it). NOTE: a reader racing with a release and re-claim of the
  * same slot can, for one read, pair the thread with the next run's probe or start, or count a

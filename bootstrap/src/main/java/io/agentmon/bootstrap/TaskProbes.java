@@ -10,7 +10,8 @@ package io.agentmon.bootstrap;
  * <p><b>Cost per run.</b> The probe id is a constant baked into the woven code when its class
  * was transformed, so finding the recorder is one array load. Two clock reads (one in the
  * advice, one in {@link #exit}); one CAS to claim an in-flight slot and ordered stores to free
- * it; two {@code LongAdder} adds for the histogram (its slot's counter and the sum). Two reads of
+ * it; two plain adds for the histogram (its slot's counter and the sum, in the in-flight slot's
+ * own {@link SlotCells} cell; a run on no slot adds to two {@code LongAdder}s instead). Two reads of
  * {@link LiveFeed#active} (one in each of enter and exit), recording into the live feed only
  * while a {@code /events} client listens; two reads of {@link Traces#enabled} (likewise), giving
  * the run a span only when tracing is configured and the run found an in-flight slot.
@@ -97,16 +98,22 @@ public final class TaskProbes {
         // TimeoutException after a timed-out get or a handler call in this run is that same timeout.
         boolean ownTimeout = outcome == Outcome.TIMEOUT && (slot < 0 || InFlight.timeoutsSeen(slot) == 0);
         if (slot >= 0) {
-            if (Traces.enabled) {
-                // NOTE: before the release: the span's ids live in arrays indexed by the slot,
-                // which another thread's run may claim (and overwrite) as soon as it is free.
-                Traces.finished(probeId, slot, startNanos, elapsed, thrown, late);
+            // NOTE: both before the release. The span's ids live in arrays indexed by the slot,
+            // and the duration goes into the slot's own cells (SlotCells), which the next run to
+            // claim the slot writes as soon as it is free. The finally: a failure here (out of
+            // memory making a cell) must not keep the slot claimed for good.
+            try {
+                if (Traces.enabled) {
+                    Traces.finished(probeId, slot, startNanos, elapsed, thrown, late);
+                }
+                recorder.recording(outcome).record(elapsed, slot);
+            } finally {
+                InFlight.release(slot);
             }
-            InFlight.release(slot);
         } else {
             recorder.counting().untracked.decrement();
+            recorder.recording(outcome).record(elapsed, -1);
         }
-        recorder.recording(outcome).record(elapsed);
         if (outcome == Outcome.TIMEOUT) {
             if (ownTimeout) {
                 recorder.counting().exceptionTimeouts.increment();
