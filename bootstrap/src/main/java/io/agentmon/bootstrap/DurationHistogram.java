@@ -43,7 +43,15 @@ public final class DurationHistogram {
 
     private final LongAdder[][] chunks;
     private final LongAdder sumNanos = new LongAdder();
-    /** The counts of runs that held an in-flight slot; made by the first such run (null: none yet, or no budget). */
+    /**
+     * Runs one slot of the adders counts before the histogram gets its {@link SlotCells}: the
+     * cells' budget goes to the tasks that run often, not to the first of many that run rarely
+     * (1,000 labels run a few times each on a pool of 2 would otherwise take about 1.9 MB of cells, the
+     * whole budget, and gain nothing from them).
+     */
+    static final int CELLS_AFTER = 64;
+
+    /** The counts of tracked runs, made once the histogram has run {@link #CELLS_AFTER} times in one slot (null until then, or for want of budget). */
     private SlotCells cells;
     private final CellBudget budget;
     private static final VarHandle CELLS;
@@ -91,16 +99,14 @@ public final class DurationHistogram {
      */
     void record(long nanos, int owned) {
         int slot = layout.slot(nanos);
-        if (owned >= 0) {
-            SlotCells slotCells = cells; // a plain read: seen null, it is read again with acquire
-            if (slotCells == null) {
-                slotCells = cells();
-            }
-            if (slotCells != null && slotCells.record(owned, slot, nanos)) {
-                return;
-            }
+        SlotCells slotCells = cells; // a plain read: seen null, it is read again with acquire below
+        if (owned >= 0 && slotCells != null && slotCells.record(owned, slot, nanos)) {
+            return;
         }
-        recordShared(slot, nanos);
+        LongAdder counter = recordShared(slot, nanos);
+        if (owned >= 0 && slotCells == null && !budget.exhausted() && counter.sum() >= CELLS_AFTER) {
+            cells();
+        }
     }
 
     /** Records a run on no in-flight slot (a pool's wait, a container's start): into the adders. */
@@ -108,7 +114,8 @@ public final class DurationHistogram {
         recordShared(layout.slot(nanos), nanos);
     }
 
-    private void recordShared(int slot, long nanos) {
+    /** Records into the adders; returns the slot's counter. */
+    private LongAdder recordShared(int slot, long nanos) {
         LongAdder[] chunk = chunks[slot >>> CHUNK_BITS];
         if (chunk == null) {
             chunk = newChunk(slot >>> CHUNK_BITS);
@@ -119,6 +126,7 @@ public final class DurationHistogram {
         }
         counter.increment();
         sumNanos.add(nanos < 0 ? 0 : nanos);
+        return counter;
     }
 
     /** The cells, made if the budget has room (a CAS; the loser's object is dropped); null if not. */

@@ -52,6 +52,23 @@ class SlotCellsTest {
     }
 
     @Test
+    void aHistogramGetsCellsOnlyOnceItRunsOften() {
+        CellBudget budget = new CellBudget(1L << 20);
+        DurationHistogram histogram = new DurationHistogram(LAYOUT, budget);
+        for (int run = 1; run < DurationHistogram.CELLS_AFTER; run++) {
+            histogram.record(5_000L + run, 3);
+            histogram.record(2 * MS, -1); // runs on no slot never make cells, however many
+            histogram.record(2 * MS, -1);
+        }
+        assertEquals(1L << 20, budget.room(), "no cells for a task that ran rarely");
+        histogram.record(5_000L, 3);
+        assertEquals(1L << 20, budget.room() + SlotCells.TABLE_BYTES, "the cells' table, after the last run in the adders");
+        histogram.record(5_000L, 3);
+        assertTrue(budget.room() + SlotCells.TABLE_BYTES < 1L << 20, "the next run made its cell");
+        assertEquals(3L * DurationHistogram.CELLS_AFTER - 1, histogram.count());
+    }
+
+    @Test
     void aFullBudgetSendsRunsToTheAddersAndLosesNone() {
         long bytes = 64 * 1024;
         CellBudget budget = new CellBudget(bytes);
@@ -99,8 +116,17 @@ class SlotCellsTest {
         for (int h = 0; h < histograms.length; h++) {
             histograms[h] = new DurationHistogram(LAYOUT, budget); // made before the count starts: not the cells
         }
-        // Once before counting, so the VarHandles' first calls (which link, and allocate) are not counted.
-        new DurationHistogram(LAYOUT, new CellBudget(bytes)).record(5_000L, 1);
+        // Before counting: the VarHandles' first calls (which link, and allocate), and all but the
+        // last of the runs (in the adders) after which each histogram makes its cells.
+        DurationHistogram first = new DurationHistogram(LAYOUT, new CellBudget(bytes));
+        for (int run = 0; run <= DurationHistogram.CELLS_AFTER; run++) {
+            first.record(5_000L, 1);
+        }
+        for (DurationHistogram histogram : histograms) {
+            for (int run = 1; run < DurationHistogram.CELLS_AFTER; run++) {
+                histogram.record(5_000L, 0);
+            }
+        }
         long before = threads.getThreadAllocatedBytes(id);
         for (int h = 0; h < histograms.length; h++) {
             for (int owned = 0; owned < 256; owned += 5) {

@@ -1,6 +1,7 @@
 package io.agentmon.bootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ class TaskProbesConcurrencyTest {
         List<Thread> workers = new ArrayList<>();
         long[] trackedBy = new long[threads]; // runs each thread saw listed in flight, as its own
         long overflowsBefore = InFlight.overflows();
+        long cellRoomBefore = CellBudget.SHARED.room();
         Throwable[] failures = {new IllegalStateException(), new IOException(), new TimeoutException()};
         for (int t = 0; t < threads; t++) {
             int index = t;
@@ -53,6 +55,8 @@ class TaskProbesConcurrencyTest {
             worker.join();
         }
 
+        // The runs went into their slots' cells (SlotCells), not only into the adders.
+        assertTrue(CellBudget.SHARED.room() < cellRoomBefore, "cells made");
         TaskRecorder recorder = TaskRecorders.recorder(id);
         long total = (long) threads * runsPerThread;
         long failed = total / 4;

@@ -16,7 +16,9 @@ import org.openjdk.jcstress.infra.results.JJJ_Result;
  * makes them (record, then release), are never lost when the slot passes to another thread, nor
  * seen by a reader as more than was recorded. On a one-slot {@link InFlight.Table}, so that both
  * actors' runs meet on the same slot, and each state with a {@link CellBudget} of its own, so that
- * jcstress's millions of states never fill one and send the runs to the adders.
+ * jcstress's millions of states never fill one and send the runs to the adders. Each histogram
+ * has run {@link DurationHistogram#CELLS_AFTER} times before (in its adders, and subtracted from
+ * what the arbiter reports), so that it has its cells.
  */
 public final class SlotCellsStress {
 
@@ -24,6 +26,17 @@ public final class SlotCellsStress {
     }
 
     private static final HistogramLayout LAYOUT = HistogramLayout.of(HistogramLayout.DEFAULT_SCHEMA, new long[0]);
+
+    /** A histogram of its own budget, already past the runs after which it makes its cells (counted: {@link #EARLIER}). */
+    static DurationHistogram histogram() {
+        DurationHistogram histogram = new DurationHistogram(LAYOUT, new CellBudget(1 << 16));
+        for (int run = 0; run < EARLIER; run++) {
+            histogram.record(1000, 0);
+        }
+        return histogram;
+    }
+
+    static final int EARLIER = DurationHistogram.CELLS_AFTER;
 
     /** One run: claims the only slot (or finds it taken), records, releases, as the probes do. */
     static void run(InFlight.Table table, DurationHistogram histogram, long nanos) {
@@ -46,7 +59,7 @@ public final class SlotCellsStress {
     @State
     public static class Handoff {
         final InFlight.Table table = new InFlight.Table(1);
-        final DurationHistogram histogram = new DurationHistogram(LAYOUT, new CellBudget(1 << 16));
+        final DurationHistogram histogram = histogram();
 
         @Actor
         public void first() {
@@ -62,8 +75,8 @@ public final class SlotCellsStress {
 
         @Arbiter
         public void check(JJ_Result r) {
-            r.r1 = histogram.count();
-            r.r2 = histogram.sumNanos();
+            r.r1 = histogram.count() - EARLIER;
+            r.r2 = histogram.sumNanos() - 1000L * EARLIER;
         }
     }
 
@@ -79,7 +92,7 @@ public final class SlotCellsStress {
     @State
     public static class ReaderDuringRun {
         final InFlight.Table table = new InFlight.Table(1);
-        final DurationHistogram histogram = new DurationHistogram(LAYOUT, new CellBudget(1 << 16));
+        final DurationHistogram histogram = histogram();
         long seenCount;
         long seenSum;
 
@@ -100,9 +113,9 @@ public final class SlotCellsStress {
 
         @Arbiter
         public void check(JJJ_Result r) {
-            r.r1 = seenCount;
-            r.r2 = seenSum % 1000 == 0 ? seenSum / 1000 : -1;
-            r.r3 = histogram.count();
+            r.r1 = seenCount - EARLIER;
+            r.r2 = seenSum % 1000 == 0 ? seenSum / 1000 - EARLIER : -1;
+            r.r3 = histogram.count() - EARLIER;
         }
     }
 }
