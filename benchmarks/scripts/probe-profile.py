@@ -39,7 +39,10 @@ while i < len(log) and not (log[i].startswith("Compiled method") or log[i].start
             scopes.append(pending)
         else:
             pending = None
-            data = bytes.fromhex(rest.replace("|", " ").replace(" ", ""))
+            # Whole byte groups only: the fork's own output can cut into a line of the print.
+            hexes = re.match(r"[0-9a-f |]*", rest).group(0).replace("|", " ").split()
+            hexes = [h for h in hexes if len(h) % 2 == 0]
+            data = bytes.fromhex("".join(hexes))
             for k, b in enumerate(data):
                 code[pc + k] = b
     else:
