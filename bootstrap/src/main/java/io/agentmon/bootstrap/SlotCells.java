@@ -126,15 +126,22 @@ final class SlotCells {
 
     /** Adds each layout slot's count over all cells to {@code into[slot]}, for slots below {@code slots}. */
     void addCounts(long[] into, int slots) {
-        walk(into, slots, false);
+        walk(into, slots);
     }
 
+    /** The sum of the durations counted in all cells, negative ones as 0. */
+    long sumNanos() {
+        return walk(NO_COUNTS, 0);
+    }
+
+    private static final long[] NO_COUNTS = new long[0];
+
     /**
-     * One walk over every chunk of every cell: adds its counts into {@code into} when that is
-     * not null, else returns the total of its counts, or of its sums when {@code sums}.
+     * One walk over every chunk of every cell: adds its counts of the slots below {@code slots}
+     * into {@code into}, and returns the sum of its chunks' durations.
      */
-    private long walk(long[] into, int slots, boolean sums) {
-        long total = 0;
+    private long walk(long[] into, int slots) {
+        long sum = 0;
         for (int p = 0; p < PAGES; p++) {
             long[][][] page = (long[][][]) PAGES_HANDLE.getAcquire(pages, p);
             for (int c = 0; page != null && c < PAGE; c++) {
@@ -144,32 +151,14 @@ final class SlotCells {
                     if (chunk == null) {
                         continue;
                     }
-                    if (sums) {
-                        total += (long) COUNTS.getOpaque(chunk, SUM);
-                        continue;
-                    }
+                    sum += (long) COUNTS.getOpaque(chunk, SUM);
                     int base = k << DurationHistogram.CHUNK_BITS;
-                    for (int i = 0; i < DurationHistogram.CHUNK && (into == null || base + i < slots); i++) {
-                        long count = (long) COUNTS.getOpaque(chunk, FIRST + i);
-                        if (into != null) {
-                            into[base + i] += count;
-                        } else {
-                            total += count;
-                        }
+                    for (int i = 0; i < DurationHistogram.CHUNK && base + i < slots; i++) {
+                        into[base + i] += (long) COUNTS.getOpaque(chunk, FIRST + i);
                     }
                 }
             }
         }
-        return total;
-    }
-
-    /** Runs counted in all cells. */
-    long count() {
-        return walk(null, 0, false);
-    }
-
-    /** The sum of their durations, negative ones as 0. */
-    long sumNanos() {
-        return walk(null, 0, true);
+        return sum;
     }
 }
